@@ -1,0 +1,1 @@
+"""The channel-independent core: the nomination conversation and its use cases."""

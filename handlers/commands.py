@@ -1,0 +1,102 @@
+"""Commands that work at any step: /start, /cancel, /help, /my and the language switch."""
+
+from handlers.flow import STEPS, next_step
+from handlers.messages import Button, Reply, rows
+from handlers.turn import TIMEZONE, Turn
+from storage.conversations import latest_consent
+from storage.nominations import nominations_of
+
+COMMANDS = ("start", "cancel", "help", "my", "lang")
+MY_LIMIT = 10
+
+
+def command_of(text: str | None, payload: str | None) -> str | None:
+    if payload and payload.startswith("cmd:"):
+        name = payload.removeprefix("cmd:")
+    elif text and text.startswith("/"):
+        # "/start@NtvtBot deep-link" → "start"
+        name = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
+    else:
+        return None
+    if name in {"vi", "en"}:
+        return f"lang:{name}"
+    return name if name in COMMANDS else "unknown"
+
+
+def main_menu(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+    return rows([turn.button("button.new", "cmd:start"), turn.button("button.my", "cmd:my"),
+                 turn.button("button.help", "cmd:help")])
+
+
+def has_content(turn: Turn) -> bool:
+    return any(step.is_filled(turn.draft) for step in STEPS)
+
+
+async def begin(turn: Turn) -> list[Reply]:
+    """A new draft: the personal-data notice first, unless this version was accepted already."""
+    turn.draft.clear()
+    consent = await latest_consent(turn.session, channel=turn.inbound.channel,
+                                   user_id=turn.inbound.user_id,
+                                   version=turn.services.notice_version)
+    if consent is None:
+        turn.conversation.step = "consent"
+        buttons = rows([turn.button("button.consent_yes", "consent:yes"),
+                        turn.button("button.consent_no", "consent:no")])
+        return [Reply(turn.t("welcome")),
+                Reply(turn.t("notice", version=turn.services.notice_version), buttons)]
+    turn.draft["consent_id"] = consent.id
+    first = next_step(turn.draft, None)
+    assert first is not None
+    turn.conversation.step = first.name
+    return [Reply(turn.t("welcome_back")), *await first.prompt(turn)]
+
+
+async def start(turn: Turn) -> list[Reply]:
+    step = turn.conversation.step
+    if step in {name.name for name in STEPS} | {"summary"} and has_content(turn):
+        turn.draft["_resume_step"] = step
+        turn.conversation.step = "resume"
+        return [Reply(turn.t("ask.resume"), rows([
+            turn.button("button.resume", "resume:continue"),
+            turn.button("button.restart", "resume:new")]))]
+    return await begin(turn)
+
+
+async def cancel(turn: Turn) -> list[Reply]:
+    step = turn.conversation.step
+    if step is None:
+        return [Reply(turn.t("cancel.nothing"), main_menu(turn))]
+    if has_content(turn) and step != "confirm_cancel":
+        turn.draft["_cancel_return"] = step
+        turn.conversation.step = "confirm_cancel"
+        return confirm_cancel_prompt(turn)
+    return drop_draft(turn)
+
+
+def confirm_cancel_prompt(turn: Turn) -> list[Reply]:
+    return [Reply(turn.t("ask.confirm_cancel"), rows([
+        turn.button("button.cancel_yes", "cancel:yes"),
+        turn.button("button.cancel_no", "cancel:no")]))]
+
+
+def drop_draft(turn: Turn) -> list[Reply]:
+    turn.draft.clear()
+    turn.conversation.step = None
+    return [Reply(turn.t("cancel.done"), main_menu(turn))]
+
+
+async def my_nominations(turn: Turn) -> list[Reply]:
+    found = await nominations_of(turn.session, channel=turn.inbound.channel,
+                                 user_id=turn.inbound.user_id, limit=MY_LIMIT)
+    if not found:
+        return [Reply(turn.t("my.empty"), rows([turn.button("button.new", "cmd:start")]))]
+    lines = [turn.t("my.line", reference=n.reference, name=n.nominee_name,
+                    status=turn.t(f"status.{n.status}"),
+                    date=n.created_at.astimezone(TIMEZONE).strftime("%d/%m/%Y"))
+             for n in found]
+    return [Reply("\n".join([turn.t("my.heading", count=len(found)), *lines]))]
+
+
+def language_menu(turn: Turn) -> list[Reply]:
+    return [Reply(turn.t("ask.lang"), rows([
+        turn.button("button.lang_vi", "lang:vi"), turn.button("button.lang_en", "lang:en")], 2))]

@@ -1,0 +1,67 @@
+"""Use case: turn a finished draft into a nomination, with its photos and a staff notice.
+
+All three are written in the caller's transaction; nothing is sent from here.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.turn import TIMEZONE
+from storage.folding import fold
+from storage.models import Conversation, Nomination
+from storage.nominations import attach_photos, next_reference
+from storage.outbox import enqueue
+from storage.units import staff_chats_for
+
+CONSOLE_CHANNEL = "console"
+
+
+async def submit_nomination(
+    session: AsyncSession, conversation: Conversation, draft: dict[str, Any], *,
+    consent_id: int, now: datetime,
+) -> Nomination:
+    reference = await next_reference(session, now.astimezone(TIMEZONE).year)
+    name = draft["nominee_name"]
+    nomination = Nomination(
+        reference=reference,
+        nominee_kind=draft["nominee_kind"],
+        nominee_name=name,
+        nominee_name_folded=fold(name),
+        nominee_role=draft["nominee_role"],
+        unit_id=draft["unit_id"],
+        place=draft["place"],
+        field=draft["field"],
+        deed=draft["deed"],
+        deed_date=draft["deed_date"],
+        submitter_name=draft["submitter_name"],
+        submitter_phone=draft["submitter_phone"],
+        on_behalf_of=draft.get("on_behalf_of") if draft.get("on_behalf") == "other" else None,
+        channel=conversation.channel,
+        submitter_user_id=conversation.user_id,
+        submitter_chat_id=conversation.chat_id,
+        locale=conversation.locale,
+        consent_id=consent_id,
+        created_at=now,
+    )
+    session.add(nomination)
+    await session.flush()
+    assert nomination.id is not None
+    await attach_photos(session, draft.get("photos", []), nomination_id=nomination.id,
+                        channel=conversation.channel, user_id=conversation.user_id)
+    await _notify_staff(session, nomination, now=now)
+    return nomination
+
+
+async def _notify_staff(session: AsyncSession, nomination: Nomination, *, now: datetime) -> None:
+    assert nomination.id is not None
+    # The payload names the nomination only: the card is rendered, with masked personal
+    # data, when it is sent, so a correction made meanwhile is what staff see.
+    payload = {"nomination_id": nomination.id, "reference": nomination.reference}
+    chats = await staff_chats_for(session, nomination.unit_id)
+    targets = [(chat.channel, chat.chat_id) for chat in chats] or [(CONSOLE_CHANNEL, "")]
+    for channel, chat_id in targets:
+        enqueue(session, dedupe_key=f"review:{nomination.id}:{channel}:{chat_id}",
+                kind="review_card", channel=channel, chat_id=chat_id, payload=payload, now=now,
+                nomination_id=nomination.id)

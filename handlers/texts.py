@@ -1,0 +1,41 @@
+"""The catalogue of texts a person reads, loaded from templates/bot/<locale>.yaml."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LOCALES = ("vi", "en")
+
+
+class Texts:
+    def __init__(self, catalogue: dict[str, dict[str, str]], default_locale: str = "vi") -> None:
+        self._catalogue = catalogue
+        self.default_locale = default_locale
+
+    @classmethod
+    def load(cls, directory: Path, default_locale: str = "vi") -> "Texts":
+        catalogue = {}
+        for locale in LOCALES:
+            raw = yaml.safe_load((directory / f"{locale}.yaml").read_text(encoding="utf-8"))
+            catalogue[locale] = _flatten(raw)
+        return cls(catalogue, default_locale)
+
+    def keys(self, locale: str) -> set[str]:
+        return set(self._catalogue[locale])
+
+    def get(self, locale: str, key: str, **values: Any) -> str:
+        table = self._catalogue.get(locale) or self._catalogue[self.default_locale]
+        template = table.get(key) or self._catalogue[self.default_locale][key]
+        return template.format(**values) if values else template
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value).rstrip("\n")
+    return flat

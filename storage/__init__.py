@@ -1,0 +1,1 @@
+"""Tables, the engine and session factory, small queries, and the media store."""

@@ -1,0 +1,194 @@
+"""The SQLModel tables. Alembic migrations in storage/migrations are the only way they change."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _ts(*, nullable: bool = False, index: bool = False) -> Any:
+    """A timezone-aware timestamp column (naive datetimes are a bug waiting to happen)."""
+    return Field(
+        default=None if nullable else ..., sa_column=Column(DateTime(timezone=True),
+                                                             nullable=nullable, index=index)
+    )
+
+
+class Unit(SQLModel, table=True):
+    """A node of the organisation tree: ward, residential group, department, school, ..."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    name_folded: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=40)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    position: int = 0
+    active: bool = True
+
+
+class Cluster(SQLModel, table=True):
+    """An emulation cluster (cụm thi đua): a tag that groups similar units."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+
+
+class UnitCluster(SQLModel, table=True):
+    __tablename__ = "unit_cluster"
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", primary_key=True)
+
+
+class UnitChat(SQLModel, table=True):
+    """A unit's staff group chat on one channel."""
+
+    __tablename__ = "unit_chat"
+    __table_args__ = (UniqueConstraint("unit_id", "channel", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    active: bool = True
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    full_name: str = Field(max_length=200)
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = True
+
+
+class StaffAccount(SQLModel, table=True):
+    """Which chat-platform user a staff member is, so a button press can be checked."""
+
+    __tablename__ = "staff_account"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+
+
+class StaffRole(SQLModel, table=True):
+    """A role over a unit's whole subtree (admin, reviewer, viewer)."""
+
+    __tablename__ = "staff_role"
+    __table_args__ = (UniqueConstraint("staff_id", "unit_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str = Field(max_length=16)
+
+
+class InboxUpdate(SQLModel, table=True):
+    """Every update as it arrived, committed before the platform is acknowledged."""
+
+    __tablename__ = "inbox_update"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_id"),
+        Index("ix_inbox_pending", "processed_at", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    update_id: str = Field(max_length=64)
+    chat_key: str = Field(max_length=64)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    received_at: datetime = _ts()
+    processed_at: datetime | None = _ts(nullable=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Conversation(SQLModel, table=True):
+    """One person's dialog state on one channel; a restart loses nothing."""
+
+    __table_args__ = (UniqueConstraint("channel", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    locale: str = Field(default="vi", max_length=8)
+    step: str | None = Field(default=None, max_length=40)
+    draft: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _ts()
+
+
+class Consent(SQLModel, table=True):
+    """A submitter's consent to the personal-data notice: who, which version, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=64, index=True)
+    notice_version: str = Field(max_length=32)
+    accepted_at: datetime = _ts()
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last reference number handed out in a year (NTVT-2026-000123)."""
+
+    __tablename__ = "reference_counter"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
+
+
+class Nomination(SQLModel, table=True):
+    __table_args__ = (Index("ix_nomination_submitter", "channel", "submitter_user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32, unique=True)
+    status: str = Field(default="submitted", max_length=16, index=True)
+    nominee_kind: str = Field(max_length=16)
+    nominee_name: str = Field(max_length=200)
+    nominee_name_folded: str = Field(max_length=200, index=True)
+    nominee_role: str = Field(max_length=300)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    place: str = Field(max_length=300)
+    field: str = Field(max_length=32)
+    deed: str = Field(max_length=5000)
+    deed_date: str = Field(max_length=10)
+    submitter_name: str = Field(max_length=200)
+    submitter_phone: str = Field(max_length=20)
+    on_behalf_of: str | None = Field(default=None, max_length=200)
+    channel: str = Field(max_length=16)
+    submitter_user_id: str = Field(max_length=64)
+    submitter_chat_id: str = Field(max_length=64)
+    locale: str = Field(default="vi", max_length=8)
+    consent_id: int = Field(foreign_key="consent.id")
+    created_at: datetime = _ts(index=True)
+
+
+class Photo(SQLModel, table=True):
+    """An evidence photo, stored (re-encoded, content-hash named) before its step moves on.
+
+    nomination_id stays empty while the photo belongs to a draft.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    width: int
+    height: int
+    size_bytes: int
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=64)
+    nomination_id: int | None = Field(default=None, foreign_key="nomination.id", index=True)
+    created_at: datetime = _ts()
+
+
+class Notification(SQLModel, table=True):
+    """An outbox row. Use cases only write these; the sender delivers them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=32)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    nomination_id: int | None = Field(default=None, foreign_key="nomination.id", index=True)
+    created_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True, index=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)

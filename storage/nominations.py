@@ -1,0 +1,65 @@
+"""Nominations, their reference numbers and their photos."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.media import StoredImage
+from storage.models import Nomination, Photo, ReferenceCounter
+
+
+async def next_reference(session: AsyncSession, year: int) -> str:
+    """NTVT-<year>-<6 digits>, gap-free per year and safe under concurrent submits."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await session.exec(insert(ReferenceCounter).values(year=year, last=0)
+                       .on_conflict_do_nothing(index_elements=["year"]))
+    # The UPDATE takes the row lock, so two submits can never read the same number.
+    bump = (update(ReferenceCounter).where(col(ReferenceCounter.year) == year)
+            .values(last=col(ReferenceCounter.last) + 1).returning(col(ReferenceCounter.last)))
+    number = (await session.exec(bump)).scalar_one()
+    return f"NTVT-{year}-{number:06d}"
+
+
+async def add_draft_photo(
+    session: AsyncSession, image: StoredImage, *, channel: str, user_id: str, now: datetime
+) -> Photo:
+    photo = Photo(sha256=image.sha256, width=image.width, height=image.height,
+                  size_bytes=image.size_bytes, channel=channel, user_id=user_id, created_at=now)
+    session.add(photo)
+    await session.flush()
+    return photo
+
+
+async def attach_photos(
+    session: AsyncSession, photo_ids: Sequence[int], *, nomination_id: int, channel: str,
+    user_id: str,
+) -> int:
+    """Move a draft's photos onto the nomination; only the owner's unattached photos move."""
+    if not photo_ids:
+        return 0
+    result = await session.exec(
+        update(Photo)
+        .where(col(Photo.id).in_(photo_ids), col(Photo.nomination_id).is_(None),
+               col(Photo.channel) == channel, col(Photo.user_id) == user_id)
+        .values(nomination_id=nomination_id)
+    )
+    return int(result.rowcount)
+
+
+async def nominations_of(
+    session: AsyncSession, *, channel: str, user_id: str, limit: int
+) -> list[Nomination]:
+    query = (select(Nomination)
+             .where(Nomination.channel == channel, Nomination.submitter_user_id == user_id)
+             .order_by(col(Nomination.id).desc()).limit(limit))
+    return list((await session.exec(query)).all())
+
+
+async def photos_of(session: AsyncSession, nomination_id: int) -> list[Photo]:
+    query = select(Photo).where(Photo.nomination_id == nomination_id).order_by(col(Photo.id))
+    return list((await session.exec(query)).all())

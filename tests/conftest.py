@@ -1,0 +1,66 @@
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import storage.models  # noqa: F401
+from handlers.texts import Texts
+from handlers.turn import Services
+from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.media import MediaStore
+from storage.migrate import upgrade
+from storage.org_file import read_org_file
+from storage.org_loader import load_org
+from tests.support.databases import drop_postgres, postgres_or_skip, sqlite_url, truncate_all
+
+ROOT = Path(__file__).resolve().parent.parent
+ORG_DEMO = ROOT / "examples" / "org_demo.yaml"
+
+
+@dataclass
+class Db:
+    url: str
+    engine: AsyncEngine
+    sessions: SessionFactory
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    url = postgres_or_skip()
+    yield url
+    drop_postgres(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Db]:
+    """A migrated, empty database: every database test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = sqlite_url(tmp_path)
+        engine = make_engine(url)
+        await upgrade(engine)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        await truncate_all(url)
+        engine = make_engine(url)
+    yield Db(url, engine, make_session_factory(engine))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db(empty_db: Db) -> Db:
+    """A database with the demo organisation loaded."""
+    async with empty_db.sessions() as session:
+        await load_org(session, read_org_file(ORG_DEMO))
+    return empty_db
+
+
+@pytest.fixture(scope="session")
+def texts() -> Texts:
+    return Texts.load(ROOT / "templates" / "bot")
+
+
+@pytest.fixture
+def services(texts: Texts, tmp_path: Path) -> Services:
+    return Services(texts=texts, media=MediaStore(tmp_path / "media"))
