@@ -1,0 +1,89 @@
+"""The photo pipeline keeps pixels only, and refuses what is not a photo."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from PIL import Image
+
+from storage.media import MediaLimits, MediaRejected, MediaStore
+from tests.support.images import gif, gps_exif, jpeg, png, webp
+
+
+@pytest.fixture
+def store(tmp_path):
+    return MediaStore(tmp_path / "media")
+
+
+@pytest.mark.parametrize("make", [jpeg, png, webp])
+def test_jpeg_png_webp_are_stored_under_their_content_hash(store, make):
+    stored = store.save(make())
+    path = store.path_for(stored.sha256)
+    import hashlib
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == stored.sha256
+    thumb = Image.open(store.path_for(stored.sha256, thumbnail=True))
+    assert max(thumb.size) <= 320
+
+
+def test_gps_and_all_metadata_are_removed(store):
+    original = jpeg(exif=gps_exif())
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the input has GPS
+    stored = store.save(original)
+    kept = Image.open(store.path_for(stored.sha256))
+    assert not kept.getexif()
+    assert not kept.info.get("exif") and not kept.info.get("icc_profile")
+    assert b"CameraMaker" not in store.path_for(stored.sha256).read_bytes()
+
+
+def test_the_type_is_judged_by_content_not_name(store):
+    with pytest.raises(MediaRejected) as refused:
+        store.save(gif())
+    assert refused.value.reason == "not_an_image"
+    with pytest.raises(MediaRejected):
+        store.save(b"%PDF-1.7 pretending to be photo.jpg")
+
+
+def test_byte_cap(tmp_path):
+    small = MediaStore(tmp_path, MediaLimits(max_bytes=500))
+    with pytest.raises(MediaRejected) as refused:
+        small.save(jpeg(400, 400))
+    assert refused.value.reason == "too_large"
+
+
+def test_pixel_cap(tmp_path):
+    capped = MediaStore(tmp_path, MediaLimits(max_pixels=50 * 50))
+    with pytest.raises(MediaRejected) as refused:
+        capped.save(png(60, 60))
+    assert refused.value.reason == "too_many_pixels"
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG that claims huge dimensions: a decompression bomb."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1024)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_decompression_bomb_is_refused(store):
+    with pytest.raises(MediaRejected) as refused:
+        store.save(_png_header_only(30000, 30000))
+    assert refused.value.reason == "too_many_pixels"
+
+
+def test_truncated_file_is_refused(store):
+    with pytest.raises(MediaRejected):
+        store.save(jpeg(200, 200)[:300])
+
+
+def test_large_photos_are_scaled_down(store):
+    stored = store.save(jpeg(4000, 3000))
+    assert max(stored.width, stored.height) == 2560
+
+
+def test_paths_cannot_escape_the_store(store):
+    with pytest.raises(ValueError):
+        store.path_for("../../etc/passwd".ljust(64, "a"))
