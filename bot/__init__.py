@@ -1,0 +1,1 @@
+"""Channel adapters (Telegram, web chat) and the composition root, `python -m bot`."""

@@ -1,0 +1,31 @@
+"""`ntvt` / `python -m bot`: run (the default), migrate, load-org."""
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="ntvt", description="Người tốt, việc tốt")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="serve the web chat and console, and Telegram if configured")
+    commands.add_parser("migrate", help="apply database migrations")
+    load = commands.add_parser("load-org", help="import or update the organisation file")
+    load.add_argument("file", nargs="?", type=Path, help="defaults to ORG_FILE")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from bot import composition  # imported here so `--help` stays instant
+
+    if args.command == "migrate":
+        asyncio.run(composition.migrate(settings))
+    elif args.command == "load-org":
+        asyncio.run(composition.load_org_file(settings, args.file or settings.org_file))
+    else:
+        asyncio.run(composition.run(settings))

@@ -1,0 +1,115 @@
+"""/chat: the page, and a small JSON API the page talks to.
+
+A message carries a client-made id; the inbox keeps each one once, with the replies it
+got, so a phone that resends after a dropped connection gets the same answer and
+changes nothing.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.conversation import handle
+from handlers.messages import Inbound, Reply
+from handlers.turn import Services
+from storage.inbox import find_update, mark_processed, record_update
+from storage.media import MediaRejected
+from web.app import WebContext, get_session, page
+
+CHANNEL = "webchat"
+COOKIE = "ntvt_chat"
+CLIENT_HEADER = "X-NTVT-Chat"
+
+
+class ChatMessage(BaseModel):
+    id: str = Field(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    text: str | None = Field(default=None, max_length=5000)
+    payload: str | None = Field(default=None, max_length=64)
+
+
+@dataclass
+class UploadedPhoto:
+    upload: UploadFile
+
+    async def read(self, max_bytes: int) -> bytes:
+        data = await self.upload.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise MediaRejected("too_large")
+        return data
+
+
+def visitor_id(request: Request) -> str:
+    token = request.cookies.get(COOKIE, "")
+    if len(token) < 32:
+        raise HTTPException(status_code=401, detail="no chat session")
+    return "w" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def require_client_header(x_ntvt_chat: Annotated[str | None, Header()] = None) -> None:
+    # A custom header cannot be sent cross-site without a CORS preflight we never allow,
+    # so a forged form post from another site is refused (CSRF).
+    if x_ntvt_chat != "1":
+        raise HTTPException(status_code=403, detail="missing client header")
+
+
+def render(replies: list[Reply]) -> list[dict[str, Any]]:
+    return [{"text": r.text,
+             "buttons": [[{"label": b.label, "payload": b.payload} for b in row]
+                         for row in r.buttons],
+             "input_mode": r.extra.get("input_mode", "text")} for r in replies]
+
+
+def build_router(context: WebContext, services: Services) -> APIRouter:
+    router = APIRouter()
+    Session = Annotated[AsyncSession, Depends(get_session)]
+
+    @router.get("/chat", response_class=HTMLResponse)
+    async def chat_page(request: Request) -> Response:
+        response = page(context, request, "web/chat.html")
+        if len(request.cookies.get(COOKIE, "")) < 32:
+            response.set_cookie(COOKIE, secrets.token_urlsafe(32), max_age=60 * 60 * 24 * 180,
+                                httponly=True, samesite="lax",
+                                secure=request.url.scheme == "https")
+        return response
+
+    async def converse(session: AsyncSession, user: str, message_id: str,
+                       inbound: Inbound) -> JSONResponse:
+        now = datetime.now(UTC)
+        update_id = f"{user}:{message_id}"
+        pending = await record_update(session, channel=CHANNEL, update_id=update_id,
+                                      chat_key=user, payload={"id": message_id}, now=now)
+        if pending is None:  # a resend: answer as the first time, change nothing
+            await session.rollback()
+            earlier = await find_update(session, channel=CHANNEL, update_id=update_id)
+            return JSONResponse({"replies": (earlier.result or {}).get("replies", [])
+                                 if earlier else []})
+        replies = render(await handle(inbound, session=session, now=now, services=services))
+        await mark_processed(session, pending.id, now=now, result={"replies": replies})
+        await session.commit()
+        return JSONResponse({"replies": replies}, headers={"Cache-Control": "no-store"})
+
+    @router.post("/chat/api/message", dependencies=[Depends(require_client_header)])
+    async def chat_message(body: ChatMessage, request: Request, session: Session) -> Response:
+        user = visitor_id(request)
+        inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, text=body.text,
+                          payload=body.payload)
+        return await converse(session, user, body.id, inbound)
+
+    @router.post("/chat/api/photo", dependencies=[Depends(require_client_header)])
+    async def chat_photo(request: Request, session: Session,
+                         id: Annotated[str, Form(min_length=8, max_length=40,
+                                                 pattern=r"^[A-Za-z0-9_-]+$")],
+                         photo: Annotated[UploadFile, File()]) -> Response:
+        user = visitor_id(request)
+        inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user,
+                          photo=UploadedPhoto(photo))
+        return await converse(session, user, id, inbound)
+
+    return router

@@ -1,0 +1,1 @@
+"""The web app: its shell (pages, security headers, session dependency) and the console."""

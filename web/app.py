@@ -1,0 +1,88 @@
+"""The FastAPI app shell: the database session dependency, page rendering, security headers.
+
+Channel routers (the web chat, the Telegram webhook) are handed in by the composition
+root, so this package never imports bot/.
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.routing import BaseRoute
+
+from handlers.texts import Texts
+from storage.db import SessionFactory
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
+                               "style-src 'self'; script-src 'self'; frame-ancestors 'self'; "
+                               "form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(), microphone=(), camera=(self)",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+@dataclass(frozen=True)
+class WebContext:
+    sessions: SessionFactory
+    texts: Texts
+    templates: Jinja2Templates
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: one session per request, from the factory the app was built with."""
+    context: WebContext = request.app.state.context
+    async with context.sessions() as session:
+        yield session
+
+
+def page(context: WebContext, request: Request, name: str, **values: Any) -> HTMLResponse:
+    locale = request.query_params.get("lang", context.texts.default_locale)
+    locale = locale if locale in ("vi", "en") else context.texts.default_locale
+
+    def t(key: str, **kw: Any) -> str:
+        return context.texts.get(locale, key, **kw)
+
+    return context.templates.TemplateResponse(request, name, {"t": t, "locale": locale,
+                                                              **values})
+
+
+def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) -> WebContext:
+    return WebContext(sessions, texts, Jinja2Templates(directory=str(templates_dir)))
+
+
+def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[APIRouter] = (),
+               routes: Sequence[BaseRoute] = ()) -> FastAPI:
+    app = FastAPI(title="NTVT", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.context = context
+
+    @app.middleware("http")
+    async def security_headers(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.get("/", response_class=HTMLResponse)
+    async def home(request: Request) -> Response:
+        return page(context, request, "web/home.html")
+
+    @app.get("/healthz", response_class=PlainTextResponse)
+    async def health() -> str:
+        return "ok"
+
+    app.mount("/static", StaticFiles(directory=str(templates_dir / "web" / "static")),
+              name="static")
+    for router in routers:
+        app.include_router(router)
+    app.router.routes.extend(routes)
+    return app
