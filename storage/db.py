@@ -1,5 +1,6 @@
 """Engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
 
+import json
 from typing import Any
 
 from sqlalchemy import event
@@ -13,12 +14,19 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def _to_json(value: Any) -> str:
+    # Vietnamese stays readable in the database instead of \u escapes.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, echo=echo, json_serializer=_to_json,
+                                     connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(url, echo=echo, json_serializer=_to_json, pool_size=10,
+                               max_overflow=10, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

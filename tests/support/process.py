@@ -1,0 +1,60 @@
+"""Run the real product, `python -m bot run`, as a separate process."""
+
+import asyncio
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class BotProcess:
+    process: asyncio.subprocess.Process
+    base_url: str
+    database_url: str
+    log: Path
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), 15)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+
+
+async def start_bot(workdir: Path, **settings: str) -> BotProcess:
+    port = free_port()
+    database_url = settings.pop("DATABASE_URL", f"sqlite+aiosqlite:///{workdir / 'ntvt.db'}")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("TELEGRAM_", "ZALO_"))}
+    env.update(DATABASE_URL=database_url, MEDIA_DIR=str(workdir / "media"),
+               WEB_PORT=str(port), WEB_HOST="127.0.0.1", **settings)
+    log = workdir / "bot.log"
+    handle = log.open("ab")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stdout=handle, stderr=handle)
+    base_url = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            if process.returncode is not None:
+                raise RuntimeError(f"bot exited early:\n{log.read_text()}")
+            try:
+                if (await client.get(f"{base_url}/healthz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+        else:
+            raise RuntimeError(f"bot did not come up:\n{log.read_text()}")
+    return BotProcess(process, base_url, database_url, log)
