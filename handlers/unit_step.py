@@ -21,7 +21,7 @@ class UnitStep(Step):
     async def answer(self, turn: Turn) -> Answer:
         payload = turn.inbound.payload or ""
         if payload.startswith("unit:"):
-            _, action, raw_id = (payload.split(":") + ["", ""])[:3]
+            _, action, raw_id = ([*payload.split(":"), "", ""])[:3]
             unit = await get_unit(turn.session, int(raw_id)) if raw_id.isdigit() else None
             if unit is None:
                 return Stay(await self.prompt(turn))

@@ -5,11 +5,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import upsert_insert
 from storage.models import InboxUpdate
 
 MAX_ATTEMPTS = 5
@@ -28,7 +27,7 @@ async def record_update(
     payload: dict[str, Any], now: datetime,
 ) -> PendingUpdate | None:
     """Insert an update; None when it was already there (a redelivery changes nothing)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(session)
     statement = (
         insert(InboxUpdate)
         .values(channel=channel, update_id=update_id, chat_key=chat_key, payload=payload,
@@ -48,7 +47,9 @@ async def find_update(session: AsyncSession, *, channel: str, update_id: str) ->
     return (await session.exec(query)).first()
 
 
-async def pending_updates(session: AsyncSession, *, channel: str, limit: int) -> list[PendingUpdate]:
+async def pending_updates(
+    session: AsyncSession, *, channel: str, limit: int
+) -> list[PendingUpdate]:
     """Updates a crash left unprocessed, oldest first, so each chat keeps its order."""
     query = (select(InboxUpdate)
              .where(InboxUpdate.channel == channel, col(InboxUpdate.processed_at).is_(None),

@@ -4,18 +4,17 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import upsert_insert
 from storage.media import StoredImage
 from storage.models import Nomination, Photo, ReferenceCounter
 
 
 async def next_reference(session: AsyncSession, year: int) -> str:
     """NTVT-<year>-<6 digits>, gap-free per year and safe under concurrent submits."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(session)
     await session.exec(insert(ReferenceCounter).values(year=year, last=0)
                        .on_conflict_do_nothing(index_elements=["year"]))
     # The UPDATE takes the row lock, so two submits can never read the same number.

@@ -4,7 +4,9 @@ Units and staff are matched by code and username. A unit that leaves the file is
 inactive rather than deleted, because nominations still point at it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -66,7 +68,7 @@ async def _replace_links(
     unit_id: int,
     cluster_codes: list[str],
     clusters: dict[str, int],
-    chats: dict[str, list[str]],
+    chats: Mapping[Any, list[str]],
 ) -> None:
     await session.exec(delete(UnitCluster).where(col(UnitCluster.unit_id) == unit_id))
     for code in cluster_codes:

@@ -1,6 +1,6 @@
 """Telegram message or button press → the core's Inbound."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
 from aiogram import Bot
@@ -43,21 +43,21 @@ class TelegramPhoto:
 def from_message(message: Message, bot: Bot) -> Inbound:
     user = message.from_user
     assert user is not None
-    base = {"channel": CHANNEL, "user_id": str(user.id), "chat_id": str(message.chat.id),
-            "display_name": user.full_name}
+    base = Inbound(channel=CHANNEL, user_id=str(user.id), chat_id=str(message.chat.id),
+                   display_name=user.full_name)
     if message.text is not None:
-        return Inbound(**base, text=message.text)
+        return replace(base, text=message.text)
     if message.photo:
         largest = max(message.photo, key=lambda size: size.width * size.height)
-        return Inbound(**base, photo=TelegramPhoto(bot, largest.file_id, largest.file_size))
+        return replace(base, photo=TelegramPhoto(bot, largest.file_id, largest.file_size))
     if message.document and (message.document.mime_type or "").startswith("image/"):
         # Sent "as a file" to keep quality: still sniffed by content in the pipeline.
         document = message.document
-        return Inbound(**base, photo=TelegramPhoto(bot, document.file_id, document.file_size))
+        return replace(base, photo=TelegramPhoto(bot, document.file_id, document.file_size))
     if message.contact is not None:
         own = message.contact.user_id == user.id
-        return Inbound(**base, contact_phone=message.contact.phone_number, contact_is_own=own)
-    return Inbound(**base, unsupported=str(message.content_type))
+        return replace(base, contact_phone=message.contact.phone_number, contact_is_own=own)
+    return replace(base, unsupported=str(message.content_type))
 
 
 def from_callback(query: CallbackQuery) -> Inbound:

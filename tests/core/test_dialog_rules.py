@@ -4,13 +4,13 @@ import pytest
 from sqlmodel import select
 
 from handlers.flow import STEPS
-from handlers.turn import Services
 from handlers.texts import Texts
+from handlers.turn import Services
 from storage.media import MediaStore
 from storage.models import Conversation, Nomination, Photo
+from tests.core.test_resident_story import fill_until_summary
 from tests.support.chat import Chat
 from tests.support.images import gif, jpeg
-from tests.core.test_resident_story import fill_until_summary
 
 
 async def at_step(chat: Chat, step: str) -> None:

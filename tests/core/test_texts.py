@@ -8,7 +8,8 @@ from handlers.steps import ChoiceStep
 from handlers.texts import LOCALES, Texts
 from tests.conftest import ROOT
 
-LITERAL_KEY = re.compile(r"""(?:\.t|\.reply|\.button|texts\.get)\(\s*(?:[a-z_.]+,\s*)?"([a-z_.]+)\"""")
+LITERAL_KEY = re.compile(
+    r"""(?:\.t|\.reply|\.button|texts\.get)\(\s*(?:[a-z_.]+,\s*)?"([a-z_.]+)\"""")
 
 
 def keys_used_in_code() -> set[str]:

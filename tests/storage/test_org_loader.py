@@ -45,7 +45,8 @@ async def test_update_moves_renames_and_deactivates(empty_db):
     district["children"][0]["name"] = "Phường Phúc Xá (mới)"
     district["children"][0]["children"].append(
         {"code": "phuc-xa-tdp-6", "name": "Tổ dân phố số 6", "kind": "residential_group",
-         "children": [{"code": "phuc-xa-tdp-6-a", "name": "Nhóm hộ 6A", "kind": "household_group"}]})
+         "children": [{"code": "phuc-xa-tdp-6-a", "name": "Nhóm hộ 6A",
+                       "kind": "household_group"}]})
     async with empty_db.sessions() as session:
         report = await load_org(session, OrgSpec.model_validate(raw))
         kim_ma = (await session.exec(select(Unit).where(Unit.code == "kim-ma"))).one()
@@ -59,7 +60,8 @@ async def test_update_moves_renames_and_deactivates(empty_db):
 
 @pytest.mark.parametrize("mutate, message", [
     (lambda r: r["units"][0]["children"].append(dict(r["units"][0]["children"][0])), "twice"),
-    (lambda r: r["staff"][1]["roles"].append({"role": "reviewer", "unit": "nowhere"}), "unknown unit"),
+    (lambda r: r["staff"][1]["roles"].append({"role": "reviewer", "unit": "nowhere"}),
+     "unknown unit"),
     (lambda r: r["units"][0].update(clusters=["no-such-cluster"]), "unknown clusters"),
     (lambda r: r["staff"][1]["roles"].append({"role": "king", "unit": "ba-dinh"}), "role"),
 ])

@@ -2,11 +2,11 @@
 
 import asyncio
 import os
+import uuid
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 from storage.db import make_engine
 from storage.migrate import upgrade
+
 
 def _run(factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """Run a coroutine to completion even when called from inside a running event loop."""

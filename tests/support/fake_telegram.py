@@ -5,6 +5,7 @@ It speaks the subset the bot uses, and refuses what the real one refuses
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -98,10 +99,8 @@ class FakeTelegram:
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
         if not self.updates and timeout:
             async with self._arrived:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._arrived.wait(), timeout)
-                except TimeoutError:
-                    pass
         return [u for u in self.updates if u["update_id"] >= offset][:100]
 
     async def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:

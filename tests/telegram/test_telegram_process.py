@@ -112,8 +112,8 @@ async def test_a_redelivered_update_changes_nothing(fake, tmp_path):
         assert len(fake.sent_to(8002)) == sent
     finally:
         await bot.stop()
-    inbox = await rows(bot.database_url,
-                       f"SELECT count(*) FROM inbox_update WHERE update_id = '{update['update_id']}'")
+    inbox = await rows(bot.database_url, "SELECT count(*) FROM inbox_update "
+                       f"WHERE update_id = '{update['update_id']}'")
     assert inbox == [(1,)]
     names = await rows(bot.database_url, "SELECT draft FROM conversation")
     assert json.loads(names[0][0])["nominee_name"] == "Hội Phụ nữ phường Điện Biên"

@@ -1,0 +1,84 @@
+"""A resident completes a nomination with a photo in the web chat, in headless Chromium."""
+
+import os
+import shutil
+
+import pytest
+from playwright.async_api import async_playwright, expect
+from sqlalchemy import text
+
+from storage.db import make_engine
+from tests.support.images import jpeg
+from tests.support.process import start_bot
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("NTVT_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+async def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is required in CI and missing at {CHROMIUM}")
+        pytest.skip("Chromium is not installed")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        await launched.close()
+
+
+async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path):
+    bot = await start_bot(tmp_path)
+    photo = tmp_path / "evidence.jpg"
+    photo.write_bytes(jpeg(640, 480))
+    try:
+        page = await browser.new_page(viewport={"width": 360, "height": 740})  # a cheap phone
+        await page.goto(f"{bot.base_url}/chat")
+
+        async def tap(label: str) -> None:
+            await page.locator(".chip", has_text=label).first.click()
+
+        async def say(words: str) -> None:
+            await page.fill("#text", words)
+            await page.click("#send")
+
+        log = page.locator("#log")
+        await expect(log).to_contain_text("dữ liệu cá nhân")
+        await tap("Tôi đồng ý")
+        await tap("Cá nhân")
+        await say("Nguyễn Văn Tuấn")
+        await expect(log).to_contain_text("làm nghề gì")
+        await say("Bảo vệ dân phố")
+        await say("Phường Kim Mã")
+        await expect(log).to_contain_text("Đơn vị: Phường Kim Mã")
+        await say("Số 2 phố Kim Mã")
+        await tap("An ninh – trật tự")
+        await say("Ông Tuấn dũng cảm cùng người dân bắt giữ kẻ cướp giật túi xách của một cụ bà.")
+        await tap("Hôm nay")
+        await expect(log).to_contain_text("ảnh minh chứng")
+        await page.set_input_files("#photo", str(photo))
+        await expect(log).to_contain_text("Đã nhận ảnh 1/10")
+        await tap("Xong")
+        await say("Trần Thị Hoa")
+        await expect(page.locator("#text")).to_have_attribute("type", "tel")
+        await say("0912 345 678")
+        await tap("Tôi tự đề xuất")
+        await expect(log).to_contain_text("Kiểm tra lại đề xuất")
+        await page.screenshot(path=str(tmp_path / "summary.png"))
+        await tap("Gửi đề xuất")
+        await expect(log).to_contain_text("NTVT-")
+    finally:
+        await bot.stop()
+
+    engine = make_engine(bot.database_url)
+    async with engine.connect() as conn:
+        nomination = (await conn.execute(text(
+            "SELECT id, nominee_name, channel FROM nomination"))).one()
+        photos = (await conn.execute(text("SELECT nomination_id FROM photo"))).all()
+        notices = (await conn.execute(text("SELECT kind, chat_id FROM notification"))).all()
+    await engine.dispose()
+    assert nomination[1:] == ("Nguyễn Văn Tuấn", "webchat")
+    assert [p[0] for p in photos] == [nomination[0]]
+    assert notices == [("review_card", "-1001000000021")]  # Kim Mã's staff group
