@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.fake_telegram import FakeTelegram, TelegramUser  # noqa: E402
-from tests.support.process import free_port  # noqa: E402
+from tests.support.fake_telegram import FakeTelegram, TelegramUser
+from tests.support.process import free_port
 
 TOKEN = "123456:BENCH-token"
 DEED = "Ông đã nhặt được ví tiền và giấy tờ, mang đến công an phường để trả lại người mất."
@@ -157,7 +157,8 @@ async def main() -> None:
         rows.append((echo, probe | {k: v for k, v in ours.items() if k.startswith("paced")}))
     echo_rate = statistics.median(e["updates_per_s"] for e, _ in rows)
     ours_rate = statistics.median(o["updates_per_s"] for _, o in rows)
-    print(f"\nmedian of {args.repeats} runs, {args.users} residents × {len(SCRIPT)} updates, SQLite")
+    print(f"\nmedian of {args.repeats} runs, {args.users} residents × {len(SCRIPT)} updates,"
+          " SQLite")
     print(f"echo bot:  {echo_rate:.0f} updates/s")
     print(f"NTVT:      {ours_rate:.0f} updates/s  "
           f"(p50 {statistics.median(o['closed_p50_ms'] for _, o in rows):.0f} ms, "

@@ -40,10 +40,7 @@ async def begin(turn: Turn) -> list[Reply]:
                                    version=turn.services.notice_version)
     if consent is None:
         turn.conversation.step = "consent"
-        buttons = rows([turn.button("button.consent_yes", "consent:yes"),
-                        turn.button("button.consent_no", "consent:no")])
-        return [Reply(turn.t("welcome")),
-                Reply(turn.t("notice", version=turn.services.notice_version), buttons)]
+        return [Reply(turn.t("welcome")), *consent_prompt(turn)]
     turn.draft["consent_id"] = consent.id
     first = next_step(turn.draft, None)
     assert first is not None
@@ -53,13 +50,23 @@ async def begin(turn: Turn) -> list[Reply]:
 
 async def start(turn: Turn) -> list[Reply]:
     step = turn.conversation.step
-    if step in {name.name for name in STEPS} | {"summary"} and has_content(turn):
+    if step in {each.name for each in STEPS} | {"summary"} and has_content(turn):
         turn.draft["_resume_step"] = step
         turn.conversation.step = "resume"
-        return [Reply(turn.t("ask.resume"), rows([
-            turn.button("button.resume", "resume:continue"),
-            turn.button("button.restart", "resume:new")]))]
+        return resume_prompt(turn)
     return await begin(turn)
+
+
+def consent_prompt(turn: Turn) -> list[Reply]:
+    return [Reply(turn.t("notice", version=turn.services.notice_version), rows([
+        turn.button("button.consent_yes", "consent:yes"),
+        turn.button("button.consent_no", "consent:no")]))]
+
+
+def resume_prompt(turn: Turn) -> list[Reply]:
+    return [Reply(turn.t("ask.resume"), rows([
+        turn.button("button.resume", "resume:continue"),
+        turn.button("button.restart", "resume:new")]))]
 
 
 async def cancel(turn: Turn) -> list[Reply]:

@@ -124,9 +124,7 @@ async def _consent(turn: Turn) -> list[Reply]:
 
 
 async def _consent_prompt(turn: Turn) -> list[Reply]:
-    return [Reply(turn.t("notice", version=turn.services.notice_version), rows([
-        turn.button("button.consent_yes", "consent:yes"),
-        turn.button("button.consent_no", "consent:no")]))]
+    return commands.consent_prompt(turn)
 
 
 async def _resume(turn: Turn) -> list[Reply]:
@@ -140,9 +138,7 @@ async def _resume(turn: Turn) -> list[Reply]:
 
 
 async def _resume_prompt(turn: Turn) -> list[Reply]:
-    return [Reply(turn.t("ask.resume"), rows([
-        turn.button("button.resume", "resume:continue"),
-        turn.button("button.restart", "resume:new")]))]
+    return commands.resume_prompt(turn)
 
 
 async def _confirm_cancel(turn: Turn) -> list[Reply]:

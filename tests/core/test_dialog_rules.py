@@ -29,7 +29,7 @@ async def at_step(chat: Chat, step: str) -> None:
     ("Lĩnh vực", "Y tế", "Y tế"),
     ("Việc tốt", "Bà hiến 50 đơn vị máu trong 20 năm và vận động hàng xóm cùng tham gia.",
      "Bà hiến 50 đơn vị máu"),
-    ("Thời gian", "03/2026", "2026/03"[5:] + "/2026"),
+    ("Thời gian", "03/2026", "03/2026"),
     ("Người đề xuất", "Lê Văn Cường", "Lê Văn Cường"),
     ("Điện thoại", "024 3823 4567", "024 3823 4567"),
 ])
@@ -69,11 +69,11 @@ async def test_switching_to_on_behalf_asks_for_whom(db, services):
         assert (await session.exec(select(Nomination))).one().on_behalf_of == "Phạm Thị Nga"
 
 
-@pytest.mark.parametrize("step_answers, bad, hint", [
-    ([], "A", "Tên cần từ 2 đến 120 ký tự"),
-    ([], "12345", "Tên cần từ 2 đến 120 ký tự"),
+@pytest.mark.parametrize("bad, hint", [
+    ("A", "Tên cần từ 2 đến 120 ký tự"),
+    ("12345", "Tên cần từ 2 đến 120 ký tự"),
 ])
-async def test_bad_names_keep_the_step(db, services, step_answers, bad, hint):
+async def test_bad_names_keep_the_step(db, services, bad, hint):
     chat = Chat(db.sessions, services)
     await chat.say("/start")
     await chat.press("Tôi đồng ý")
