@@ -9,6 +9,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.sqlite_in_loop import connect_in_loop, database_path
+
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
@@ -25,10 +27,12 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         # SQLite has one writer. One pooled connection makes sessions queue for it in
         # asyncio, instead of colliding and sleeping in SQLite's busy handler (measured:
-        # p99 of ~1 s under 30 concurrent residents before, see docs/benchmarks.md).
+        # p99 of ~1 s under 30 concurrent residents before, see docs/benchmarks.md), and
+        # that connection runs in the loop's thread (storage/sqlite_in_loop.py).
+        path = database_path(url)
         engine = create_async_engine(url, echo=echo, json_serializer=_to_json,
-                                     connect_args={"timeout": 30}, pool_size=1, max_overflow=0,
-                                     pool_timeout=60)
+                                     pool_size=1, max_overflow=0, pool_timeout=60,
+                                     async_creator=lambda: connect_in_loop(path))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, echo=echo, json_serializer=_to_json, pool_size=10,
