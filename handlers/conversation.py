@@ -19,12 +19,18 @@ from handlers.submit import submit_nomination
 from handlers.texts import LOCALES
 from handlers.turn import Services, Turn
 from storage.conversations import load_conversation, record_consent
+from storage.inbox import mark_processed
 
 
 async def handle(
-    inbound: Inbound, *, session: AsyncSession, now: datetime, services: Services
+    inbound: Inbound, *, session: AsyncSession, now: datetime, services: Services,
+    inbox_id: int | None = None,
 ) -> list[Reply]:
-    """Advance one person's dialog by one message; commits once; returns what to send."""
+    """Advance one person's dialog by one message; commits once; returns what to send.
+
+    With `inbox_id`, the inbox row is marked processed, holding the replies, in that same
+    commit: the channel sends them after it, and can send them again if it crashes first.
+    """
     conversation = await load_conversation(
         session, channel=inbound.channel, user_id=inbound.user_id, chat_id=inbound.chat_id,
         locale=services.texts.default_locale, now=now)
@@ -37,6 +43,10 @@ async def handle(
     conversation.draft = turn.draft  # a new object, so the JSON column sees the change
     conversation.updated_at = now
     session.add(conversation)
+    if inbox_id is not None:
+        await mark_processed(session, inbox_id, now=now,
+                             result={"chat_id": turn.inbound.chat_id,
+                                     "replies": [reply.to_json() for reply in replies]})
     await session.commit()
     return replies
 

@@ -1,7 +1,7 @@
 """What a channel adapter hands the core (Inbound) and gets back (Reply)."""
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class PhotoSource(Protocol):
@@ -42,6 +42,23 @@ class Reply:
 
     def all_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]
+
+    def to_json(self) -> dict[str, Any]:
+        """What the inbox keeps, so a reply can be sent again after a crash or a resend."""
+        return {"text": self.text,
+                "buttons": [[{"label": b.label, "payload": b.payload} for b in row]
+                            for row in self.buttons],
+                "ask_contact": self.ask_contact, "clear_keyboard": self.clear_keyboard,
+                "extra": dict(self.extra)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Reply":
+        buttons = tuple(tuple(Button(b["label"], b["payload"]) for b in row)
+                        for row in data.get("buttons", []))
+        return cls(text=data["text"], buttons=buttons,
+                   ask_contact=bool(data.get("ask_contact")),
+                   clear_keyboard=bool(data.get("clear_keyboard")),
+                   extra=dict(data.get("extra", {})))
 
 
 def rows(buttons: list[Button], per_row: int = 1) -> tuple[tuple[Button, ...], ...]:

@@ -22,23 +22,44 @@ class PendingUpdate:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class NewUpdate:
+    update_id: str
+    chat_key: str
+    payload: dict[str, Any]
+
+
+async def record_updates(
+    session: AsyncSession, *, channel: str, updates: list[NewUpdate], now: datetime,
+) -> list[PendingUpdate]:
+    """Insert a batch in one statement; updates already there (redeliveries) are skipped
+    and left out of the result, which keeps the batch's order."""
+    if not updates:
+        return []
+    insert = upsert_insert(session)
+    statement = (
+        insert(InboxUpdate)
+        .values([{"channel": channel, "update_id": u.update_id, "chat_key": u.chat_key,
+                  "payload": u.payload, "received_at": now, "attempts": 0} for u in updates])
+        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+        .returning(col(InboxUpdate.id), col(InboxUpdate.update_id))
+    )
+    # Core-level execution: no ORM bookkeeping for rows no object in the session mirrors.
+    connection = await session.connection()
+    new_ids = {update_id: row_id for row_id, update_id in await connection.execute(statement)}
+    return [PendingUpdate(id=new_ids[u.update_id], channel=channel, chat_key=u.chat_key,
+                          payload=u.payload)
+            for u in updates if u.update_id in new_ids]
+
+
 async def record_update(
     session: AsyncSession, *, channel: str, update_id: str, chat_key: str,
     payload: dict[str, Any], now: datetime,
 ) -> PendingUpdate | None:
     """Insert an update; None when it was already there (a redelivery changes nothing)."""
-    insert = upsert_insert(session)
-    statement = (
-        insert(InboxUpdate)
-        .values(channel=channel, update_id=update_id, chat_key=chat_key, payload=payload,
-                received_at=now, attempts=0)
-        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-        .returning(col(InboxUpdate.id))
-    )
-    new_id = (await session.exec(statement)).scalar_one_or_none()
-    if new_id is None:
-        return None
-    return PendingUpdate(id=new_id, channel=channel, chat_key=chat_key, payload=payload)
+    recorded = await record_updates(session, channel=channel, now=now,
+                                    updates=[NewUpdate(update_id, chat_key, payload)])
+    return recorded[0] if recorded else None
 
 
 async def find_update(session: AsyncSession, *, channel: str, update_id: str) -> InboxUpdate | None:
@@ -63,8 +84,41 @@ async def pending_updates(
 async def mark_processed(
     session: AsyncSession, update_id: int, *, now: datetime, result: dict[str, Any] | None = None
 ) -> None:
-    await session.exec(update(InboxUpdate).where(col(InboxUpdate.id) == update_id)
-                       .values(processed_at=now, result=result))
+    connection = await session.connection()
+    await connection.execute(update(InboxUpdate).where(col(InboxUpdate.id) == update_id)
+                             .values(processed_at=now, result=result))
+
+
+async def mark_replied(session: AsyncSession, update_ids: list[int], *, now: datetime) -> None:
+    connection = await session.connection()
+    await connection.execute(update(InboxUpdate).where(col(InboxUpdate.id).in_(update_ids))
+                             .values(replied_at=now))
+
+
+@dataclass(frozen=True)
+class UnsentReplies:
+    id: int
+    chat_id: str
+    replies: list[dict[str, Any]]
+
+
+async def unsent_replies(
+    session: AsyncSession, *, channel: str, processed_before: datetime,
+    processed_after: datetime, limit: int,
+) -> list[UnsentReplies]:
+    """Turns committed but never confirmed as answered: a crash between commit and send."""
+    query = (select(InboxUpdate)
+             .where(InboxUpdate.channel == channel,
+                    col(InboxUpdate.processed_at) < processed_before,
+                    col(InboxUpdate.processed_at) > processed_after,
+                    col(InboxUpdate.replied_at).is_(None), col(InboxUpdate.result).is_not(None))
+             .order_by(col(InboxUpdate.id)).limit(limit))
+    found = []
+    for row in (await session.exec(query)).all():
+        result = row.result or {}
+        if row.id is not None and result.get("replies") and result.get("chat_id"):
+            found.append(UnsentReplies(row.id, str(result["chat_id"]), result["replies"]))
+    return found
 
 
 async def mark_failed(session: AsyncSession, update_id: int, *, error: str) -> None:

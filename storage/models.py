@@ -102,6 +102,9 @@ class InboxUpdate(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Set once the replies in `result` reached the platform; a processed row without it
+    # after a crash has its replies sent again.
+    replied_at: datetime | None = _ts(nullable=True)
 
 
 class Conversation(SQLModel, table=True):

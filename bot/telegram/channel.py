@@ -9,20 +9,30 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.inbox_worker import InboxWorker
-from bot.telegram.dispatch import build_dispatcher
+from bot.reply_ledger import ReplyLedger
+from bot.telegram.dispatch import Outcome, build_dispatcher
 from bot.telegram.inbound import CHANNEL
+from bot.telegram.render import message_kwargs
+from bot.telegram.response_types import KeepResponseTypes
 from handlers.commands import COMMANDS
+from handlers.messages import Reply
 from handlers.texts import LOCALES
 from handlers.turn import Services
 from storage.db import SessionFactory
-from storage.inbox import PendingUpdate, record_update
+from storage.inbox import NewUpdate, PendingUpdate, record_updates
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
@@ -44,25 +54,49 @@ class TelegramChannel:
     def __init__(self, *, token: str, api_base: str, sessions: SessionFactory,
                  services: Services) -> None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+        session.middleware(KeepResponseTypes())
         self.bot = Bot(token=token, session=session)
         self._sessions = sessions
         self._services = services
-        self._dispatcher = build_dispatcher(sessions, services)
+        self._dispatcher = build_dispatcher(services, sessions)
         self.worker = InboxWorker(CHANNEL, sessions, self._process)
+        self.replies = ReplyLedger(CHANNEL, sessions, self.send_replies)
+        # Updates the poller parsed already, by inbox id: parsing twice cost as much as
+        # a database round trip per update.
+        self._parsed: dict[int, Update] = {}
 
     async def _process(self, item: PendingUpdate) -> None:
-        update = Update.model_validate(item.payload, context={"bot": self.bot})
-        await self._dispatcher.feed_update(self.bot, update, inbox_id=item.id)
+        update = self._parsed.pop(item.id, None)
+        if update is None:  # picked up again after a restart: only the stored JSON is left
+            update = Update.model_validate(item.payload, context={"bot": self.bot})
+        outcome = await self._dispatcher.feed_update(self.bot, update, inbox_id=item.id)
+        if isinstance(outcome, Outcome):
+            await self.replies.deliver(item.id, outcome.chat_id, outcome.replies)
 
-    async def accept(self, payload: dict[str, Any]) -> None:
-        """Commit an update to the inbox, then queue it. A redelivery is a no-op."""
+    async def send_replies(self, chat_id: str, replies: list[Reply]) -> None:
+        """Raises on what a later try may fix; a chat that blocked the bot, or a reply
+        Telegram refuses, is given up (retrying cannot change the answer)."""
+        try:
+            for reply in replies:
+                await self.bot.send_message(chat_id=int(chat_id), **message_kwargs(reply))
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:
+            log.warning("reply to chat %s given up: %s", chat_id, exc)
+
+    async def accept(self, payloads: list[dict[str, Any]],
+                     parsed: list[Update] | None = None) -> None:
+        """Commit updates to the inbox in one transaction, then queue them. A redelivered
+        update is a no-op."""
+        batch = [NewUpdate(str(payload["update_id"]), chat_key(payload), payload)
+                 for payload in payloads]
         async with self._sessions() as session:
-            pending = await record_update(session, channel=CHANNEL,
-                                          update_id=str(payload["update_id"]),
-                                          chat_key=chat_key(payload), payload=payload,
-                                          now=datetime.now(UTC))
+            fresh = await record_updates(session, channel=CHANNEL, updates=batch,
+                                         now=datetime.now(UTC))
             await session.commit()
-        if pending is not None:
+        by_update_id = {str(p.update_id): p for p in parsed or []}
+        for pending in fresh:
+            update = by_update_id.get(str(pending.payload["update_id"]))
+            if update is not None:
+                self._parsed[pending.id] = update
             self.worker.submit(pending)
 
     async def register_commands(self) -> None:
@@ -94,10 +128,11 @@ class TelegramChannel:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60)
                 continue
-            for update in updates:
-                await self.accept(update.model_dump(mode="json", by_alias=True,
-                                                    exclude_none=True))
-                offset = update.update_id + 1
+            if updates:
+                await self.accept([update.model_dump(mode="json", by_alias=True,
+                                                     exclude_none=True) for update in updates],
+                                  parsed=updates)
+                offset = updates[-1].update_id + 1
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
@@ -113,11 +148,16 @@ class TelegramChannel:
                 int(payload["update_id"])
             except (ValueError, KeyError, TypeError):
                 return Response(status_code=400)
-            await self.accept(payload)
+            await self.accept([payload])
             return Response(status_code=200)
 
         return Route(path, receive, methods=["POST"])
 
+    async def upkeep(self) -> None:
+        """Pick up updates a crash left unprocessed, and replies it left unsent."""
+        await asyncio.gather(self.worker.run_sweeps(), self.replies.run())
+
     async def close(self) -> None:
         await self.worker.stop()
+        await self.replies.flush()
         await self.bot.session.close()

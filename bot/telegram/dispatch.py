@@ -1,6 +1,11 @@
-"""aiogram routing: private messages and button presses go to the conversation core."""
+"""aiogram routing: private messages and button presses go to the conversation core.
+
+A handler only runs the turn and returns what to say (an `Outcome`); the channel sends it
+after the commit, so no network call ever happens while a turn holds the database.
+"""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,8 +14,7 @@ from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.telegram.inbound import from_callback, from_message
-from bot.telegram.render import message_kwargs
+from bot.telegram.inbound import TelegramPhoto, from_callback, from_message
 from handlers.conversation import handle
 from handlers.messages import Inbound, Reply
 from handlers.turn import Services
@@ -20,9 +24,15 @@ from storage.inbox import mark_processed
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
+@dataclass(frozen=True)
+class Outcome:
+    chat_id: str
+    replies: list[Reply]
+
+
 class InboxSessionMiddleware(BaseMiddleware):
-    """Gives each update a database session, and marks its inbox row processed in the
-    same transaction as the use case's own commit (or alone, for updates we ignore)."""
+    """Gives each update a database session. A turn marks its inbox row processed in its
+    own commit; an update no handler wanted is marked here."""
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -30,38 +40,44 @@ class InboxSessionMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject,
                        data: dict[str, Any]) -> Any:
         async with self._sessions() as session:
-            inbox_id = data.get("inbox_id")
-            if inbox_id is not None:
-                await mark_processed(session, inbox_id, now=datetime.now(UTC))
             data["session"] = session
             result = await handler(event, data)
-            await session.commit()
+            inbox_id = data.get("inbox_id")
+            if not isinstance(result, Outcome) and inbox_id is not None:
+                await mark_processed(session, inbox_id, now=datetime.now(UTC))
+                await session.commit()
             return result
 
 
-async def _converse(inbound: Inbound, bot: Bot, session: AsyncSession,
-                    services: Services) -> list[Reply]:
-    replies = await handle(inbound, session=session, now=datetime.now(UTC), services=services)
-    for reply in replies:
-        await bot.send_message(chat_id=int(inbound.chat_id), **message_kwargs(reply))
-    return replies
+async def _turn(inbound: Inbound, session: AsyncSession, services: Services,
+                inbox_id: int | None) -> Outcome:
+    replies = await handle(inbound, session=session, now=datetime.now(UTC), services=services,
+                           inbox_id=inbox_id)
+    return Outcome(inbound.chat_id, replies)
 
 
-def build_dispatcher(sessions: SessionFactory, services: Services) -> Dispatcher:
+def build_dispatcher(services: Services, sessions: SessionFactory) -> Dispatcher:
     router = Router(name="nomination")
     private = F.chat.type == ChatType.PRIVATE
 
     @router.message(private)
-    async def on_message(message: Message, bot: Bot, session: AsyncSession) -> None:
-        await _converse(from_message(message, bot), bot, session, services)
+    async def on_message(message: Message, bot: Bot, session: AsyncSession,
+                         inbox_id: int | None = None) -> Outcome:
+        inbound = from_message(message, bot)
+        if isinstance(inbound.photo, TelegramPhoto):
+            # Downloaded before the turn touches the database, never while holding it.
+            await inbound.photo.prefetch(services.media.limits.max_bytes)
+        return await _turn(inbound, session, services, inbox_id)
 
     @router.callback_query(F.message.chat.type == ChatType.PRIVATE)
-    async def on_button(query: CallbackQuery, bot: Bot, session: AsyncSession) -> None:
-        # Stop the button's spinner first: the reply may take a moment (photo, database).
+    async def on_button(query: CallbackQuery, session: AsyncSession,
+                        inbox_id: int | None = None) -> Outcome:
+        # Stop the button's spinner first, before the turn opens a transaction.
         await query.answer()
-        await _converse(from_callback(query), bot, session, services)
+        return await _turn(from_callback(query), session, services, inbox_id)
 
-    dispatcher = Dispatcher()
+    # No aiogram FSM: the dialog's state lives in the database (handlers/).
+    dispatcher = Dispatcher(disable_fsm=True)
     dispatcher.update.outer_middleware(InboxSessionMiddleware(sessions))
     dispatcher.include_router(router)
     return dispatcher

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.conversation import handle
 from handlers.messages import Inbound, Reply
 from handlers.turn import Services
-from storage.inbox import find_update, mark_processed, record_update
+from storage.inbox import find_update, record_update
 from storage.media import MediaRejected
 from web.app import WebContext, get_session, page
 
@@ -66,6 +66,10 @@ def render(replies: list[Reply]) -> list[dict[str, Any]]:
              "input_mode": r.extra.get("input_mode", "text")} for r in replies]
 
 
+def stored_replies(result: dict[str, Any] | None) -> list[Reply]:
+    return [Reply.from_json(reply) for reply in (result or {}).get("replies", [])]
+
+
 def build_router(context: WebContext, services: Services) -> APIRouter:
     router = APIRouter()
     Session = Annotated[AsyncSession, Depends(get_session)]
@@ -88,12 +92,11 @@ def build_router(context: WebContext, services: Services) -> APIRouter:
         if pending is None:  # a resend: answer as the first time, change nothing
             await session.rollback()
             earlier = await find_update(session, channel=CHANNEL, update_id=update_id)
-            return JSONResponse({"replies": (earlier.result or {}).get("replies", [])
-                                 if earlier else []})
-        replies = render(await handle(inbound, session=session, now=now, services=services))
-        await mark_processed(session, pending.id, now=now, result={"replies": replies})
-        await session.commit()
-        return JSONResponse({"replies": replies}, headers={"Cache-Control": "no-store"})
+            replies = stored_replies(earlier.result if earlier else None)
+        else:
+            replies = await handle(inbound, session=session, now=now, services=services,
+                                   inbox_id=pending.id)
+        return JSONResponse({"replies": render(replies)}, headers={"Cache-Control": "no-store"})
 
     @router.post("/chat/api/message", dependencies=[Depends(require_client_header)])
     async def chat_message(body: ChatMessage, request: Request, session: Session) -> Response:
