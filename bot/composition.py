@@ -2,7 +2,10 @@
 
 import asyncio
 import contextlib
+import gc
 import logging
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
@@ -12,14 +15,32 @@ from bot.telegram.channel import TelegramChannel
 from bot.webchat.routes import build_router as webchat_router
 from handlers.texts import Texts
 from handlers.turn import Services
-from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
 from storage.media import MediaStore
 from storage.migrate import upgrade
 from storage.org_file import read_org_file
 from storage.org_loader import load_org
+from storage.sqlite_in_loop import checkpoint_in_thread, database_path
 from web.app import create_app, make_context
 
 log = logging.getLogger("ntvt")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM after it stops serving, which would kill the process
+    before the channels finish their turns and the engine is disposed; here a signal
+    only asks the server to stop, and `run` then closes everything in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.handle_exit, sig, None)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
 
 
 async def migrate(settings: Settings) -> None:
@@ -73,13 +94,19 @@ async def run(settings: Settings) -> None:
 
     app = create_app(context, templates_dir=settings.templates_dir,
                      routers=[webchat_router(context, services)], routes=routes)
-    server = uvicorn.Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
+    server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                                            log_level="warning", proxy_headers=True))
+    # Everything built so far lives as long as the process: moving it out of the garbage
+    # collector's sight keeps the full collections that run during turns short.
+    gc.freeze()
     tasks: list[asyncio.Task[None]] = []
+    if is_sqlite(settings.database_url):
+        tasks.append(asyncio.create_task(
+            checkpoint_in_thread(database_path(settings.database_url))))
     try:
         if telegram is not None:
             await telegram.register_commands()
-            tasks.append(asyncio.create_task(telegram.worker.run_sweeps()))
+            tasks.append(asyncio.create_task(telegram.upkeep()))
             if settings.telegram_mode == "webhook":
                 assert settings.telegram_webhook_url and settings.telegram_webhook_secret
                 await telegram.set_webhook(settings.telegram_webhook_url,
