@@ -10,6 +10,8 @@ made, in the same invocation, against a bare aiogram echo bot on the same fake s
 
 import argparse
 import asyncio
+import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -101,6 +103,12 @@ async def open_loop(fake: TimedFake, users: list[TelegramUser], rate: float) -> 
     return latencies
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
@@ -123,16 +131,23 @@ async def run_target(name: str, command: list[str], users: int, rate: float | No
                 await asyncio.sleep(0.05)
             await asyncio.sleep(1.0)
             people = [TelegramUser(fake, first_user + i) for i in range(users)]
+            cpu_before = cpu_seconds(process.pid)
             throughput, closed = await closed_loop(fake, people)
+            cpu_ms = (cpu_seconds(process.pid) - cpu_before) * 1000 / len(closed)
             result = {"updates_per_s": throughput, "closed_p50_ms": percentile(closed, 0.5),
-                      "closed_p99_ms": percentile(closed, 0.99)}
+                      "closed_p99_ms": percentile(closed, 0.99), "cpu_ms_per_update": cpu_ms}
             if rate:
+                # The closed loop above is this process's warm-up. Its after-work (the
+                # last sends, stamping answered rows, the WAL checkpoint) is let finish, so
+                # the paced run measures a bot at half load, not one catching up.
+                await asyncio.sleep(2.0)
                 more = [TelegramUser(fake, first_user + 100_000 + i) for i in range(users)]
                 paced = await open_loop(fake, more, rate)
                 result |= {"paced_rate": rate, "paced_p50_ms": percentile(paced, 0.5),
                            "paced_p99_ms": percentile(paced, 0.99)}
         finally:
-            process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
             await process.wait()
             await fake.stop()
     print(name, {k: round(v, 1) for k, v in result.items()}, flush=True)
@@ -143,9 +158,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--bot-command", default="-m bot run",
+                        help="arguments to python that start the bot (e.g. a profiling wrapper)")
     args = parser.parse_args()
     here = Path(__file__).resolve().parent
-    ours_cmd = [sys.executable, "-m", "bot", "run"]
+    ours_cmd = [sys.executable, *args.bot_command.split()]
     echo_cmd = [sys.executable, str(here / "echo_bot.py")]
     rows: list[tuple[dict[str, float], dict[str, float]]] = []
     for repeat in range(args.repeats):

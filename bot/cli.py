@@ -2,10 +2,21 @@
 
 import argparse
 import asyncio
+import getpass
 import logging
+import sys
 from pathlib import Path
 
 from bot.settings import Settings
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mật khẩu mới / New password: ")
+        if first != getpass.getpass("Nhập lại / Again: "):
+            raise SystemExit("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -15,6 +26,10 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     load = commands.add_parser("load-org", help="import or update the organisation file")
     load.add_argument("file", nargs="?", type=Path, help="defaults to ORG_FILE")
+    password = commands.add_parser(
+        "set-password", help="set a staff member's console password (asked for, or read "
+                             "from standard input when it is not a terminal)")
+    password.add_argument("username")
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -23,7 +38,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     from bot import composition  # imported here so `--help` stays instant
 
-    if args.command == "migrate":
+    if args.command == "set-password":
+        asyncio.run(composition.set_password(settings, args.username, read_password()))
+    elif args.command == "migrate":
         asyncio.run(composition.migrate(settings))
     elif args.command == "load-org":
         asyncio.run(composition.load_org_file(settings, args.file or settings.org_file))

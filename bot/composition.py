@@ -21,7 +21,11 @@ from storage.migrate import upgrade
 from storage.org_file import read_org_file
 from storage.org_loader import load_org
 from storage.sqlite_in_loop import checkpoint_in_thread, database_path
+from storage.staff_auth import set_password_hash
 from web.app import create_app, make_context
+from web.console.auth import hash_password
+from web.console.routes import SignInNeeded, sign_in_redirect
+from web.console.routes import build_router as console_router
 
 log = logging.getLogger("ntvt")
 
@@ -70,6 +74,24 @@ async def load_org_file(settings: Settings, path: Path | None) -> None:
         await engine.dispose()
 
 
+MIN_PASSWORD_LENGTH = 10
+
+
+async def set_password(settings: Settings, username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise SystemExit(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine)() as session:
+            if not await set_password_hash(session, username, hash_password(password)):
+                raise SystemExit(f"no staff member {username!r}: add them to the org file")
+            await session.commit()
+    finally:
+        await engine.dispose()
+    log.info("password set for %s; their open console sessions are closed", username)
+
+
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     await upgrade(engine)
@@ -93,7 +115,9 @@ async def run(settings: Settings) -> None:
                 "/telegram/webhook", settings.telegram_webhook_secret.get_secret_value()))
 
     app = create_app(context, templates_dir=settings.templates_dir,
-                     routers=[webchat_router(context, services)], routes=routes)
+                     routers=[webchat_router(context, services),
+                              console_router(context, services.media)],
+                     routes=routes, exception_handlers={SignInNeeded: sign_in_redirect})
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                                            log_level="warning", proxy_headers=True))
     # Everything built so far lives as long as the process: moving it out of the garbage

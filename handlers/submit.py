@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.turn import TIMEZONE
 from storage.folding import fold
 from storage.models import Conversation, Nomination
-from storage.nominations import attach_photos, next_reference
+from storage.nominations import attach_photos, next_reference, search_text
 from storage.outbox import enqueue
 from storage.units import staff_chats_for
 
@@ -45,6 +45,7 @@ async def submit_nomination(
         consent_id=consent_id,
         created_at=now,
     )
+    nomination.search_folded = search_text(nomination)
     session.add(nomination)
     await session.flush()
     assert nomination.id is not None

@@ -84,6 +84,32 @@ class StaffRole(SQLModel, table=True):
     role: str = Field(max_length=16)
 
 
+class StaffSession(SQLModel, table=True):
+    """A console login. The cookie holds a random token; only its hash is stored, so a
+    leaked database holds no usable session."""
+
+    __tablename__ = "staff_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Console sign-ins, kept to slow down password guessing (per name and per address)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_recent", "username", "at"),
+                      Index("ix_login_attempt_ip", "ip", "at"))
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    ip: str = Field(max_length=64)
+    succeeded: bool
+    at: datetime = _ts()
+
+
 class InboxUpdate(SQLModel, table=True):
     """Every update as it arrived, committed before the platform is acknowledged."""
 
@@ -162,6 +188,9 @@ class Nomination(SQLModel, table=True):
     locale: str = Field(default="vi", max_length=8)
     consent_id: int = Field(foreign_key="consent.id")
     created_at: datetime = _ts(index=True)
+    # Names, place and deed folded (no accents, lower case): what the console searches.
+    search_folded: str = Field(default="", max_length=6000,
+                               sa_column_kwargs={"server_default": ""})
 
 
 class Photo(SQLModel, table=True):

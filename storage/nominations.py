@@ -8,8 +8,17 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import upsert_insert
+from storage.folding import fold
 from storage.media import StoredImage
 from storage.models import Nomination, Photo, ReferenceCounter
+
+
+def search_text(nomination: Nomination) -> str:
+    """What the console's accent-insensitive search looks in."""
+    parts = [nomination.reference, nomination.nominee_name, nomination.nominee_role,
+             nomination.place, nomination.deed, nomination.submitter_name,
+             nomination.on_behalf_of or ""]
+    return fold(" ".join(parts))[:6000]
 
 
 async def next_reference(session: AsyncSession, year: int) -> str:

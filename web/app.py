@@ -4,8 +4,9 @@ Channel routers (the web chat, the Telegram webhook) are handed in by the compos
 root, so this package never imports bot/.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.routing import BaseRoute
 
 from handlers.texts import Texts
+from handlers.turn import TIMEZONE
 from storage.db import SessionFactory
 
 SECURITY_HEADERS = {
@@ -55,13 +57,25 @@ def page(context: WebContext, request: Request, name: str, **values: Any) -> HTM
                                                               **values})
 
 
+def local_time(moment: datetime) -> str:
+    """A stored UTC time as staff read it: Hà Nội time, day first. SQLite hands back
+    naive datetimes, which are UTC too."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M")
+
+
 def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) -> WebContext:
-    return WebContext(sessions, texts, Jinja2Templates(directory=str(templates_dir)))
+    templates = Jinja2Templates(directory=str(templates_dir))
+    templates.env.globals["local_time"] = local_time
+    return WebContext(sessions, texts, templates)
 
 
 def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[APIRouter] = (),
-               routes: Sequence[BaseRoute] = ()) -> FastAPI:
-    app = FastAPI(title="NTVT", docs_url=None, redoc_url=None, openapi_url=None)
+               routes: Sequence[BaseRoute] = (),
+               exception_handlers: Mapping[int | type[Exception], Any] | None = None,
+               ) -> FastAPI:
+    app = FastAPI(title="NTVT", docs_url=None, redoc_url=None, openapi_url=None,
+                  exception_handlers=dict(exception_handlers or {}))
     app.state.context = context
 
     @app.middleware("http")

@@ -58,3 +58,15 @@ async def start_bot(workdir: Path, **settings: str) -> BotProcess:
         else:
             raise RuntimeError(f"bot did not come up:\n{log.read_text()}")
     return BotProcess(process, base_url, database_url, log)
+
+
+async def set_password(workdir: Path, database_url: str, username: str, password: str) -> None:
+    """`python -m bot set-password`, the password on standard input as a script would."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "set-password", username, cwd=workdir, env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
+    output, _ = await process.communicate(f"{password}\n".encode())
+    if process.returncode != 0:
+        raise RuntimeError(f"set-password failed:\n{output.decode()}")

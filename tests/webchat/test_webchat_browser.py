@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from storage.db import make_engine
 from tests.support.images import jpeg
-from tests.support.process import start_bot
+from tests.support.process import set_password, start_bot
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("NTVT_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -69,6 +69,24 @@ async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path
         await page.screenshot(path=str(tmp_path / "summary.png"))
         await tap("Gửi đề xuất")
         await expect(log).to_contain_text("NTVT-")
+        reference = "NTVT-" + (await log.inner_text()).split("NTVT-")[1][:11]
+
+        # The district's reviewer gets a password from the CLI and finds it in the console.
+        await set_password(tmp_path, bot.database_url, "noivu.lan", "mật-khẩu-đủ-dài-2026")
+        staff = await browser.new_page(viewport={"width": 1280, "height": 800})
+        await staff.goto(f"{bot.base_url}/console")
+        await staff.fill("input[name=username]", "noivu.lan")
+        await staff.fill("input[name=password]", "mật-khẩu-đủ-dài-2026")
+        await staff.click("button[type=submit]")
+        await expect(staff.locator("table.queue")).to_contain_text(reference)
+        await staff.fill("input[type=search]", "nguyen van tuan")
+        await staff.click("text=Lọc")
+        await staff.click(f"text={reference}")
+        await expect(staff.locator("h1")).to_contain_text("Nguyễn Văn Tuấn")
+        thumbnail = staff.locator(".photos img")
+        await expect(thumbnail).to_have_count(1)
+        assert await thumbnail.evaluate("img => img.naturalWidth") > 0  # served and decoded
+        await staff.screenshot(path=str(tmp_path / "console.png"))
     finally:
         await bot.stop()
 

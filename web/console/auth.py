@@ -1,0 +1,113 @@
+"""Console sign-in: argon2id passwords, throttling, server-side sessions, CSRF tokens."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Request
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.access import Scope, load_scope
+from storage.models import Staff
+from storage.staff_auth import (
+    close_session,
+    find_session,
+    find_staff,
+    open_session,
+    recent_failures,
+    record_attempt,
+)
+
+COOKIE = "ntvt_console"
+SESSION_HOURS = 12
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
+PASSWORDS = PasswordHasher()  # argon2id, the library's recommended parameters
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the name is unknown, so a wrong name costs as long as a wrong password."""
+    return PASSWORDS.hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return PASSWORDS.hash(password)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Signer:
+    staff: Staff
+    scope: Scope
+    csrf_token: str
+
+
+@dataclass(frozen=True)
+class SignIn:
+    token: str | None = None
+    throttled: bool = False
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+async def sign_in(session: AsyncSession, *, username: str, password: str, address: str,
+                  now: datetime | None = None) -> SignIn:
+    now = now or datetime.now(UTC)
+    by_name, by_address = await recent_failures(session, username=username, ip=address,
+                                                since=now - THROTTLE_WINDOW)
+    if by_name >= MAX_FAILURES_PER_NAME or by_address >= MAX_FAILURES_PER_ADDRESS:
+        return SignIn(throttled=True)
+    staff = await find_staff(session, username)
+    stored = staff.password_hash if staff is not None and staff.password_hash else None
+    try:
+        PASSWORDS.verify(stored or _dummy_hash(), password)
+        ok = stored is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    record_attempt(session, username=username, ip=address, succeeded=ok, now=now)
+    if not ok or staff is None or staff.id is None:
+        await session.commit()
+        return SignIn()
+    token = secrets.token_urlsafe(32)
+    open_session(session, staff_id=staff.id, token_hash=token_hash(token),
+                 csrf_token=secrets.token_urlsafe(32), now=now,
+                 expires_at=now + timedelta(hours=SESSION_HOURS))
+    await session.commit()
+    return SignIn(token=token)
+
+
+async def signed_in(session: AsyncSession, request: Request) -> Signer | None:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    found = await find_session(session, token_hash=token_hash(token), now=datetime.now(UTC))
+    if found is None:
+        return None
+    staff_session, staff = found
+    assert staff.id is not None
+    return Signer(staff, await load_scope(session, staff.id), staff_session.csrf_token)
+
+
+async def sign_out(session: AsyncSession, request: Request) -> None:
+    token = request.cookies.get(COOKIE)
+    if token:
+        await close_session(session, token_hash=token_hash(token))
+        await session.commit()
+
+
+def csrf_ok(signer: Signer, given: str | None) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(),
+                                                     signer.csrf_token.encode())

@@ -1,0 +1,164 @@
+"""/console: sign-in, the queue with its filters, a nomination's page, its photos."""
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.media import MediaStore
+from storage.models import Nomination, Photo, Unit
+from storage.nominations import photos_of
+from storage.queue import QueueFilter, queue_page
+from storage.units import children
+from web.app import WebContext, get_session, page
+from web.console.auth import (
+    COOKIE,
+    SESSION_HOURS,
+    Signer,
+    client_address,
+    csrf_ok,
+    sign_in,
+    sign_out,
+    signed_in,
+)
+
+LOGIN_COOKIE = "ntvt_login"
+STATUSES = ("submitted", "in_review", "needs_info", "verified", "approved", "rejected",
+            "duplicate", "withdrawn")
+FIELDS = ("economy", "urban_order", "culture_society", "education", "health",
+          "security_order", "social_welfare", "other")
+Session = Annotated[AsyncSession, Depends(get_session)]
+
+
+class SignInNeeded(Exception):
+    """Raised by the `signer` dependency; the app answers with a redirect to sign in."""
+
+
+def _cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/console")
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def build_router(context: WebContext, media: MediaStore) -> APIRouter:
+    router = APIRouter(prefix="/console")
+
+    async def signer(request: Request, session: Session) -> Signer:
+        found = await signed_in(session, request)
+        if found is None:
+            raise SignInNeeded
+        return found
+
+    Staff = Annotated[Signer, Depends(signer)]
+
+    @router.get("/login", response_class=HTMLResponse)
+    async def login_form(request: Request, failed: str | None = None) -> Response:
+        token = secrets.token_urlsafe(24)
+        response = page(context, request, "web/console/login.html", csrf=token,
+                        failed=failed)
+        _cookie(response, request, LOGIN_COOKIE, token, 3600)
+        return response
+
+    @router.post("/login")
+    async def login(request: Request, session: Session,
+                    username: Annotated[str, Form(max_length=64)],
+                    password: Annotated[str, Form(max_length=256)],
+                    csrf: Annotated[str, Form(max_length=64)]) -> Response:
+        expected = request.cookies.get(LOGIN_COOKIE, "")
+        if not expected or not secrets.compare_digest(expected, csrf):
+            raise HTTPException(status_code=403, detail="stale form")
+        result = await sign_in(session, username=username.strip(), password=password,
+                               address=client_address(request))
+        if result.token is None:
+            reason = "throttled" if result.throttled else "wrong"
+            return RedirectResponse(f"/console/login?failed={reason}", status_code=303)
+        response = RedirectResponse("/console", status_code=303)
+        _cookie(response, request, COOKIE, result.token, SESSION_HOURS * 3600)
+        response.delete_cookie(LOGIN_COOKIE, path="/console")
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request, session: Session, staff: Staff,
+                     csrf: Annotated[str, Form(max_length=64)]) -> Response:
+        if not csrf_ok(staff, csrf):
+            raise HTTPException(status_code=403, detail="stale form")
+        await sign_out(session, request)
+        response = RedirectResponse("/console/login", status_code=303)
+        response.delete_cookie(COOKIE, path="/console")
+        return response
+
+    @router.get("", response_class=HTMLResponse)
+    async def queue(request: Request, session: Session, staff: Staff) -> Response:
+        q = request.query_params
+        wanted = QueueFilter(
+            status=q.get("status") if q.get("status") in STATUSES else None,
+            unit_id=_int(q.get("unit")), field=q.get("field") if q.get("field") in FIELDS
+            else None, created_from=_date(q.get("from")), created_to=_date(q.get("to")),
+            with_photos=q.get("photos") == "1", search=q.get("q", "")[:200],
+            page=_int(q.get("page")) or 1)
+        result = await queue_page(session, staff.scope, wanted)
+        units = [u for u in await _unit_choices(session) if staff.scope.can_see(u.id or 0)]
+        keep = {k: v for k, v in q.items() if k != "page" and v}
+        return page(context, request, "web/console/queue.html", staff=staff, result=result,
+                    wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep)
+
+    @router.get("/nominations/{reference}", response_class=HTMLResponse)
+    async def nomination(reference: str, request: Request, session: Session,
+                         staff: Staff) -> Response:
+        found = await _visible_nomination(session, staff, reference)
+        unit = await session.get(Unit, found.unit_id)
+        photos = await photos_of(session, found.id or 0)
+        return page(context, request, "web/console/nomination.html", staff=staff,
+                    n=found, unit=unit, photos=photos)
+
+    @router.get("/photos/{photo_id}")
+    async def photo(photo_id: int, session: Session, staff: Staff,
+                    thumb: bool = False) -> Response:
+        found = await session.get(Photo, photo_id)
+        owner = await session.get(Nomination, found.nomination_id) if found and \
+            found.nomination_id else None
+        if found is None or owner is None or not staff.scope.can_see(owner.unit_id):
+            raise HTTPException(status_code=404)
+        path: Path = media.path_for(found.sha256, thumbnail=thumb)
+        return FileResponse(path, media_type="image/jpeg",
+                            headers={"Cache-Control": "private, max-age=3600"})
+
+    return router
+
+
+async def _visible_nomination(session: AsyncSession, staff: Signer,
+                              reference: str) -> Nomination:
+    found = (await session.exec(select(Nomination)
+                                .where(Nomination.reference == reference))).first()
+    # Someone else's unit answers exactly like a missing one: no probing for references.
+    if found is None or found.id is None or not staff.scope.can_see(found.unit_id):
+        raise HTTPException(status_code=404)
+    return found
+
+
+async def _unit_choices(session: AsyncSession) -> list[Unit]:
+    """Top-level units and their children, in the org file's order, for the filter."""
+    result: list[Unit] = []
+    for top in await children(session, None):
+        result.append(top)
+        result.extend(await children(session, top.id))
+    return result
+
+
+async def sign_in_redirect(_: Request, __: Any) -> Response:
+    return RedirectResponse("/console/login", status_code=303)
