@@ -12,9 +12,12 @@ import uvicorn
 
 from bot.settings import Settings
 from bot.telegram.channel import TelegramChannel
+from bot.telegram.sender import TelegramSender
 from bot.webchat.routes import build_router as webchat_router
 from handlers.texts import Texts
 from handlers.turn import Services
+from notifications.outbox_sender import OutboxSender
+from notifications.render import make_renderer
 from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
 from storage.media import MediaStore
 from storage.migrate import upgrade
@@ -131,6 +134,9 @@ async def run(settings: Settings) -> None:
         if telegram is not None:
             await telegram.register_commands()
             tasks.append(asyncio.create_task(telegram.upkeep()))
+            outbox = OutboxSender(sessions, {"telegram": TelegramSender(telegram.bot)},
+                                  make_renderer(texts, console_url=services.console_url))
+            tasks.append(asyncio.create_task(outbox.run()))
             if settings.telegram_mode == "webhook":
                 assert settings.telegram_webhook_url and settings.telegram_webhook_secret
                 await telegram.set_webhook(settings.telegram_webhook_url,

@@ -224,3 +224,11 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = _ts(nullable=True, index=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
+    # Not sent before this time (a back-off after an error or a 429).
+    not_before: datetime | None = _ts(nullable=True)
+    # A sender's lease: a crash mid-send leaves the row to be claimed again once it ends,
+    # so at most the messages in flight at that moment repeat.
+    claimed_until: datetime | None = _ts(nullable=True)
+    # Given up (the bot was removed from the chat, or Telegram refused the message).
+    failed_at: datetime | None = _ts(nullable=True)
+    sent_message_id: str | None = Field(default=None, max_length=64)

@@ -1,11 +1,15 @@
 """Outbox rows: what the notification sender will deliver, each under a unique key."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import or_, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Notification
+from storage.db import upsert_insert
+from storage.models import Notification, UnitChat
 
 
 def enqueue(
@@ -16,3 +20,108 @@ def enqueue(
                        payload=payload, nomination_id=nomination_id, created_at=now)
     session.add(row)
     return row
+
+
+async def enqueue_once(
+    session: AsyncSession, *, dedupe_key: str, kind: str, channel: str, chat_id: str,
+    payload: dict[str, Any], now: datetime, nomination_id: int | None = None,
+) -> bool:
+    """Insert unless the key exists already (a job that fires twice); True when new."""
+    insert = upsert_insert(session)
+    statement = (insert(Notification)
+                 .values(dedupe_key=dedupe_key, kind=kind, channel=channel, chat_id=chat_id,
+                         payload=payload, nomination_id=nomination_id, created_at=now,
+                         attempts=0)
+                 .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                 .returning(col(Notification.id)))
+    return (await session.exec(statement)).scalar_one_or_none() is not None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    kind: str
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def claim_batch(
+    session: AsyncSession, *, channels: list[str], now: datetime, lease: timedelta, limit: int,
+) -> list[Claimed]:
+    """Take up to `limit` due rows for these channels, oldest first, under a lease.
+
+    On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several senders claim side by side
+    without waiting on each other; SQLite has one writer, which serialises them anyway.
+    The caller commits.
+    """
+    query = (select(Notification)
+             .where(col(Notification.sent_at).is_(None), col(Notification.failed_at).is_(None),
+                    col(Notification.channel).in_(channels),
+                    or_(col(Notification.not_before).is_(None),
+                        col(Notification.not_before) <= now),
+                    or_(col(Notification.claimed_until).is_(None),
+                        col(Notification.claimed_until) < now))
+             .order_by(col(Notification.id)).limit(limit)
+             .with_for_update(skip_locked=True))
+    rows = list((await session.exec(query)).all())
+    if not rows:
+        return []
+    ids = [row.id for row in rows if row.id is not None]
+    await session.exec(update(Notification).where(col(Notification.id).in_(ids))
+                       .values(claimed_until=now + lease)
+                       .execution_options(synchronize_session=False))
+    return [Claimed(row.id, row.kind, row.channel, row.chat_id, dict(row.payload),
+                    row.attempts) for row in rows if row.id is not None]
+
+
+async def mark_sent(session: AsyncSession, row_id: int, *, now: datetime,
+                    message_id: str | None) -> None:
+    await session.exec(update(Notification).where(col(Notification.id) == row_id)
+                       .values(sent_at=now, sent_message_id=message_id, claimed_until=None)
+                       .execution_options(synchronize_session=False))
+
+
+async def mark_retry(session: AsyncSession, row_id: int, *, error: str,
+                     not_before: datetime) -> None:
+    await session.exec(update(Notification).where(col(Notification.id) == row_id)
+                       .values(attempts=col(Notification.attempts) + 1,
+                               last_error=error[:500], not_before=not_before,
+                               claimed_until=None)
+                       .execution_options(synchronize_session=False))
+
+
+async def mark_failed(session: AsyncSession, row_id: int, *, error: str,
+                      now: datetime) -> None:
+    await session.exec(update(Notification).where(col(Notification.id) == row_id)
+                       .values(attempts=col(Notification.attempts) + 1,
+                               last_error=error[:500], failed_at=now, claimed_until=None)
+                       .execution_options(synchronize_session=False))
+
+
+async def deactivate_chat(session: AsyncSession, *, channel: str, chat_id: str) -> None:
+    """The bot was removed or blocked: the chat stops receiving and staff see it."""
+    await session.exec(update(UnitChat).where(col(UnitChat.channel) == channel,
+                                              col(UnitChat.chat_id) == chat_id)
+                       .values(active=False).execution_options(synchronize_session=False))
+
+
+async def move_chat(session: AsyncSession, *, channel: str, old_chat_id: str,
+                    new_chat_id: str) -> None:
+    """A group became a supergroup with a new id: the unit keeps it, unsent rows follow."""
+    await session.exec(update(UnitChat).where(col(UnitChat.channel) == channel,
+                                              col(UnitChat.chat_id) == old_chat_id)
+                       .values(chat_id=new_chat_id)
+                       .execution_options(synchronize_session=False))
+    await session.exec(update(Notification)
+                       .where(col(Notification.channel) == channel,
+                              col(Notification.chat_id) == old_chat_id,
+                              col(Notification.sent_at).is_(None))
+                       .values(chat_id=new_chat_id)
+                       .execution_options(synchronize_session=False))
+
+
+async def inactive_chats(session: AsyncSession) -> list[UnitChat]:
+    return list((await session.exec(select(UnitChat).where(
+        col(UnitChat.active).is_(False)))).all())

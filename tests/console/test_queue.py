@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from storage.models import Unit
+from storage.outbox import deactivate_chat
 from tests.support.chat import NOW
 from tests.support.nominations import add_nomination
 
@@ -84,3 +85,15 @@ async def test_the_queue_pages(console):
     assert "Người số 0<" in first.text and "Người số 29<" not in first.text
     second = await console.client.get("/console", params={"page": "2"})
     assert "Người số 29<" in second.text
+
+
+async def test_staff_see_which_groups_the_bot_can_no_longer_reach(console):
+    async with console.db.sessions() as session:
+        await deactivate_chat(session, channel="telegram", chat_id="-1001000000021")
+        await session.commit()
+    await console.sign_in("noivu.lan")  # the district: Kim Mã is theirs
+    banner = "Bot không còn gửi được tin vào nhóm của: Phường Kim Mã"
+    assert banner in (await console.client.get("/console")).text
+    console.client.cookies.clear()
+    await console.sign_in("phucxa.hung")  # Phúc Xá's reviewer: not their business
+    assert "Bot không còn" not in (await console.client.get("/console")).text

@@ -9,6 +9,7 @@ import contextlib
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,11 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # (method, chat id) -> error answers to give before answering normally again
+        self.failures: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # (method, chat id) -> an event the call waits for: a request left in flight
+        self.holds: dict[tuple[str, str], asyncio.Event] = {}
+        self.refused: list[Call] = []
 
     # -- server ------------------------------------------------------------------------
     async def start(self) -> str:
@@ -73,8 +79,15 @@ class FakeTelegram:
                                       "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        target = (method, str(params.get("chat_id", "")))
+        if self.failures.get(target):  # refused: recorded apart from what was accepted
+            error = self.failures[target].pop(0)
+            self.refused.append(Call(method, params))
+            return web.json_response({"ok": False, **error}, status=error["error_code"])
         if method != "getUpdates":
             self.calls.append(Call(method, params))
+        if target in self.holds:
+            await self.holds[target].wait()
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return web.json_response({"ok": True, "result": True})
@@ -122,6 +135,14 @@ class FakeTelegram:
         return {"file_id": file_id, "file_unique_id": f"u{file_id}",
                 "file_size": len(self.files[file_id]), "file_path": file_id}
 
+    # -- what the platform may answer instead --------------------------------------------
+    def fail(self, method: str, chat_id: int | str, error_code: int, description: str,
+             **parameters: Any) -> None:
+        answer: dict[str, Any] = {"error_code": error_code, "description": description}
+        if parameters:
+            answer["parameters"] = parameters
+        self.failures.setdefault((method, str(chat_id)), []).append(answer)
+
     # -- what a person does --------------------------------------------------------------
     async def push(self, update: dict[str, Any]) -> dict[str, Any]:
         update.setdefault("update_id", next(self._update_ids))
@@ -133,6 +154,14 @@ class FakeTelegram:
     def sent_to(self, chat_id: int) -> list[Call]:
         return [c for c in self.calls if c.method == "sendMessage"
                 and int(c.params["chat_id"]) == chat_id]
+
+    async def wait_for(self, condition: Callable[[list[Call]], bool],
+                       timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition(self.calls):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the fake server never saw the expected calls")
+            await asyncio.sleep(0.02)
 
     async def wait_for_replies(self, chat_id: int, before: int, *, quiet: float = 0.35,
                                timeout: float = 20.0) -> list[Call]:

@@ -78,6 +78,13 @@ async def test_resident_nominates_with_an_album_over_polling(fake, tmp_path):
         assert "3 ảnh" in hoa.texts()
         await hoa.press("Gửi đề xuất")
         assert "NTVT-2026-000001" in hoa.texts() or "NTVT-" in hoa.texts()
+        # The outbox sender delivers the review card to Ngọc Hà's staff group.
+        await fake.wait_for(lambda calls: any(
+            c.method == "sendMessage" and str(c.params["chat_id"]) == "-1001000000017"
+            for c in calls))
+        [card] = fake.sent_to(-1001000000017)
+        assert "Lê Thị Mai" in card.params["text"] and "3 ảnh" in card.params["text"]
+        assert "09xx xxx 678" in card.params["text"]
     finally:
         await bot.stop()
 
@@ -86,8 +93,9 @@ async def test_resident_nominates_with_an_album_over_polling(fake, tmp_path):
     assert [n[1:] for n in nominations] == [("Lê Thị Mai", "+84912345678", "telegram")]
     photos = await rows(bot.database_url, "SELECT nomination_id FROM photo")
     assert photos == [(nominations[0][0],)] * 3
-    notices = await rows(bot.database_url, "SELECT kind, chat_id, sent_at FROM notification")
-    assert notices == [("review_card", "-1001000000017", None)]  # Ngọc Hà's staff group
+    notices = await rows(bot.database_url,
+                         "SELECT kind, chat_id, sent_at IS NOT NULL FROM notification")
+    assert notices == [("review_card", "-1001000000017", True)]  # Ngọc Hà's staff group
     unprocessed = await rows(bot.database_url,
                              "SELECT count(*) FROM inbox_update WHERE processed_at IS NULL")
     assert unprocessed == [(0,)]

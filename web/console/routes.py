@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.media import MediaStore
 from storage.models import Nomination, Photo, Unit
 from storage.nominations import photos_of
+from storage.outbox import inactive_chats
 from storage.queue import QueueFilter, queue_page
 from storage.units import children
 from web.app import WebContext, get_session, page
@@ -114,8 +115,12 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         result = await queue_page(session, staff.scope, wanted)
         units = [u for u in await _unit_choices(session) if staff.scope.can_see(u.id or 0)]
         keep = {k: v for k, v in q.items() if k != "page" and v}
+        names = {u.id: u.name for u in units}
+        silent = sorted({names.get(chat.unit_id, "?") for chat in await inactive_chats(session)
+                         if staff.scope.can_see(chat.unit_id)})
         return page(context, request, "web/console/queue.html", staff=staff, result=result,
-                    wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep)
+                    wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep,
+                    silent_groups=silent)
 
     @router.get("/nominations/{reference}", response_class=HTMLResponse)
     async def nomination(reference: str, request: Request, session: Session,

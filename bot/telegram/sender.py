@@ -1,0 +1,36 @@
+"""The outbox's Telegram sender: Bot API answers mapped to what the outbox handles."""
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramRetryAfter,
+)
+
+from bot.telegram.render import message_kwargs
+from handlers.messages import Reply
+from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    def is_group(self, chat_id: str) -> bool:
+        return chat_id.startswith("-")  # group and channel ids are negative
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        try:
+            message = await self._bot.send_message(chat_id=int(chat_id), **message_kwargs(reply))
+        except TelegramRetryAfter as exc:
+            raise RetryAfter(exc.retry_after) from exc
+        except TelegramMigrateToChat as exc:
+            raise ChatMigrated(str(exc.migrate_to_chat_id)) from exc
+        except TelegramForbiddenError as exc:
+            raise ChatGone(exc.message) from exc
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise ChatGone(exc.message) from exc
+            raise Refused(exc.message) from exc
+        return str(message.message_id)

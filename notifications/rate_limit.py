@@ -1,0 +1,70 @@
+"""Sending pace: per bot, per group and per private chat, plus a pause for everyone.
+
+Telegram's limits: about 30 messages a second per bot, 20 a minute per group, one a
+second per private chat. Each is a sliding window: at most `limit` sends in any `period`.
+"""
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class Window:
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self.sent: deque[float] = deque()
+
+    def wait_for(self, now: float) -> float:
+        while self.sent and self.sent[0] <= now - self.period:
+            self.sent.popleft()
+        if len(self.sent) < self.limit:
+            return 0.0
+        return self.sent[0] + self.period - now
+
+
+class Pace:
+    def __init__(self, *, per_bot: tuple[int, float] = (30, 1.0),
+                 per_group: tuple[int, float] = (20, 60.0),
+                 per_private: tuple[int, float] = (1, 1.0),
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._per_bot = per_bot
+        self._per_group = per_group
+        self._per_private = per_private
+        self._clock = clock
+        self._bots: dict[str, Window] = {}
+        self._chats: dict[tuple[str, str], Window] = {}
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def pause(self, seconds: float) -> None:
+        """A 429: nobody sends until it has passed."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    def _windows(self, channel: str, chat_id: str, group: bool) -> tuple[Window, Window]:
+        bot = self._bots.setdefault(channel, Window(*self._per_bot))
+        limit = self._per_group if group else self._per_private
+        chat = self._chats.setdefault((channel, chat_id), Window(*limit))
+        return bot, chat
+
+    def delay(self, channel: str, chat_id: str, group: bool) -> float:
+        """How long the next send to this chat must wait (0: it may go now)."""
+        now = self._clock()
+        bot, chat = self._windows(channel, chat_id, group)
+        return max(self._paused_until - now, bot.wait_for(now), chat.wait_for(now), 0.0)
+
+    def record(self, channel: str, chat_id: str, group: bool) -> None:
+        now = self._clock()
+        for window in self._windows(channel, chat_id, group):
+            window.sent.append(now)
+
+    async def acquire(self, channel: str, chat_id: str, group: bool) -> None:
+        """Wait for a free slot and take it (one caller at a time decides)."""
+        while True:
+            async with self._lock:
+                wait = self.delay(channel, chat_id, group)
+                if wait <= 0:
+                    self.record(channel, chat_id, group)
+                    return
+            await asyncio.sleep(wait)
