@@ -24,6 +24,13 @@ class Texts:
     def keys(self, locale: str) -> set[str]:
         return set(self._catalogue[locale])
 
+    def group(self, locale: str, prefix: str) -> dict[str, str]:
+        """The texts under `prefix.` (e.g. the reason templates of one decision)."""
+        table = self._catalogue.get(locale) or self._catalogue[self.default_locale]
+        start = f"{prefix}."
+        return {key.removeprefix(start): text for key, text in table.items()
+                if key.startswith(start)}
+
     def get(self, locale: str, key: str, **values: Any) -> str:
         table = self._catalogue.get(locale) or self._catalogue[self.default_locale]
         template = table.get(key) or self._catalogue[self.default_locale][key]

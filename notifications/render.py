@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.messages import Reply
 from handlers.review_card import review_card
 from handlers.texts import Texts
+from storage.models import Nomination
 from storage.outbox import Claimed
 
 Render = Callable[[AsyncSession, Claimed], Awaitable[Reply | None]]
@@ -17,6 +18,19 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
         if row.kind == "review_card":
             return await review_card(session, int(row.payload["nomination_id"]), texts=texts,
                                      console_url=console_url)
+        if row.kind == "decision":
+            return await decision_notice(session, row, texts)
         raise ValueError(f"no renderer for outbox kind {row.kind!r}")
 
     return render
+
+
+async def decision_notice(session: AsyncSession, row: Claimed, texts: Texts) -> Reply | None:
+    nomination = await session.get(Nomination, int(row.payload["nomination_id"]))
+    if nomination is None:
+        return None
+    locale = str(row.payload.get("locale", "vi"))
+    text = texts.get(locale, f"decision.{row.payload['status']}",
+                     reference=nomination.reference, nominee=nomination.nominee_name,
+                     reason=row.payload.get("reason", ""))
+    return Reply(text.strip())

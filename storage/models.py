@@ -188,9 +188,30 @@ class Nomination(SQLModel, table=True):
     locale: str = Field(default="vi", max_length=8)
     consent_id: int = Field(foreign_key="consent.id")
     created_at: datetime = _ts(index=True)
+    # A duplicate points at the nomination it repeats.
+    primary_id: int | None = Field(default=None, foreign_key="nomination.id")
+    assigned_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     # Names, place and deed folded (no accents, lower case): what the console searches.
     search_folded: str = Field(default="", max_length=6000,
                                sa_column_kwargs={"server_default": ""})
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: every decision on a nomination, and every refused attempt, with who,
+    when, how (console or a chat button) and why. Code only ever inserts here."""
+
+    __tablename__ = "audit_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", index=True)
+    action: str = Field(max_length=32)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    allowed: bool = True
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    via: str = Field(max_length=16)  # console, telegram, zalo, resident
+    external_id: str | None = Field(default=None, max_length=64)
+    reason: str | None = Field(default=None, max_length=2000)
+    at: datetime = _ts()
 
 
 class Photo(SQLModel, table=True):

@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.telegram.inbound import TelegramPhoto, from_callback, from_message
+from bot.telegram.review_buttons import on_review_press
 from handlers.conversation import handle
 from handlers.messages import Inbound, Reply
 from handlers.turn import Services
@@ -59,6 +60,10 @@ async def _turn(inbound: Inbound, session: AsyncSession, services: Services,
 def build_dispatcher(services: Services, sessions: SessionFactory) -> Dispatcher:
     router = Router(name="nomination")
     private = F.chat.type == ChatType.PRIVATE
+
+    @router.callback_query(F.data.startswith("rv:"))
+    async def on_review(query: CallbackQuery, session: AsyncSession) -> None:
+        await on_review_press(query, session, services.texts)
 
     @router.message(private)
     async def on_message(message: Message, bot: Bot, session: AsyncSession,

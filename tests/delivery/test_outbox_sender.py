@@ -13,9 +13,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlmodel import select
 
 from bot.telegram.sender import TelegramSender
+from handlers.review import Decider, decide
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
-from storage.models import Notification, UnitChat
+from storage.models import Notification, Staff, UnitChat
 from storage.outbox import enqueue
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.nominations import add_nomination
@@ -161,3 +162,19 @@ async def test_a_crash_mid_batch_loses_nothing_and_repeats_only_what_was_in_flig
     for chat_id in groups.values():
         expected = {1, 2} if chat_id == KIM_MA_GROUP else {1}
         assert len(fake.sent_to(int(chat_id))) in expected
+
+
+async def test_the_nominator_hears_the_decision_in_their_own_chat(db, fake, bot, texts):
+    async with db.sessions() as session:
+        nomination = await add_nomination(session, unit="kim-ma", name="Đỗ Văn Em",
+                                          status="in_review", deed="Giúp người già qua đường.")
+    async with db.sessions() as session:
+        lan = (await session.exec(select(Staff).where(Staff.username == "noivu.lan"))).one()
+        outcome = await decide(session, nomination_id=nomination.id, action="reject",
+                               by=Decider(lan.id, "console"), now=datetime.now(UTC),
+                               reason="Chưa đủ căn cứ xác minh.")
+    assert outcome.result == "done"
+    await outbox(db, bot, texts, pace=None).send_due()
+    [notice] = fake.sent_to(9001)  # the nominator's private chat
+    assert nomination.reference in notice.params["text"]
+    assert "Lý do: Chưa đủ căn cứ xác minh." in notice.params["text"]

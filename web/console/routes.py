@@ -1,7 +1,7 @@
 """/console: sign-in, the queue with its filters, a nomination's page, its photos."""
 
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,11 +10,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.review import TRANSITIONS, Decider, decide
 from storage.media import MediaStore
 from storage.models import Nomination, Photo, Unit
 from storage.nominations import photos_of
 from storage.outbox import inactive_chats
 from storage.queue import QueueFilter, queue_page
+from storage.review import find_by_reference, history
 from storage.units import children
 from web.app import WebContext, get_session, page
 from web.console.auth import (
@@ -124,12 +126,41 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
 
     @router.get("/nominations/{reference}", response_class=HTMLResponse)
     async def nomination(reference: str, request: Request, session: Session,
-                         staff: Staff) -> Response:
+                         staff: Staff, outcome: str | None = None) -> Response:
         found = await _visible_nomination(session, staff, reference)
         unit = await session.get(Unit, found.unit_id)
         photos = await photos_of(session, found.id or 0)
+        actions = [action for action, (starts, _) in TRANSITIONS.items()
+                   if found.status in starts] if staff.scope.can_decide(found.unit_id) else []
+        reasons = {action: context.texts.group(context.texts.default_locale, f"reasons.{action}")
+                   for action in actions}
         return page(context, request, "web/console/nomination.html", staff=staff,
-                    n=found, unit=unit, photos=photos)
+                    n=found, unit=unit, photos=photos, actions=actions, reasons=reasons,
+                    history=await history(session, found.id or 0), outcome=outcome)
+
+    @router.post("/nominations/{reference}/decide")
+    async def decide_on(reference: str, request: Request, session: Session, staff: Staff,
+                        action: Annotated[str, Form(max_length=32)],
+                        csrf: Annotated[str, Form(max_length=64)],
+                        reason: Annotated[str, Form(max_length=2000)] = "",
+                        template: Annotated[str, Form(max_length=64)] = "",
+                        primary: Annotated[str, Form(max_length=32)] = "") -> Response:
+        if not csrf_ok(staff, csrf):
+            raise HTTPException(status_code=403, detail="stale form")
+        found = await _visible_nomination(session, staff, reference)
+        # A template is "action.key": one picked for another action is not used.
+        templates = context.texts.group(context.texts.default_locale, "reasons")
+        text = reason.strip() or (templates.get(template, "")
+                                  if template.startswith(f"{action}.") else "")
+        primary_row = await find_by_reference(session, primary.strip()) if primary else None
+        outcome = await decide(session, nomination_id=found.id or 0, action=action,
+                               by=Decider(staff.staff.id, "console"), now=datetime.now(UTC),
+                               reason=text or None,
+                               primary_id=primary_row.id if primary_row else None)
+        if outcome.result == "not_allowed":
+            raise HTTPException(status_code=403, detail="not your unit")
+        return RedirectResponse(f"/console/nominations/{reference}?outcome={outcome.result}",
+                                status_code=303)
 
     @router.get("/photos/{photo_id}")
     async def photo(photo_id: int, session: Session, staff: Staff,

@@ -1,0 +1,56 @@
+"""A press on a review card's button in a unit's staff group."""
+
+import logging
+from datetime import UTC, datetime
+
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, Message
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.telegram.inbound import CHANNEL
+from handlers.review import Decider, decide
+from handlers.texts import Texts
+from handlers.turn import TIMEZONE
+from storage.review import staff_for_account
+
+log = logging.getLogger(__name__)
+FINAL = {"approved", "rejected", "duplicate", "withdrawn"}
+BUTTON_REASON = {"needs_info": "reasons.needs_info.details",
+                 "reject": "reasons.reject.not_enough",
+                 "duplicate": "reasons.duplicate.default"}
+
+
+async def on_review_press(query: CallbackQuery, session: AsyncSession, texts: Texts) -> None:
+    try:
+        _, action, raw_id = (query.data or "").split(":")
+        nomination_id = int(raw_id)
+    except ValueError:
+        await query.answer()
+        return
+    locale = texts.default_locale  # staff groups read the default language
+
+    def say(key: str, **values: str) -> str:
+        return texts.get(locale, key, **values)
+
+    presser = str(query.from_user.id)
+    staff = await staff_for_account(session, channel=CHANNEL, external_id=presser)
+    now = datetime.now(UTC)
+    reason = say(BUTTON_REASON[action]) if action in BUTTON_REASON else None
+    outcome = await decide(session, nomination_id=nomination_id, action=action, now=now,
+                           by=Decider(staff.id if staff else None, CHANNEL, presser),
+                           reason=reason)
+    status = say(f"status.{outcome.status}") if outcome.status else ""
+    if outcome.result != "done" or staff is None:
+        await query.answer(say(f"review.{outcome.result}", status=status),
+                           show_alert=True)
+        return
+    await query.answer(say("review.done", status=status, name=staff.full_name))
+    if isinstance(query.message, Message) and query.message.text:
+        line = say("review.card_status", status=status, name=staff.full_name,
+                         time=now.astimezone(TIMEZONE).strftime("%H:%M %d/%m"))
+        keyboard = None if outcome.status in FINAL else query.message.reply_markup
+        try:
+            await query.message.edit_text(f"{query.message.text}\n{line}",
+                                          reply_markup=keyboard)
+        except TelegramAPIError as exc:  # the decision stands; only the card is stale
+            log.warning("review card not updated: %s", exc)

@@ -1,0 +1,102 @@
+"""Staff press the review card's buttons in their unit's Telegram group."""
+
+import itertools
+
+import pytest
+from sqlmodel import select
+
+from bot.telegram.channel import TelegramChannel
+from storage.models import AuditEntry, Nomination, Notification
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.nominations import add_nomination
+
+TOKEN = "42:REVIEW-test"
+PHUC_XA_GROUP = -1001000000010
+STAFF = {"noivu.lan": 5000000001, "phucxa.hung": 5000000002, "doican.mai": 5000000003,
+         "a stranger": 7777}
+update_ids = itertools.count(1)
+
+
+@pytest.fixture
+async def fake():
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def channel(db, services, fake):
+    made = TelegramChannel(token=TOKEN, api_base=f"http://127.0.0.1:{fake.port}",
+                           sessions=db.sessions, services=services)
+    yield made
+    await made.close()
+
+
+async def press(channel, who: str, data: str) -> None:
+    """`who` presses a button on the card in Phúc Xá's staff group."""
+    await channel.accept([{"update_id": next(update_ids), "callback_query": {
+        "id": str(next(update_ids)), "chat_instance": "phuc-xa", "data": data,
+        "from": {"id": STAFF[who], "is_bot": False, "first_name": who},
+        "message": {"message_id": 70, "date": 0, "text": "🆕 Đề xuất mới NTVT-2026-000001",
+                    "chat": {"id": PHUC_XA_GROUP, "type": "supergroup", "title": "Phúc Xá"}},
+    }}])
+    await channel.worker.idle()
+
+
+def alerts(fake) -> list[tuple[str, bool]]:
+    return [(c.params.get("text", ""), str(c.params.get("show_alert")).lower() == "true")
+            for c in fake.calls if c.method == "answerCallbackQuery"]
+
+
+async def nomination_in(db, unit: str) -> Nomination:
+    async with db.sessions() as session:
+        return await add_nomination(session, unit=unit, name="Hoàng Văn Hải",
+                                    deed="Cứu một cháu bé đuối nước ở hồ Trúc Bạch.")
+
+
+async def reload(db, nomination_id: int) -> tuple[Nomination, list[AuditEntry]]:
+    async with db.sessions() as session:
+        found = await session.get(Nomination, nomination_id)
+        entries = (await session.exec(select(AuditEntry).order_by(AuditEntry.id))).all()
+    assert found is not None
+    return found, list(entries)
+
+
+@pytest.mark.parametrize(("who", "allowed"), [
+    ("phucxa.hung", True),  # reviewer of Phúc Xá, whose group this is
+    ("noivu.lan", True),  # the district's reviewer covers every ward
+    ("doican.mai", False),  # a reviewer of another ward
+    ("a stranger", False),  # a group member who is not staff at all
+])
+async def test_only_staff_of_the_unit_may_take_a_nomination(db, fake, channel, who, allowed):
+    nomination = await nomination_in(db, "phuc-xa-tdp-2")
+    await press(channel, who, f"rv:take:{nomination.id}")
+    found, entries = await reload(db, nomination.id)
+    assert found.status == ("in_review" if allowed else "submitted")
+    assert [(e.allowed, e.external_id) for e in entries] == [(allowed, str(STAFF[who]))]
+    [(text, is_alert)] = alerts(fake)
+    if allowed:
+        assert text.startswith("Đã ghi nhận: Đang xem xét") and not is_alert
+        [edit] = [c for c in fake.calls if c.method == "editMessageText"]
+        assert "— Đang xem xét ·" in edit.params["text"]  # the card shows who decided
+    else:
+        assert is_alert and "không có quyền" in text
+        assert not [c for c in fake.calls if c.method == "editMessageText"]
+
+
+async def test_a_double_press_changes_the_status_once(db, fake, channel):
+    nomination = await nomination_in(db, "phuc-xa")
+    await press(channel, "phucxa.hung", f"rv:reject:{nomination.id}")
+    await press(channel, "phucxa.hung", f"rv:reject:{nomination.id}")
+    found, entries = await reload(db, nomination.id)
+    assert found.status == "rejected"
+    assert [(e.action, e.to_status) for e in entries] == [("reject", "rejected")]
+    second = alerts(fake)[1]
+    assert second == ("Đề xuất này đã được xử lý trước đó: Không được công nhận.", True)
+    async with db.sessions() as session:
+        notices = (await session.exec(select(Notification).where(
+            Notification.kind == "decision"))).all()
+    assert len(notices) == 1  # the nominator hears it once
+    [edit] = [c for c in fake.calls if c.method == "editMessageText"]
+    assert "inline_keyboard" not in str(edit.params.get("reply_markup") or "")  # final
