@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import commands
+from handlers.answer_more import ANSWERING, answering, answering_prompt, start_answering
 from handlers.flow import BY_NAME, applicable, next_step
 from handlers.menu import remember_menu, resolve_menu
 from handlers.messages import Inbound, Reply, rows
@@ -58,6 +59,9 @@ async def _dispatch(turn: Turn) -> list[Reply]:
         return await _command(turn, command)
     if inbound.payload and inbound.payload.startswith("lang:"):
         return await _switch_language(turn, inbound.payload.removeprefix("lang:"))
+    if inbound.payload and inbound.payload.startswith("answer:") and \
+            inbound.payload != "answer:send":
+        return await start_answering(turn, inbound.payload)
     step = turn.conversation.step
     if step is None:
         return [Reply(turn.t("idle"), commands.main_menu(turn))]
@@ -207,10 +211,12 @@ CONTROL_STEPS: dict[str, Callable[[Turn], Awaitable[list[Reply]]]] = {
     "resume": _resume,
     "confirm_cancel": _confirm_cancel,
     "summary": _summary,
+    ANSWERING: answering,
 }
 CONTROL_PROMPTS: dict[str, Callable[[Turn], Awaitable[list[Reply]]]] = {
     "consent": _consent_prompt,
     "resume": _resume_prompt,
     "confirm_cancel": _confirm_cancel_prompt,
     "summary": _summary_prompt,
+    ANSWERING: answering_prompt,
 }

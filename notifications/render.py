@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.messages import Reply
+from handlers.messages import Button, Reply, rows
 from handlers.review_card import review_card
 from handlers.texts import Texts
 from storage.models import Nomination
@@ -33,4 +33,7 @@ async def decision_notice(session: AsyncSession, row: Claimed, texts: Texts) -> 
     text = texts.get(locale, f"decision.{row.payload['status']}",
                      reference=nomination.reference, nominee=nomination.nominee_name,
                      reason=row.payload.get("reason", ""))
+    if row.payload["status"] == "needs_info":  # they answer right here, in the chat
+        button = Button(texts.get(locale, "answer.button"), f"answer:{nomination.id}")
+        return Reply(text.strip(), rows([button]))
     return Reply(text.strip())

@@ -25,6 +25,9 @@ class QueueFilter:
     with_photos: bool = False
     search: str = ""
     page: int = 1
+    # Overdue: still "submitted" and received before this moment (the caller works it
+    # out from the acknowledgement target in working hours).
+    overdue_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ async def _filtered(session: AsyncSession, scope: Scope, wanted: QueueFilter,
     if wanted.created_to:
         end = datetime.combine(wanted.created_to + timedelta(days=1), time()) - tz_offset
         query = query.where(col(Nomination.created_at) < end)
+    if wanted.overdue_before is not None:
+        query = query.where(Nomination.status == "submitted",
+                            col(Nomination.created_at) < wanted.overdue_before)
     if wanted.with_photos:
         query = query.where(select(Photo.id).where(Photo.nomination_id == Nomination.id)
                             .exists())
@@ -85,6 +91,10 @@ async def queue_page(session: AsyncSession, scope: Scope, wanted: QueueFilter, *
     found = list((await session.exec(
         query.order_by(col(Nomination.created_at).desc(), col(Nomination.id).desc())
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all())
+    return QueuePage(await _with_details(session, found), total, page, pages)
+
+
+async def _with_details(session: AsyncSession, found: list[Nomination]) -> list[QueueRow]:
     ids = [n.id for n in found if n.id is not None]
     counts: dict[int, int] = {}
     if ids:
@@ -94,5 +104,14 @@ async def queue_page(session: AsyncSession, scope: Scope, wanted: QueueFilter, *
         counts = {int(nid): int(n) for nid, n in rows.all() if nid is not None}
     names = {u.id: u.name for u in (await session.exec(
         select(Unit).where(col(Unit.id).in_({n.unit_id for n in found})))).all()}
-    return QueuePage([QueueRow(n, names.get(n.unit_id, "?"), counts.get(n.id or 0, 0))
-                      for n in found], total, page, pages)
+    return [QueueRow(n, names.get(n.unit_id, "?"), counts.get(n.id or 0, 0)) for n in found]
+
+
+async def queue_all(session: AsyncSession, scope: Scope, wanted: QueueFilter, *,
+                    limit: int, tz_offset: timedelta = timedelta(hours=7)) -> list[QueueRow]:
+    """Every matching row (up to `limit`), newest first: what an export holds."""
+    query = await _filtered(session, scope, wanted, tz_offset)
+    found = list((await session.exec(
+        query.order_by(col(Nomination.created_at).desc(), col(Nomination.id).desc())
+        .limit(limit))).all())
+    return await _with_details(session, found)

@@ -1,6 +1,6 @@
 """Staff see the nominations of their own units, filter and search them, and open one."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
@@ -97,3 +97,25 @@ async def test_staff_see_which_groups_the_bot_can_no_longer_reach(console):
     console.client.cookies.clear()
     await console.sign_in("phucxa.hung")  # Phúc Xá's reviewer: not their business
     assert "Bot không còn" not in (await console.client.get("/console")).text
+
+
+async def test_nominations_nobody_took_within_eight_working_hours_are_flagged(console):
+    async with console.db.sessions() as session:
+        old = await add_nomination(session, unit="kim-ma", name="Chờ Lâu",
+                                   deed="Đã đợi nhiều ngày.",
+                                   created_at=datetime.now(UTC) - timedelta(days=5))
+        taken = await add_nomination(session, unit="kim-ma", name="Đã Nhận", status="in_review",
+                                     deed="Đã có người nhận.",
+                                     created_at=datetime.now(UTC) - timedelta(days=5))
+        fresh = await add_nomination(session, unit="kim-ma", name="Mới Gửi",
+                                     deed="Vừa gửi xong.", created_at=datetime.now(UTC))
+    await console.sign_in("noivu.lan")
+    page = await console.client.get("/console")
+    row_of = {n.reference: page.text.split(n.reference)[2].split("</tr>")[0]
+              for n in (old, taken, fresh)}
+    assert "Quá 8 giờ làm việc" in row_of[old.reference]
+    assert "Quá 8 giờ làm việc" not in row_of[taken.reference]
+    assert "Quá 8 giờ làm việc" not in row_of[fresh.reference]
+    only = await console.client.get("/console", params={"overdue": "1"})
+    assert old.reference in only.text
+    assert taken.reference not in only.text and fresh.reference not in only.text

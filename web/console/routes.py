@@ -1,6 +1,7 @@
 """/console: sign-in, the queue with its filters, a nomination's page, its photos."""
 
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,14 +12,16 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.review import TRANSITIONS, Decider, decide
+from handlers.turn import TIMEZONE
+from handlers.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
 from storage.media import MediaStore
 from storage.models import Nomination, Photo, Unit
 from storage.nominations import photos_of
 from storage.outbox import inactive_chats
-from storage.queue import QueueFilter, queue_page
+from storage.queue import QueueFilter, queue_all, queue_page
 from storage.review import find_by_reference, history
 from storage.units import children
-from web.app import WebContext, get_session, page
+from web.app import WebContext, get_session, local_time, page
 from web.console.auth import (
     COOKIE,
     SESSION_HOURS,
@@ -29,8 +32,11 @@ from web.console.auth import (
     sign_out,
     signed_in,
 )
+from web.console.export import COLUMNS, to_csv, to_xlsx
 
 LOGIN_COOKIE = "ntvt_login"
+EXPORT_LIMIT = 20_000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUSES = ("submitted", "in_review", "needs_info", "verified", "approved", "rejected",
             "duplicate", "withdrawn")
 FIELDS = ("economy", "urban_order", "culture_society", "education", "health",
@@ -54,8 +60,26 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite: naive UTC
+
+
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def _wanted(q: Mapping[str, str]) -> QueueFilter:
+    """The queue's filters from the query string; anything unknown is ignored."""
+    overdue = working_time_back(datetime.now(UTC), ACKNOWLEDGE_WITHIN) \
+        if q.get("overdue") == "1" else None
+    return QueueFilter(
+        overdue_before=overdue,
+        status=q.get("status") if q.get("status") in STATUSES else None,
+        unit_id=_int(q.get("unit")),
+        field=q.get("field") if q.get("field") in FIELDS else None,
+        created_from=_date(q.get("from")), created_to=_date(q.get("to")),
+        with_photos=q.get("photos") == "1", search=(q.get("q") or "")[:200],
+        page=_int(q.get("page")) or 1)
 
 
 def build_router(context: WebContext, media: MediaStore) -> APIRouter:
@@ -108,21 +132,38 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
     @router.get("", response_class=HTMLResponse)
     async def queue(request: Request, session: Session, staff: Staff) -> Response:
         q = request.query_params
-        wanted = QueueFilter(
-            status=q.get("status") if q.get("status") in STATUSES else None,
-            unit_id=_int(q.get("unit")), field=q.get("field") if q.get("field") in FIELDS
-            else None, created_from=_date(q.get("from")), created_to=_date(q.get("to")),
-            with_photos=q.get("photos") == "1", search=q.get("q", "")[:200],
-            page=_int(q.get("page")) or 1)
+        wanted = _wanted(q)
         result = await queue_page(session, staff.scope, wanted)
         units = [u for u in await _unit_choices(session) if staff.scope.can_see(u.id or 0)]
         keep = {k: v for k, v in q.items() if k != "page" and v}
         names = {u.id: u.name for u in units}
         silent = sorted({names.get(chat.unit_id, "?") for chat in await inactive_chats(session)
                          if staff.scope.can_see(chat.unit_id)})
+        now = datetime.now(UTC)
+        overdue = {row.nomination.id for row in result.rows
+                   if is_overdue(_aware(row.nomination.created_at), row.nomination.status, now)}
         return page(context, request, "web/console/queue.html", staff=staff, result=result,
                     wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep,
-                    silent_groups=silent)
+                    silent_groups=silent, overdue=overdue)
+
+    @router.get("/export.{kind}")
+    async def export(kind: str, request: Request, session: Session, staff: Staff) -> Response:
+        if kind not in ("csv", "xlsx"):
+            raise HTTPException(status_code=404)
+        rows = await queue_all(session, staff.scope, _wanted(request.query_params),
+                               limit=EXPORT_LIMIT)
+        texts, locale = context.texts, context.texts.default_locale
+
+        def label(key: str) -> str:
+            return texts.get(locale, key)
+
+        header = [label(f"console.export.{column}") for column in COLUMNS]
+        body = (to_csv if kind == "csv" else to_xlsx)(rows, header, label, local_time)
+        media_type = "text/csv; charset=utf-8" if kind == "csv" else XLSX_TYPE
+        name = f"ntvt-{datetime.now(UTC).astimezone(TIMEZONE):%Y%m%d-%H%M}.{kind}"
+        return Response(body, media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store"})
 
     @router.get("/nominations/{reference}", response_class=HTMLResponse)
     async def nomination(reference: str, request: Request, session: Session,
