@@ -214,6 +214,29 @@ class AuditEntry(SQLModel, table=True):
     at: datetime = _ts()
 
 
+class StaffNote(SQLModel, table=True):
+    """An internal note on a nomination: staff only, never sent to the nominator."""
+
+    __tablename__ = "staff_note"
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    text: str = Field(max_length=2000)
+    at: datetime = _ts()
+
+
+class Verification(SQLModel, table=True):
+    """How a nomination was checked: by whom, how (a visit, a phone call, documents), when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    method: str = Field(max_length=16)
+    checked_on: str = Field(max_length=10)  # the day it was checked, YYYY-MM-DD
+    findings: str = Field(max_length=2000)
+    at: datetime = _ts()
+
+
 class Photo(SQLModel, table=True):
     """An evidence photo, stored (re-encoded, content-hash named) before its step moves on.
 

@@ -11,11 +11,14 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.casework import assign_to, record_verification, write_note
 from handlers.review import TRANSITIONS, Decider, decide
 from handlers.turn import TIMEZONE
 from handlers.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
+from storage.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
 from storage.media import MediaStore
 from storage.models import Nomination, Photo, Unit
+from storage.models import Staff as StaffRow
 from storage.nominations import photos_of
 from storage.outbox import inactive_chats
 from storage.queue import QueueFilter, queue_all, queue_page
@@ -175,9 +178,50 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                    if found.status in starts] if staff.scope.can_decide(found.unit_id) else []
         reasons = {action: context.texts.group(context.texts.default_locale, f"reasons.{action}")
                    for action in actions}
+        nomination_id = found.id or 0
+        can_decide = staff.scope.can_decide(found.unit_id)
+        assignee = await session.get(StaffRow, found.assigned_staff_id) \
+            if found.assigned_staff_id else None
         return page(context, request, "web/console/nomination.html", staff=staff,
                     n=found, unit=unit, photos=photos, actions=actions, reasons=reasons,
-                    history=await history(session, found.id or 0), outcome=outcome)
+                    history=await history(session, nomination_id), outcome=outcome,
+                    can_decide=can_decide, assignee=assignee,
+                    reviewers=await reviewers_for(session, found.unit_id) if can_decide else [],
+                    checks=await verifications_of(session, nomination_id),
+                    notes=await notes_of(session, nomination_id), methods=METHODS,
+                    consent=await consent_of(session, found))
+
+    @router.post("/nominations/{reference}/note")
+    async def note(reference: str, session: Session, staff: Staff,
+                   text: Annotated[str, Form(max_length=2000)],
+                   csrf: Annotated[str, Form(max_length=64)]) -> Response:
+        found = await _checked(session, staff, reference, csrf)
+        done = await write_note(session, nomination_id=found.id or 0,
+                                staff_id=staff.staff.id or 0, text=text, now=datetime.now(UTC))
+        return _back(reference, done)
+
+    @router.post("/nominations/{reference}/verification")
+    async def verification(reference: str, session: Session, staff: Staff,
+                           method: Annotated[str, Form(max_length=16)],
+                           checked_on: Annotated[str, Form(max_length=10)],
+                           findings: Annotated[str, Form(max_length=2000)],
+                           csrf: Annotated[str, Form(max_length=64)]) -> Response:
+        found = await _checked(session, staff, reference, csrf)
+        day = _date(checked_on)
+        done = day is not None and await record_verification(
+            session, nomination_id=found.id or 0, staff_id=staff.staff.id or 0, method=method,
+            checked_on=day.isoformat(), findings=findings, now=datetime.now(UTC))
+        return _back(reference, done)
+
+    @router.post("/nominations/{reference}/assign")
+    async def assign(reference: str, session: Session, staff: Staff,
+                     csrf: Annotated[str, Form(max_length=64)],
+                     assignee: Annotated[str, Form(max_length=16)] = "") -> Response:
+        found = await _checked(session, staff, reference, csrf)
+        done = await assign_to(session, nomination_id=found.id or 0,
+                               staff_id=staff.staff.id or 0, assignee_id=_int(assignee),
+                               now=datetime.now(UTC))
+        return _back(reference, done)
 
     @router.post("/nominations/{reference}/decide")
     async def decide_on(reference: str, request: Request, session: Session, staff: Staff,
@@ -216,6 +260,22 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                             headers={"Cache-Control": "private, max-age=3600"})
 
     return router
+
+
+async def _checked(session: AsyncSession, staff: Signer, reference: str,
+                   csrf: str) -> Nomination:
+    if not csrf_ok(staff, csrf):
+        raise HTTPException(status_code=403, detail="stale form")
+    found = await _visible_nomination(session, staff, reference)
+    if not staff.scope.can_decide(found.unit_id):
+        raise HTTPException(status_code=403, detail="not your unit")
+    return found
+
+
+def _back(reference: str, done: bool) -> Response:
+    outcome = "saved" if done else "invalid"
+    return RedirectResponse(f"/console/nominations/{reference}?outcome={outcome}",
+                            status_code=303)
 
 
 async def _visible_nomination(session: AsyncSession, staff: Signer,
