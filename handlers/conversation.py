@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import commands
 from handlers.answer_more import ANSWERING, answering, answering_prompt, start_answering
+from handlers.duplicate_offer import add_to_existing, duplicate_offer
 from handlers.flow import BY_NAME, applicable, next_step
 from handlers.menu import remember_menu, resolve_menu
 from handlers.messages import Inbound, Reply, rows
@@ -176,6 +177,13 @@ async def _summary(turn: Turn) -> list[Reply]:
             return await BY_NAME[name].prompt(turn)
     if turn.conversation.step == "summary" and payload == "submit:yes":
         return await _submit(turn)
+    if turn.conversation.step == "summary" and payload == "dup:new":
+        turn.draft["_dup_checked"] = True
+        return await _submit(turn)
+    if turn.conversation.step == "summary" and payload.startswith("dup:add:"):
+        added = await add_to_existing(turn, payload)
+        if added is not None:
+            return added
     hint = [turn.reply("hint.press_button")] if turn.conversation.step == "summary" else []
     return [*hint, *await _summary_prompt(turn)]
 
@@ -198,6 +206,9 @@ async def _submit(turn: Turn) -> list[Reply]:
     if missing is not None:  # a draft from an older flow: ask what it lacks
         turn.conversation.step = missing.name
         return await missing.prompt(turn)
+    offer = await duplicate_offer(turn)
+    if offer is not None:
+        return offer
     nomination = await submit_nomination(turn.session, turn.conversation, turn.draft,
                                          consent_id=turn.draft["consent_id"], now=turn.now)
     turn.draft.clear()

@@ -23,6 +23,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "approve": (frozenset({"verified"}), "approved"),
     "reject": (frozenset(OPEN), "rejected"),
     "duplicate": (frozenset(OPEN), "duplicate"),
+    "unmerge": (frozenset({"duplicate"}), "in_review"),  # a merge undone
 }
 # Decisions the nominator hears about, with the reason staff gave.
 TOLD_TO_NOMINATOR = {"needs_info", "approved", "rejected", "duplicate"}
@@ -59,7 +60,8 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
         return Outcome("not_allowed", nomination.status)
     before = nomination.status
     if not await change_status(session, nomination.id, allowed_from=set(allowed_from), to=to,
-                               primary_id=primary_id if action == "duplicate" else None):
+                               primary_id=primary_id if action == "duplicate" else None,
+                               clear_primary=action == "unmerge"):
         await session.rollback()
         return Outcome("already", before)
     audit(session, nomination_id=nomination.id, action=action, from_status=before,

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.messages import Button, Reply, rows
 from handlers.texts import Texts
+from storage.duplicates import likely_duplicates
 from storage.models import Nomination, Photo, Unit
 
 DEED_PREVIEW_CHARS = 280
@@ -47,6 +48,15 @@ async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts
              submitter=nomination.submitter_name,
              phone=mask_phone(nomination.submitter_phone),
              link=f"{console_url}/nominations/{nomination.reference}")
+    photo_hashes = (await session.exec(select(Photo.phash).where(
+        Photo.nomination_id == nomination_id))).all()
+    matches = await likely_duplicates(
+        session, unit_id=nomination.unit_id, nominee_name=nomination.nominee_name,
+        deed=nomination.deed, now=nomination.created_at, before_id=nomination_id,
+        photo_hashes=[h for h in photo_hashes if h])
+    if matches:
+        text += "\n" + t("card.possible_duplicate",
+                         references=", ".join(m.nomination.reference for m in matches))
     buttons = [Button(t(f"card.button.{action}"), f"rv:{action}:{nomination_id}")
                for action in ACTIONS]
     return Reply(text, rows(buttons, per_row=2))

@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import imagehash
 from PIL import Image, ImageOps
 
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
@@ -32,6 +33,9 @@ class StoredImage:
     width: int
     height: int
     size_bytes: int
+    # A perceptual hash (dHash, 64 bits as hex): the same scene re-photographed,
+    # re-encoded or resized lands a few bits away; duplicates are found by it.
+    phash: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,9 @@ class MediaStore:
             _atomic_write(final, clean)
         with Image.open(io.BytesIO(clean)) as stored:
             width, height = stored.size
-        return StoredImage(sha256=sha256, width=width, height=height, size_bytes=len(clean))
+            phash = str(imagehash.dhash(stored))
+        return StoredImage(sha256=sha256, width=width, height=height, size_bytes=len(clean),
+                           phash=phash)
 
     def _decode(self, data: bytes) -> Image.Image:
         with warnings.catch_warnings():

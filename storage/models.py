@@ -251,6 +251,7 @@ class Photo(SQLModel, table=True):
     channel: str = Field(max_length=16)
     user_id: str = Field(max_length=64)
     nomination_id: int | None = Field(default=None, foreign_key="nomination.id", index=True)
+    phash: str | None = Field(default=None, max_length=16)
     created_at: datetime = _ts()
 
 

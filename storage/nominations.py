@@ -37,7 +37,8 @@ async def add_draft_photo(
     session: AsyncSession, image: StoredImage, *, channel: str, user_id: str, now: datetime
 ) -> Photo:
     photo = Photo(sha256=image.sha256, width=image.width, height=image.height,
-                  size_bytes=image.size_bytes, channel=channel, user_id=user_id, created_at=now)
+                  size_bytes=image.size_bytes, channel=channel, user_id=user_id, created_at=now,
+                  phash=image.phash or None)
     session.add(photo)
     await session.flush()
     return photo

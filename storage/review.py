@@ -10,11 +10,12 @@ from storage.models import AuditEntry, Nomination, Staff, StaffAccount
 
 
 async def change_status(session: AsyncSession, nomination_id: int, *, allowed_from: set[str],
-                        to: str, primary_id: int | None = None) -> bool:
+                        to: str, primary_id: int | None = None,
+                        clear_primary: bool = False) -> bool:
     """Only if the status is still one of `allowed_from`: a double press, or two staff at
     once, changes it once. True when this call changed it."""
     values: dict[str, object] = {"status": to}
-    if primary_id is not None:
+    if primary_id is not None or clear_primary:
         values["primary_id"] = primary_id
     result = await session.exec(
         update(Nomination)

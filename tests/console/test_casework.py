@@ -72,3 +72,16 @@ async def test_the_page_shows_consent_and_the_nominators_answer(console):
     assert page.status_code == 200
     assert "Người đề xuất bổ sung → Đang xem xét" in page.text and "Có thêm ảnh." in page.text
     assert "đã đồng ý thông báo phiên bản 2026-01" in page.text
+
+
+async def test_staff_see_what_a_nomination_may_repeat(console):
+    async with console.db.sessions() as session:
+        first = await add_nomination(session, unit="kim-ma", name="Nguyễn Văn Tuấn",
+                                     deed="Nhặt được ví và trả lại người đánh rơi.")
+        second = await add_nomination(session, unit="kim-ma", name="Nguyen Van Tuan",
+                                      deed="Đưa cụ già lạc đường về nhà.")
+    await console.sign_in("noivu.lan")
+    later = await console.client.get(f"/console/nominations/{second.reference}")
+    assert f"{first.reference}</a> (cùng tên)" in later.text
+    earlier = await console.client.get(f"/console/nominations/{first.reference}")
+    assert "Có thể trùng với" not in earlier.text  # only earlier ones count as originals

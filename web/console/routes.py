@@ -16,6 +16,7 @@ from handlers.review import TRANSITIONS, Decider, decide
 from handlers.turn import TIMEZONE
 from handlers.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
 from storage.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
+from storage.duplicates import likely_duplicates
 from storage.media import MediaStore
 from storage.models import Nomination, Photo, Unit
 from storage.models import Staff as StaffRow
@@ -189,7 +190,14 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     reviewers=await reviewers_for(session, found.unit_id) if can_decide else [],
                     checks=await verifications_of(session, nomination_id),
                     notes=await notes_of(session, nomination_id), methods=METHODS,
-                    consent=await consent_of(session, found))
+                    consent=await consent_of(session, found),
+                    primary=await session.get(Nomination, found.primary_id)
+                    if found.primary_id else None,
+                    possible=[m for m in await likely_duplicates(
+                        session, unit_id=found.unit_id, nominee_name=found.nominee_name,
+                        deed=found.deed, now=datetime.now(UTC), before_id=nomination_id,
+                        photo_hashes=[p.phash for p in photos if p.phash])
+                        if staff.scope.can_see(m.nomination.unit_id)])
 
     @router.post("/nominations/{reference}/note")
     async def note(reference: str, session: Session, staff: Staff,
