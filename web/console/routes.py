@@ -40,6 +40,8 @@ from web.console.export import COLUMNS, to_csv, to_xlsx
 
 LOGIN_COOKIE = "ntvt_login"
 EXPORT_LIMIT = 20_000
+BULK_LIMIT = 200
+BULK_ACTIONS = ("take", "reject", "duplicate", "approve")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUSES = ("submitted", "in_review", "needs_info", "verified", "approved", "rejected",
             "duplicate", "withdrawn")
@@ -139,7 +141,9 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         wanted = _wanted(q)
         result = await queue_page(session, staff.scope, wanted)
         units = [u for u in await _unit_choices(session) if staff.scope.can_see(u.id or 0)]
-        keep = {k: v for k, v in q.items() if k != "page" and v}
+        keep = {k: v for k, v in q.items() if k not in ("page", "bulk") and v}
+        bulk_done = [(part.split(":")[0], part.split(":")[-1])
+                     for part in (q.get("bulk") or "").split(",") if ":" in part]
         names = {u.id: u.name for u in units}
         silent = sorted({names.get(chat.unit_id, "?") for chat in await inactive_chats(session)
                          if staff.scope.can_see(chat.unit_id)})
@@ -148,7 +152,33 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                    if is_overdue(_aware(row.nomination.created_at), row.nomination.status, now)}
         return page(context, request, "web/console/queue.html", staff=staff, result=result,
                     wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep,
-                    silent_groups=silent, overdue=overdue)
+                    silent_groups=silent, overdue=overdue, bulk_done=bulk_done,
+                    bulk_actions=BULK_ACTIONS,
+                    bulk_reasons=context.texts.group(context.texts.default_locale, "reasons"))
+
+    @router.post("/bulk")
+    async def bulk(request: Request, session: Session, staff: Staff) -> Response:
+        """One decision over the ticked rows; each is checked and audited on its own."""
+        form = await request.form()
+        if not csrf_ok(staff, str(form.get("csrf", ""))):
+            raise HTTPException(status_code=403, detail="stale form")
+        action = str(form.get("action", ""))
+        templates = context.texts.group(context.texts.default_locale, "reasons")
+        template = str(form.get("template", ""))
+        reason = str(form.get("reason", "")).strip()[:2000] or (
+            templates.get(template, "") if template.startswith(f"{action}.") else "")
+        counts: dict[str, int] = {}
+        for reference in [str(r) for r in form.getlist("ref")][:BULK_LIMIT]:
+            found = await find_by_reference(session, reference)
+            if found is None or found.id is None or not staff.scope.can_see(found.unit_id):
+                result = "unknown"
+            else:
+                result = (await decide(session, nomination_id=found.id, action=action,
+                                       by=Decider(staff.staff.id, "console"),
+                                       now=datetime.now(UTC), reason=reason or None)).result
+            counts[result] = counts.get(result, 0) + 1
+        summary = ",".join(f"{k}:{v}" for k, v in sorted(counts.items()))
+        return RedirectResponse(f"/console?bulk={summary}", status_code=303)
 
     @router.get("/export.{kind}")
     async def export(kind: str, request: Request, session: Session, staff: Staff) -> Response:
