@@ -4,13 +4,12 @@ The decision notice carries a button `answer:<id>`; from there, what the person 
 photographs goes onto that nomination, and "Gửi bổ sung" puts it back in review.
 """
 
-import asyncio
-
 from handlers.messages import Button, Reply, rows
+from handlers.steps import store_sent_photo
 from handlers.turn import Turn
 from storage.media import MediaRejected
 from storage.models import Nomination
-from storage.nominations import add_draft_photo, attach_photos
+from storage.nominations import attach_photos
 from storage.review import audit, change_status
 
 ANSWERING = "answering"
@@ -39,15 +38,11 @@ async def answering(turn: Turn) -> list[Reply]:
     if inbound.payload == "answer:send":
         return await _send(turn, state)
     if inbound.photo is not None:
-        media = turn.services.media
         try:
-            data = await inbound.photo.read(media.limits.max_bytes)
-            stored = await asyncio.to_thread(media.save, data)
+            photo_id = await store_sent_photo(turn)
         except MediaRejected as exc:
             return [Reply(turn.t(f"photo_rejected.{exc.reason}"), _buttons(turn))]
-        photo = await add_draft_photo(turn.session, stored, channel=inbound.channel,
-                                      user_id=inbound.user_id, now=turn.now)
-        state["photos"] = [*state["photos"], photo.id]
+        state["photos"] = [*state["photos"], photo_id]
         return [Reply(turn.t("answer.got_photo", count=len(state["photos"])), _buttons(turn))]
     if inbound.text and inbound.text.strip():
         state["text"] = (state["text"] + "\n" + inbound.text.strip()).strip()[:MAX_ANSWER_CHARS]

@@ -4,7 +4,6 @@ Rendered when it is sent, not when it is queued, so a correction made meanwhile 
 staff see. Personal data stays masked: the group is wider than the reviewers.
 """
 
-from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,8 +34,9 @@ async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts
     if nomination is None:
         return None
     unit = await session.get(Unit, nomination.unit_id)
-    photos = (await session.exec(select(func.count()).select_from(Photo)
-                                 .where(Photo.nomination_id == nomination_id))).one()
+    photo_hashes = list((await session.exec(select(Photo.phash).where(
+        Photo.nomination_id == nomination_id))).all())
+    photos = len(photo_hashes)
 
     def t(key: str, **values: object) -> str:
         return texts.get(locale, key, **values)
@@ -48,8 +48,6 @@ async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts
              submitter=nomination.submitter_name,
              phone=mask_phone(nomination.submitter_phone),
              link=f"{console_url}/nominations/{nomination.reference}")
-    photo_hashes = (await session.exec(select(Photo.phash).where(
-        Photo.nomination_id == nomination_id))).all()
     matches = await likely_duplicates(
         session, unit_id=nomination.unit_id, nominee_name=nomination.nominee_name,
         deed=nomination.deed, now=nomination.created_at, before_id=nomination_id,

@@ -202,19 +202,25 @@ class PhotoStep(Step):
         limit = turn.services.max_photos
         if len(photos) >= limit:
             return Stay([Reply(turn.t("hint.photo_limit", limit=limit), self._buttons(turn))])
-        assert turn.inbound.photo is not None
-        media = turn.services.media
         try:
-            data = await turn.inbound.photo.read(media.limits.max_bytes)
-            stored = await asyncio.to_thread(media.save, data)
+            photos.append(await store_sent_photo(turn))
         except MediaRejected as exc:
             return Stay([Reply(turn.t(f"photo_rejected.{exc.reason}"), self._buttons(turn))])
-        photo = await add_draft_photo(turn.session, stored, channel=turn.inbound.channel,
-                                      user_id=turn.inbound.user_id, now=turn.now)
-        assert photo.id is not None
-        photos.append(photo.id)
         return Stay([Reply(turn.t("ack.photo", count=len(photos), limit=limit),
                            self._buttons(turn))])
 
     async def display(self, turn: Turn) -> str:
         return turn.t("summary.photo_count", count=len(turn.draft.get("photos", [])))
+
+
+async def store_sent_photo(turn: Turn) -> int:
+    """Fetch, validate and keep the photo the person sent, as a draft photo of theirs;
+    its id. Raises MediaRejected with the reason to tell them."""
+    assert turn.inbound.photo is not None
+    media = turn.services.media
+    data = await turn.inbound.photo.read(media.limits.max_bytes)
+    stored = await asyncio.to_thread(media.save, data)
+    photo = await add_draft_photo(turn.session, stored, channel=turn.inbound.channel,
+                                  user_id=turn.inbound.user_id, now=turn.now)
+    assert photo.id is not None
+    return photo.id

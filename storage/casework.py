@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.access import REVIEWER, load_scope
+from storage.access import ADMIN, REVIEWER, unit_parents
 from storage.models import Consent, Nomination, Staff, StaffNote, StaffRole, Verification
 
 METHODS = ("visit", "phone", "documents")
@@ -44,16 +44,21 @@ async def consent_of(session: AsyncSession, nomination: Nomination) -> Consent |
 
 
 async def reviewers_for(session: AsyncSession, unit_id: int) -> list[Staff]:
-    """Active staff who may decide on this unit's nominations: whom it can be assigned to."""
-    candidates = (await session.exec(
-        select(Staff).join(StaffRole, col(StaffRole.staff_id) == Staff.id)
-        .where(col(Staff.active), col(StaffRole.role).in_([REVIEWER, "admin"]))
-        .distinct().order_by(col(Staff.full_name)))).all()
-    found = []
-    for staff in candidates:
-        if staff.id is not None and (await load_scope(session, staff.id)).can_decide(unit_id):
-            found.append(staff)
-    return found
+    """Active staff who may decide on this unit's nominations: whom it can be assigned to.
+    A reviewer's role holds over a subtree, so it is a role on the unit or an ancestor."""
+    parents = await unit_parents(session)
+    ancestors: list[int] = []
+    current: int | None = unit_id
+    while current is not None:
+        ancestors.append(current)
+        current = parents.get(current)
+    query = (select(Staff).join(StaffRole, col(StaffRole.staff_id) == Staff.id)
+             .where(col(Staff.active),
+                    or_(col(StaffRole.role) == ADMIN,
+                        (col(StaffRole.role) == REVIEWER)
+                        & col(StaffRole.unit_id).in_(ancestors)))
+             .distinct().order_by(col(Staff.full_name)))
+    return list((await session.exec(query)).all())
 
 
 async def assign(session: AsyncSession, nomination_id: int, staff_id: int | None) -> None:

@@ -14,6 +14,8 @@ from storage.migrate import upgrade
 from storage.org_file import read_org_file
 from storage.org_loader import load_org
 from tests.support.databases import drop_postgres, postgres_or_skip, sqlite_url, truncate_all
+from tests.support.fake_telegram import TOKEN as FAKE_TOKEN
+from tests.support.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 ORG_DEMO = ROOT / "examples" / "org_demo.yaml"
@@ -64,3 +66,12 @@ def texts() -> Texts:
 @pytest.fixture
 def services(texts: Texts, tmp_path: Path) -> Services:
     return Services(texts=texts, media=MediaStore(tmp_path / "media"))
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """A fake Bot API server on loopback, for the bot under test to talk to."""
+    server = FakeTelegram(FAKE_TOKEN)
+    await server.start()
+    yield server
+    await server.stop()

@@ -57,11 +57,14 @@ def page(context: WebContext, request: Request, name: str, **values: Any) -> HTM
                                                               **values})
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time, aware: SQLite hands back naive datetimes, which are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def local_time(moment: datetime) -> str:
-    """A stored UTC time as staff read it: Hà Nội time, day first. SQLite hands back
-    naive datetimes, which are UTC too."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M")
+    """A stored UTC time as staff read it: Hà Nội time, day first."""
+    return as_utc(moment).astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M")
 
 
 def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) -> WebContext:

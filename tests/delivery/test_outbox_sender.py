@@ -18,20 +18,11 @@ from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
 from storage.models import Notification, Staff, UnitChat
 from storage.outbox import enqueue
-from tests.support.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import TOKEN
 from tests.support.nominations import add_nomination
 
-TOKEN = "42:OUTBOX-test"
 KIM_MA_GROUP = "-1001000000021"
 DOI_CAN_GROUP = "-1001000000019"
-
-
-@pytest.fixture
-async def fake():
-    server = FakeTelegram(TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 BOT_ID = 7000000001
+TOKEN = "123456:TEST-token_for-fake-server"  # what tests give the bot and the fake
 
 
 @dataclass

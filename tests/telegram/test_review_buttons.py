@@ -7,22 +7,13 @@ from sqlmodel import select
 
 from bot.telegram.channel import TelegramChannel
 from storage.models import AuditEntry, Nomination, Notification
-from tests.support.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import TOKEN
 from tests.support.nominations import add_nomination
 
-TOKEN = "42:REVIEW-test"
 PHUC_XA_GROUP = -1001000000010
 STAFF = {"noivu.lan": 5000000001, "phucxa.hung": 5000000002, "doican.mai": 5000000003,
          "a stranger": 7777}
 update_ids = itertools.count(1)
-
-
-@pytest.fixture
-async def fake():
-    server = FakeTelegram(TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

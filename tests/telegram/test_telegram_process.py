@@ -8,22 +8,13 @@ import pytest
 from sqlalchemy import text
 
 from storage.db import make_engine
-from tests.support.fake_telegram import FakeTelegram, TelegramUser
+from tests.support.fake_telegram import TOKEN, FakeTelegram, TelegramUser
 from tests.support.images import jpeg, png, webp
 from tests.support.process import start_bot
 
 pytestmark = pytest.mark.process
-TOKEN = "123456:TEST-token_for-fake-server"
 DEED = ("Chị Mai tổ chức bếp ăn miễn phí mỗi trưa cho bệnh nhân nghèo và người nhà "
         "ở cổng bệnh viện suốt ba năm qua.")
-
-
-@pytest.fixture
-async def fake():
-    server = FakeTelegram(TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def rows(database_url: str, sql: str) -> list[tuple]:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.casework import assign_to, record_verification, write_note
@@ -25,7 +24,7 @@ from storage.outbox import inactive_chats
 from storage.queue import QueueFilter, queue_all, queue_page
 from storage.review import find_by_reference, history
 from storage.units import children
-from web.app import WebContext, get_session, local_time, page
+from web.app import WebContext, as_utc, get_session, local_time, page
 from web.console.auth import (
     COOKIE,
     SESSION_HOURS,
@@ -66,12 +65,18 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite: naive UTC
-
-
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def chosen_reason(context: WebContext, action: str, typed: str, template: str) -> str:
+    """What staff typed, or else the picked reason template. A template is "action.key":
+    one picked for another action is not used."""
+    if typed.strip():
+        return typed.strip()
+    if not template.startswith(f"{action}."):
+        return ""
+    return context.texts.group(context.texts.default_locale, "reasons").get(template, "")
 
 
 def _wanted(q: Mapping[str, str]) -> QueueFilter:
@@ -149,7 +154,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                          if staff.scope.can_see(chat.unit_id)})
         now = datetime.now(UTC)
         overdue = {row.nomination.id for row in result.rows
-                   if is_overdue(_aware(row.nomination.created_at), row.nomination.status, now)}
+                   if is_overdue(as_utc(row.nomination.created_at), row.nomination.status, now)}
         return page(context, request, "web/console/queue.html", staff=staff, result=result,
                     wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep,
                     silent_groups=silent, overdue=overdue, bulk_done=bulk_done,
@@ -163,10 +168,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         if not csrf_ok(staff, str(form.get("csrf", ""))):
             raise HTTPException(status_code=403, detail="stale form")
         action = str(form.get("action", ""))
-        templates = context.texts.group(context.texts.default_locale, "reasons")
-        template = str(form.get("template", ""))
-        reason = str(form.get("reason", "")).strip()[:2000] or (
-            templates.get(template, "") if template.startswith(f"{action}.") else "")
+        reason = chosen_reason(context, action, str(form.get("reason", ""))[:2000],
+                               str(form.get("template", "")))
         counts: dict[str, int] = {}
         for reference in [str(r) for r in form.getlist("ref")][:BULK_LIMIT]:
             found = await find_by_reference(session, reference)
@@ -271,10 +274,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         if not csrf_ok(staff, csrf):
             raise HTTPException(status_code=403, detail="stale form")
         found = await _visible_nomination(session, staff, reference)
-        # A template is "action.key": one picked for another action is not used.
-        templates = context.texts.group(context.texts.default_locale, "reasons")
-        text = reason.strip() or (templates.get(template, "")
-                                  if template.startswith(f"{action}.") else "")
+        text = chosen_reason(context, action, reason, template)
         primary_row = await find_by_reference(session, primary.strip()) if primary else None
         outcome = await decide(session, nomination_id=found.id or 0, action=action,
                                by=Decider(staff.staff.id, "console"), now=datetime.now(UTC),
@@ -318,8 +318,7 @@ def _back(reference: str, done: bool) -> Response:
 
 async def _visible_nomination(session: AsyncSession, staff: Signer,
                               reference: str) -> Nomination:
-    found = (await session.exec(select(Nomination)
-                                .where(Nomination.reference == reference))).first()
+    found = await find_by_reference(session, reference)
     # Someone else's unit answers exactly like a missing one: no probing for references.
     if found is None or found.id is None or not staff.scope.can_see(found.unit_id):
         raise HTTPException(status_code=404)
