@@ -105,6 +105,7 @@ async def run(settings: Settings) -> None:
     services = Services(texts=texts, media=MediaStore(settings.media_dir),
                         console_url=f"{settings.base_url}/console")
     context = make_context(sessions, texts, settings.templates_dir)
+    render_notice = make_renderer(texts, console_url=services.console_url)
 
     telegram: TelegramChannel | None = None
     routes = []
@@ -118,7 +119,7 @@ async def run(settings: Settings) -> None:
                 "/telegram/webhook", settings.telegram_webhook_secret.get_secret_value()))
 
     app = create_app(context, templates_dir=settings.templates_dir,
-                     routers=[webchat_router(context, services),
+                     routers=[webchat_router(context, services, render_notice),
                               console_router(context, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect})
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
@@ -135,7 +136,7 @@ async def run(settings: Settings) -> None:
             await telegram.register_commands()
             tasks.append(asyncio.create_task(telegram.upkeep()))
             outbox = OutboxSender(sessions, {"telegram": TelegramSender(telegram.bot)},
-                                  make_renderer(texts, console_url=services.console_url))
+                                  render_notice)
             tasks.append(asyncio.create_task(outbox.run()))
             if settings.telegram_mode == "webhook":
                 assert settings.telegram_webhook_url and settings.telegram_webhook_secret

@@ -258,6 +258,9 @@ class Photo(SQLModel, table=True):
 class Notification(SQLModel, table=True):
     """An outbox row. Use cases only write these; the sender delivers them."""
 
+    # The web chat fetches its own rows by chat, after the last one it showed.
+    __table_args__ = (Index("ix_notification_chat", "channel", "chat_id", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(max_length=200, unique=True)
     kind: str = Field(max_length=32)

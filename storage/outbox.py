@@ -76,6 +76,26 @@ async def claim_batch(
                     row.attempts) for row in rows if row.id is not None]
 
 
+async def picked_up_by_chat(
+    session: AsyncSession, *, channel: str, chat_id: str, after: int, now: datetime,
+    limit: int = 20,
+) -> list[Claimed]:
+    """Rows for a chat that fetches its own messages (the web chat): everything after the
+    last id the page has shown, stamped sent as it is handed over. Returning sent rows too
+    means a response lost on the way is simply fetched again. The caller commits."""
+    rows = list((await session.exec(
+        select(Notification)
+        .where(col(Notification.channel) == channel, col(Notification.chat_id) == chat_id,
+               col(Notification.id) > after, col(Notification.failed_at).is_(None))
+        .order_by(col(Notification.id)).limit(limit))).all())
+    unsent = [row.id for row in rows if row.sent_at is None and row.id is not None]
+    if unsent:
+        await session.exec(update(Notification).where(col(Notification.id).in_(unsent))
+                           .values(sent_at=now).execution_options(synchronize_session=False))
+    return [Claimed(row.id, row.kind, row.channel, row.chat_id, dict(row.payload),
+                    row.attempts) for row in rows if row.id is not None]
+
+
 async def mark_sent(session: AsyncSession, row_id: int, *, now: datetime,
                     message_id: str | None) -> None:
     await session.exec(update(Notification).where(col(Notification.id) == row_id)

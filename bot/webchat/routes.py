@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,8 +29,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.conversation import handle
 from handlers.messages import Inbound, Reply
 from handlers.turn import Services
+from notifications.render import Render
 from storage.inbox import find_update, record_update
 from storage.media import MediaRejected
+from storage.outbox import picked_up_by_chat
 from web.app import WebContext, get_session, page
 
 CHANNEL = "webchat"
@@ -70,7 +82,7 @@ def stored_replies(result: dict[str, Any] | None) -> list[Reply]:
     return [Reply.from_json(reply) for reply in (result or {}).get("replies", [])]
 
 
-def build_router(context: WebContext, services: Services) -> APIRouter:
+def build_router(context: WebContext, services: Services, render_notice: Render) -> APIRouter:
     router = APIRouter()
     Session = Annotated[AsyncSession, Depends(get_session)]
 
@@ -114,5 +126,23 @@ def build_router(context: WebContext, services: Services) -> APIRouter:
         inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user,
                           photo=UploadedPhoto(photo))
         return await converse(session, user, id, inbound)
+
+    @router.get("/chat/api/notices", dependencies=[Depends(require_client_header)])
+    async def chat_notices(request: Request, session: Session,
+                           after: Annotated[int, Query(ge=0)] = 0) -> Response:
+        """What staff sent this visitor (decisions, requests for more): a web page cannot
+        be pushed to, so the page asks now and then, from the last notice it showed."""
+        user = visitor_id(request)
+        rows = await picked_up_by_chat(session, channel=CHANNEL, chat_id=user, after=after,
+                                       now=datetime.now(UTC))
+        notices = []
+        for row in rows:
+            reply = await render_notice(session, row)
+            if reply is not None:
+                notices.append({"id": row.id, **render([reply])[0]})
+        await session.commit()
+        last = max([after, *(row.id for row in rows)])
+        return JSONResponse({"notices": notices, "last": last},
+                            headers={"Cache-Control": "no-store"})
 
     return router

@@ -87,6 +87,41 @@ async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path
         await expect(thumbnail).to_have_count(1)
         assert await thumbnail.evaluate("img => img.naturalWidth") > 0  # served and decoded
         await staff.screenshot(path=str(tmp_path / "console.png"))
+
+        # Taken, checked by phone, then approved with a reason template the reviewer edits.
+        async def decide(action_label: str, status_after: str) -> None:
+            await staff.get_by_label(action_label).check()
+            await staff.click("text=Lưu quyết định")
+            await expect(staff.locator(".status")).to_contain_text(status_after)
+
+        await decide("Nhận xử lý", "Đang xem xét")
+        await staff.select_option("select[name=method]", "phone")
+        await staff.fill("input[name=checked_on]", "2026-11-21")
+        await staff.fill("textarea[name=findings]", "Gọi tổ trưởng tổ 5: xác nhận đúng sự việc.")
+        await staff.click("text=Lưu kết quả xác minh")
+        await expect(staff.locator(".status")).to_contain_text("Đã xác minh")
+        await staff.select_option("select[name=template]", "approve.default")
+        reason = staff.locator("#reason")
+        await expect(reason).to_have_value("Hội đồng thi đua – khen thưởng đã xét và công nhận.")
+        await reason.fill(await reason.input_value() + " Phường sẽ trao giấy khen ngày 20/11.")
+        await staff.click("text=Lưu quyết định")
+        await expect(staff.locator(".status")).to_contain_text("Được công nhận")
+        await expect(staff.locator(".history")).to_contain_text("trao giấy khen ngày 20/11")
+
+        # The filtered list goes out as a spreadsheet.
+        await staff.click("text=Về danh sách")
+        await staff.fill("input[type=search]", "tuan")
+        await staff.click("text=Lọc")
+        async with staff.expect_download() as download_info:
+            await staff.click("text=Tải CSV")
+        exported = (await (await download_info.value).path()).read_text(encoding="utf-8-sig")
+        assert reference in exported and "Nguyễn Văn Tuấn" in exported
+
+        # The resident comes back to the chat's tab and reads the outcome, with the reason.
+        await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        await expect(log).to_contain_text(f"Đề xuất {reference} (Nguyễn Văn Tuấn) đã được "
+                                          "công nhận")
+        await expect(log).to_contain_text("trao giấy khen ngày 20/11")
     finally:
         await bot.stop()
 
@@ -94,9 +129,12 @@ async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path
     async with engine.connect() as conn:
         nomination = (await conn.execute(text(
             "SELECT id, nominee_name, channel FROM nomination"))).one()
+        nomination_chat = (await conn.execute(text(
+            "SELECT submitter_chat_id FROM nomination"))).scalar_one()
         photos = (await conn.execute(text("SELECT nomination_id FROM photo"))).all()
         notices = (await conn.execute(text("SELECT kind, chat_id FROM notification"))).all()
     await engine.dispose()
     assert nomination[1:] == ("Nguyễn Văn Tuấn", "webchat")
     assert [p[0] for p in photos] == [nomination[0]]
-    assert notices == [("review_card", "-1001000000021")]  # Kim Mã's staff group
+    assert notices == [("review_card", "-1001000000021"),  # Kim Mã's staff group
+                       ("decision", nomination_chat)]  # the resident's own web chat

@@ -86,5 +86,31 @@
     }
   });
 
-  post("/chat/api/message", JSON.stringify({ id: newId(), text: "/start" }), headers);
+  // Staff decisions and requests for more arrive while the page sleeps: ask for them on
+  // opening, every half minute while it is shown, and on coming back to the tab.
+  const NOTICES_SEEN = "ntvt.notices.last";
+  let fetchingNotices = false;
+  async function fetchNotices() {
+    if (fetchingNotices || document.hidden) return;
+    fetchingNotices = true;
+    try {
+      const after = Number(localStorage.getItem(NOTICES_SEEN) || "0");
+      const response = await fetch("/chat/api/notices?after=" + after,
+        { headers: { "X-NTVT-Chat": "1" }, credentials: "same-origin" });
+      if (response.ok) {
+        const data = await response.json();
+        if (data.notices.length) showReplies(data.notices);
+        localStorage.setItem(NOTICES_SEEN, String(data.last));
+      }
+    } catch (err) {
+      // offline: the next round asks again from the same place
+    } finally {
+      fetchingNotices = false;
+    }
+  }
+  setInterval(fetchNotices, 30000);
+  document.addEventListener("visibilitychange", fetchNotices);
+
+  post("/chat/api/message", JSON.stringify({ id: newId(), text: "/start" }), headers)
+    .then(fetchNotices);
 })();
