@@ -1,11 +1,15 @@
 """Working hours in Hà Nội: the clock an acknowledgement target runs on.
 
 Staff work Monday to Friday, 08:00–12:00 and 13:00–17:00 (giờ hành chính). A nomination
-not taken within 8 working hours (Hanoi's iHanoi rule) is overdue. Public holidays are
-not modelled yet: a holiday counts as a working day.
+not taken within 8 working hours (Hanoi's iHanoi rule) is overdue. Public holidays (Tết,
+Giỗ Tổ Hùng Vương, 30/4, 1/5, 2/9 and the days the government moves) are not working days:
+the `holidays` library follows the lunar calendar and the yearly substitutions.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+import holidays
 
 from handlers.turn import TIMEZONE
 
@@ -13,8 +17,17 @@ SHIFTS = ((time(8), time(12)), (time(13), time(17)))
 ACKNOWLEDGE_WITHIN = timedelta(hours=8)
 
 
+@cache
+def _public_holidays() -> holidays.HolidayBase:
+    return holidays.country_holidays("VN")
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _public_holidays()
+
+
 def _shifts_of(day: datetime) -> list[tuple[datetime, datetime]]:
-    if day.weekday() >= 5:
+    if not is_working_day(day.date()):
         return []
     return [(day.replace(hour=a.hour, minute=a.minute, second=0, microsecond=0),
              day.replace(hour=b.hour, minute=b.minute, second=0, microsecond=0))

@@ -34,3 +34,14 @@ def test_going_back_is_the_inverse_of_going_forward():
 def test_utc_times_are_read_as_hanoi_time():
     friday_0830_utc = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 08:30 in Hà Nội
     assert working_time_between(friday_0830_utc, hanoi(20, 9, 30)) == timedelta(hours=1)
+
+
+def test_public_holidays_do_not_count():
+    # Giỗ Tổ Hùng Vương fell on Sunday 26/4/2026, so Monday 27/4 was the day off.
+    friday = datetime(2026, 4, 24, 16, tzinfo=TIMEZONE)
+    tuesday = datetime(2026, 4, 28, 16, tzinfo=TIMEZONE)  # 1 h Friday + 7 h Tuesday
+    assert not is_overdue(friday, "submitted", tuesday - timedelta(minutes=1))
+    assert is_overdue(friday, "submitted", tuesday)
+    # Tết Bính Ngọ: Monday 16/2 to Friday 20/2/2026, the whole week.
+    assert working_time_between(datetime(2026, 2, 13, 17, tzinfo=TIMEZONE),
+                                datetime(2026, 2, 23, 9, tzinfo=TIMEZONE)) == timedelta(hours=1)
