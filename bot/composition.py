@@ -18,6 +18,7 @@ from handlers.texts import Texts
 from handlers.turn import Services
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
+from notifications.scheduler import Clock
 from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
 from storage.media import MediaStore
 from storage.migrate import upgrade
@@ -128,6 +129,8 @@ async def run(settings: Settings) -> None:
     # collector's sight keeps the full collections that run during turns short.
     gc.freeze()
     tasks: list[asyncio.Task[None]] = []
+    outbox: OutboxSender | None = None
+    clock: Clock | None = None
     if is_sqlite(settings.database_url):
         tasks.append(asyncio.create_task(
             checkpoint_in_thread(database_path(settings.database_url))))
@@ -144,10 +147,16 @@ async def run(settings: Settings) -> None:
                                            settings.telegram_webhook_secret.get_secret_value())
             else:
                 tasks.append(asyncio.create_task(telegram.poll()))
+        clock = Clock(sessions, digest_at=settings.digest_at,
+                      channels=frozenset(outbox.channels if outbox is not None else ()),
+                      queued=outbox.wake if outbox is not None else lambda: None)
+        await clock.start()
         log.info("NTVT is up: web chat at %s/chat%s", settings.base_url,
                  f", Telegram by {settings.telegram_mode}" if telegram else "")
         await server.serve()
     finally:
+        if clock is not None:
+            clock.stop()
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -1,5 +1,6 @@
 """Every setting, from the environment or .env; built once, in the composition root."""
 
+from datetime import time
 from pathlib import Path
 from typing import Literal
 
@@ -27,6 +28,7 @@ class Settings(BaseSettings):
     default_locale: Literal["vi", "en"] = "vi"
     templates_dir: Path = PROJECT_ROOT / "templates"
     log_level: str = "INFO"
+    digest_at: time = time(7, 30)
 
     @model_validator(mode="after")
     def _webhook_needs_url_and_secret(self) -> "Settings":

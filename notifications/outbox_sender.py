@@ -46,6 +46,10 @@ class OutboxSender:
         self._slots = asyncio.Semaphore(in_flight)
         self._wake = asyncio.Event()
 
+    @property
+    def channels(self) -> list[str]:
+        return list(self._senders)
+
     def wake(self) -> None:
         """New rows were committed: look now instead of at the next idle tick."""
         self._wake.set()

@@ -20,6 +20,8 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
                                      console_url=console_url)
         if row.kind == "decision":
             return await decision_notice(session, row, texts)
+        if row.kind == "digest":
+            return digest_message(row, texts, console_url=console_url)
         raise ValueError(f"no renderer for outbox kind {row.kind!r}")
 
     return render
@@ -37,3 +39,19 @@ async def decision_notice(session: AsyncSession, row: Claimed, texts: Texts) -> 
         button = Button(texts.get(locale, "answer.button"), f"answer:{nomination.id}")
         return Reply(text.strip(), rows([button]))
     return Reply(text.strip())
+
+
+def digest_message(row: Claimed, texts: Texts, *, console_url: str) -> Reply:
+    """The morning digest, from the figures taken when it was queued."""
+    locale = texts.default_locale
+    counts = row.payload["by_status"]
+    lines = [texts.get(locale, "digest.title", unit=row.payload["unit"], day=row.payload["day"])]
+    lines += [texts.get(locale, f"digest.{status}", count=counts[status])
+              for status in ("submitted", "in_review", "needs_info", "verified")]
+    if row.payload["overdue"]:
+        lines.append(texts.get(locale, "digest.overdue", count=row.payload["overdue"],
+                               oldest=", ".join(row.payload["oldest_overdue"])))
+    else:
+        lines.append(texts.get(locale, "digest.none_overdue"))
+    lines.append(texts.get(locale, "digest.link", url=f"{console_url}?overdue=1"))
+    return Reply("\n".join(line.strip() for line in lines))
