@@ -44,53 +44,62 @@ async def likely_duplicates(
     photo_hashes: list[str], now: datetime, exclude_id: int | None = None,
     before_id: int | None = None, limit: int = 3,
 ) -> list[Match]:
-    area = area_of(await unit_parents(session), unit_id)
-    query = (select(Nomination)
-             .where(col(Nomination.unit_id).in_(sorted(area)),
-                    col(Nomination.status).not_in(CLOSED),
-                    col(Nomination.created_at) >= now - LOOK_BACK)
-             .order_by(col(Nomination.id).desc()).limit(MAX_CANDIDATES))
+    """The same name and a near-identical photo are looked for over the whole year (an
+    index and two short columns make that cheap); a deed told in similar words among
+    the area's newest MAX_CANDIDATES, since the same event is reported within days."""
+    area = sorted(area_of(await unit_parents(session), unit_id))
+    in_scope = [col(Nomination.unit_id).in_(area), col(Nomination.status).not_in(CLOSED),
+                col(Nomination.created_at) >= now - LOOK_BACK]
     if exclude_id is not None:
-        query = query.where(col(Nomination.id) != exclude_id)
+        in_scope.append(col(Nomination.id) != exclude_id)
     if before_id is not None:  # staff see only earlier ones as what this may repeat
-        query = query.where(col(Nomination.id) < before_id)
-    candidates = list((await session.exec(query)).all())
-    hashes = await _photo_hashes(session, [c.id for c in candidates if c.id is not None])
+        in_scope.append(col(Nomination.id) < before_id)
+    reasons: dict[int, list[str]] = {}
+
+    same_name = await session.exec(select(Nomination.id).where(
+        *in_scope, Nomination.nominee_name_folded == fold(nominee_name)))
+    for found_id in same_name.all():
+        reasons.setdefault(found_id or 0, []).append("name")
+
+    text = fold(deed)
+    recent = await session.exec(select(Nomination.id, Nomination.deed).where(*in_scope)
+                                .order_by(col(Nomination.id).desc()).limit(MAX_CANDIDATES))
+    for found_id, their_deed in recent.all():
+        if fuzz.token_set_ratio(text, fold(their_deed)) >= SIMILAR_DEED:
+            reasons.setdefault(found_id or 0, []).append("deed")
+
     wanted = [imagehash.hex_to_hash(h) for h in photo_hashes if _telling(h)]
-    name, text = fold(nominee_name), fold(deed)
-    found = []
-    for candidate in candidates:
-        reasons = []
-        if candidate.nominee_name_folded == name:
-            reasons.append("name")
-        if fuzz.token_set_ratio(text, fold(candidate.deed)) >= SIMILAR_DEED:
-            reasons.append("deed")
-        theirs = [imagehash.hex_to_hash(h) for h in hashes.get(candidate.id or 0, [])
-                  if _telling(h)]
-        if any(a - b <= SIMILAR_PHOTO_BITS for a in wanted for b in theirs):
-            reasons.append("photo")
-        if reasons:
-            found.append(Match(candidate, tuple(reasons)))
-    return found[:limit]
+    if wanted:
+        photos = await session.exec(
+            select(Photo.nomination_id, Photo.phash)
+            .join(Nomination, col(Nomination.id) == Photo.nomination_id)
+            .where(*in_scope, col(Photo.phash).is_not(None)))
+        near = {found_id for found_id, phash in photos.all()
+                if found_id is not None and _near(phash, wanted)}
+        for found_id in near:
+            reasons.setdefault(found_id, []).append("photo")
+
+    newest = sorted(reasons, reverse=True)[:limit]
+    if not newest:
+        return []
+    loaded = {n.id: n for n in (await session.exec(
+        select(Nomination).where(col(Nomination.id).in_(newest)))).all()}
+    order = ("name", "deed", "photo")
+    return [Match(loaded[i], tuple(sorted(reasons[i], key=order.index)))
+            for i in newest if i in loaded]
+
+
+def _near(phash: str | None, wanted: list[imagehash.ImageHash]) -> bool:
+    if not phash or not _telling(phash):
+        return False
+    theirs = imagehash.hex_to_hash(phash)
+    return any(theirs - mine <= SIMILAR_PHOTO_BITS for mine in wanted)
 
 
 def _telling(phash: str) -> bool:
     """A flat picture (a blank wall, a dark shot) hashes to all zeros or all ones, like
     every other flat picture: it says nothing about being the same photo."""
     return bool(phash) and phash.strip("0") != "" and phash.strip("f") != ""
-
-
-async def _photo_hashes(session: AsyncSession, ids: list[int]) -> dict[int, list[str]]:
-    if not ids:
-        return {}
-    rows = await session.exec(select(Photo.nomination_id, Photo.phash)
-                              .where(col(Photo.nomination_id).in_(ids),
-                                     col(Photo.phash).is_not(None)))
-    found: dict[int, list[str]] = {}
-    for nomination_id, phash in rows.all():
-        if nomination_id is not None and phash:
-            found.setdefault(nomination_id, []).append(phash)
-    return found
 
 
 async def draft_photo_hashes(session: AsyncSession, photo_ids: list[int]) -> list[str]:

@@ -132,3 +132,20 @@ async def test_the_same_photo_sent_again_smaller_is_recognised(db, tmp_path):
 
         assert await match(resized(street_photo(seed=7), 300)) == [("photo",)]
         assert await match(street_photo(seed=8)) == []
+
+
+async def test_the_same_name_is_found_behind_many_newer_nominations(db, monkeypatch):
+    # Deeds are compared among the newest few only; a name match must reach the whole year.
+    monkeypatch.setattr("storage.duplicates.MAX_CANDIDATES", 3)
+    async with db.sessions() as session:
+        spring = await add_nomination(session, unit="doi-can", name="Đặng Thu Hà",
+                                      deed="Nhận nuôi hai cháu mồ côi.",
+                                      created_at=datetime(2026, 4, 2, tzinfo=UTC))
+        for number in range(5):
+            await add_nomination(session, unit="doi-can", name=f"Người khác {number}",
+                                 deed=f"Việc tốt số {number} trong tổ dân phố.")
+        found = await likely_duplicates(
+            session, unit_id=spring.unit_id, nominee_name="Dang Thu Ha",
+            deed="Chăm sóc cụ già neo đơn.", photo_hashes=[], now=NOW)
+    assert [(m.nomination.reference, m.reasons) for m in found] == [
+        (spring.reference, ("name",))]
