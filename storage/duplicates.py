@@ -9,7 +9,6 @@ by perceptual hash.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import imagehash
 from rapidfuzz import fuzz
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -68,7 +67,7 @@ async def likely_duplicates(
         if fuzz.token_set_ratio(text, fold(their_deed)) >= SIMILAR_DEED:
             reasons.setdefault(found_id or 0, []).append("deed")
 
-    wanted = [imagehash.hex_to_hash(h) for h in photo_hashes if _telling(h)]
+    wanted = [int(h, 16) for h in photo_hashes if _telling(h)]
     if wanted:
         photos = await session.exec(
             select(Photo.nomination_id, Photo.phash)
@@ -89,11 +88,14 @@ async def likely_duplicates(
             for i in newest if i in loaded]
 
 
-def _near(phash: str | None, wanted: list[imagehash.ImageHash]) -> bool:
+def _near(phash: str | None, wanted: list[int]) -> bool:
+    """Within a few bits of one of ours: the hashes compared as 64-bit integers (XOR and
+    count the differing bits), as imagehash does, without building its objects for each
+    of the thousands of photos a ward has in a year."""
     if not phash or not _telling(phash):
         return False
-    theirs = imagehash.hex_to_hash(phash)
-    return any(theirs - mine <= SIMILAR_PHOTO_BITS for mine in wanted)
+    theirs = int(phash, 16)
+    return any((theirs ^ mine).bit_count() <= SIMILAR_PHOTO_BITS for mine in wanted)
 
 
 def _telling(phash: str) -> bool:

@@ -166,7 +166,13 @@ class ReferenceCounter(SQLModel, table=True):
 
 
 class Nomination(SQLModel, table=True):
-    __table_args__ = (Index("ix_nomination_submitter", "channel", "submitter_user_id"),)
+    __table_args__ = (
+        Index("ix_nomination_submitter", "channel", "submitter_user_id"),
+        # An area's nominations of the last year (the duplicate check, the queue by unit):
+        # on PostgreSQL the included columns let it answer from the index alone.
+        Index("ix_nomination_area_recent", "unit_id", "created_at",
+              postgresql_include=["status", "id"]),
+    )
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=32, unique=True)
     status: str = Field(default="submitted", max_length=16, index=True)
