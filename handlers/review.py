@@ -9,8 +9,10 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.access import load_scope
+from storage.access import Scope, load_scope
+from storage.duplicates import likely_duplicates
 from storage.models import Nomination
+from storage.nominations import photos_of
 from storage.outbox import enqueue
 from storage.review import audit, change_status
 
@@ -59,6 +61,8 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
         await session.commit()
         return Outcome("not_allowed", nomination.status)
     before = nomination.status
+    if action == "duplicate" and primary_id is None:
+        primary_id = await _likely_primary(session, nomination, scope, now)
     if not await change_status(session, nomination.id, allowed_from=set(allowed_from), to=to,
                                primary_id=primary_id if action == "duplicate" else None,
                                clear_primary=action == "unmerge"):
@@ -75,3 +79,17 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
                          "reason": reason or "", "locale": nomination.locale})
     await session.commit()
     return Outcome("done", to)
+
+
+async def _likely_primary(session: AsyncSession, nomination: Nomination, scope: Scope,
+                          now: datetime) -> int | None:
+    """"Duplicate" pressed in a group names no primary: link it to the newest earlier
+    likely duplicate this person may see, as the card showed it, so the duplicate is
+    never a dead end."""
+    photos = await photos_of(session, nomination.id or 0)
+    matches = await likely_duplicates(
+        session, unit_id=nomination.unit_id, nominee_name=nomination.nominee_name,
+        deed=nomination.deed, photo_hashes=[p.phash for p in photos if p.phash], now=now,
+        before_id=nomination.id)
+    visible = [m.nomination.id for m in matches if scope.can_see(m.nomination.unit_id)]
+    return visible[0] if visible else None

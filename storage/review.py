@@ -53,3 +53,11 @@ async def staff_for_account(session: AsyncSession, *, channel: str,
 async def find_by_reference(session: AsyncSession, reference: str) -> Nomination | None:
     return (await session.exec(select(Nomination)
                                .where(Nomination.reference == reference))).first()
+
+
+async def merged_into(session: AsyncSession, primary_id: int) -> list[Nomination]:
+    """The nominations merged into this one as duplicates, oldest first."""
+    return list((await session.exec(
+        select(Nomination).where(Nomination.primary_id == primary_id,
+                                 Nomination.status == "duplicate")
+        .order_by(Nomination.id))).all())  # type: ignore[arg-type]

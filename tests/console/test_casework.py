@@ -82,6 +82,6 @@ async def test_staff_see_what_a_nomination_may_repeat(console):
                                       deed="Đưa cụ già lạc đường về nhà.")
     await console.sign_in("noivu.lan")
     later = await console.client.get(f"/console/nominations/{second.reference}")
-    assert f"{first.reference}</a> (cùng tên)" in later.text
+    assert f"{first.reference}</a> – Nguyễn Văn Tuấn (cùng tên)" in later.text
     earlier = await console.client.get(f"/console/nominations/{first.reference}")
     assert "Có thể trùng với" not in earlier.text  # only earlier ones count as originals

@@ -102,3 +102,41 @@ async def test_a_second_decision_on_a_stale_page_changes_nothing(console):
     assert second.headers["location"].endswith("outcome=already")
     forged = await console.client.post(url, data={**form, "csrf": "x", "action": "reject"})
     assert forged.status_code == 403
+
+
+async def test_a_reviewer_merges_a_likely_duplicate_with_one_press_and_undoes_it(console):
+    async with console.db.sessions() as session:
+        first = await add_nomination(session, unit="kim-ma", name="Hồ Thị Lụa",
+                                     deed="Bà Lụa nấu cháo miễn phí cho bệnh nhân nghèo.")
+        second = await add_nomination(session, unit="kim-ma", name="Ho Thi Lua",
+                                      deed="Nấu cháo miễn phí cho bệnh nhân nghèo mỗi sáng.")
+    await console.sign_in("noivu.lan")
+    page = await console.client.get(f"/console/nominations/{second.reference}")
+    assert f"Gộp vào {first.reference}" in page.text  # offered where the warning is
+
+    await decide(console, second.reference, "duplicate", primary=first.reference,
+                 template="duplicate.default")
+    primary_page = await console.client.get(f"/console/nominations/{first.reference}")
+    merged_here = primary_page.text.split("Các đề xuất trùng đã gộp vào đây:")[1]
+    assert second.reference in merged_here.split("</div>")[0]
+
+    undo = await console.client.post(f"/console/nominations/{second.reference}/decide",
+                                     data={"action": "unmerge",
+                                           "csrf": console.csrf(primary_page)})
+    assert undo.headers["location"].endswith("outcome=done")
+    async with console.db.sessions() as session:
+        after = await session.get(Nomination, second.id)
+    assert after is not None and (after.status, after.primary_id) == ("in_review", None)
+
+
+async def test_a_primary_outside_the_reviewer_s_units_is_not_linked(console):
+    async with console.db.sessions() as session:
+        theirs = await add_nomination(session, unit="kim-ma", name="Lê Văn Nam",
+                                      deed="Sửa ngõ cho bà con.")
+        own = await add_nomination(session, unit="phuc-xa-tdp-1", name="Lê Văn Nam",
+                                   deed="Sửa ngõ cho bà con đi lại.")
+    await console.sign_in("phucxa.hung")
+    await decide(console, own.reference, "duplicate", primary=theirs.reference)
+    async with console.db.sessions() as session:
+        after = await session.get(Nomination, own.id)
+    assert after is not None and after.primary_id is None

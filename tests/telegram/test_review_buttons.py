@@ -91,3 +91,11 @@ async def test_a_double_press_changes_the_status_once(db, fake, channel):
     assert len(notices) == 1  # the nominator hears it once
     [edit] = [c for c in fake.calls if c.method == "editMessageText"]
     assert "inline_keyboard" not in str(edit.params.get("reply_markup") or "")  # final
+
+
+async def test_trung_in_the_group_links_the_nomination_the_card_warned_about(db, fake, channel):
+    earlier = await nomination_in(db, "phuc-xa-tdp-1")
+    again = await nomination_in(db, "phuc-xa-tdp-2")  # the same person, the same rescue
+    await press(channel, "phucxa.hung", f"rv:duplicate:{again.id}")
+    found, _ = await reload(db, again.id)
+    assert (found.status, found.primary_id) == ("duplicate", earlier.id)

@@ -22,7 +22,7 @@ from storage.models import Staff as StaffRow
 from storage.nominations import photos_of
 from storage.outbox import inactive_chats
 from storage.queue import QueueFilter, queue_all, queue_page
-from storage.review import find_by_reference, history
+from storage.review import find_by_reference, history, merged_into
 from storage.units import children
 from web.app import WebContext, as_utc, get_session, local_time, page
 from web.console.auth import (
@@ -226,6 +226,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     consent=await consent_of(session, found),
                     primary=await session.get(Nomination, found.primary_id)
                     if found.primary_id else None,
+                    merged=await merged_into(session, nomination_id),
                     possible=[m for m in await likely_duplicates(
                         session, unit_id=found.unit_id, nominee_name=found.nominee_name,
                         deed=found.deed, now=datetime.now(UTC), before_id=nomination_id,
@@ -276,6 +277,9 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         found = await _visible_nomination(session, staff, reference)
         text = chosen_reason(context, action, reason, template)
         primary_row = await find_by_reference(session, primary.strip()) if primary else None
+        if primary_row is not None and (primary_row.id == found.id
+                                        or not staff.scope.can_see(primary_row.unit_id)):
+            primary_row = None  # not a primary this person can point at
         outcome = await decide(session, nomination_id=found.id or 0, action=action,
                                by=Decider(staff.staff.id, "console"), now=datetime.now(UTC),
                                reason=text or None,
