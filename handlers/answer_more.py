@@ -5,10 +5,10 @@ photographs goes onto that nomination, and "Gửi bổ sung" puts it back in rev
 """
 
 from handlers.messages import Button, Reply, rows
+from handlers.own_nomination import own_nomination
 from handlers.steps import store_sent_photo
 from handlers.turn import Turn
 from storage.media import MediaRejected
-from storage.models import Nomination
 from storage.nominations import attach_photos
 from storage.review import audit, change_status
 
@@ -17,7 +17,7 @@ MAX_ANSWER_CHARS = 2000
 
 
 async def start_answering(turn: Turn, payload: str) -> list[Reply]:
-    nomination = await _own_nomination(turn, payload.removeprefix("answer:"))
+    nomination = await own_nomination(turn, payload.removeprefix("answer:"))
     if nomination is None or nomination.status != "needs_info":
         return [turn.reply("answer.not_waiting")]
     turn.conversation.step = ANSWERING
@@ -51,7 +51,7 @@ async def answering(turn: Turn) -> list[Reply]:
 
 
 async def _send(turn: Turn, state: dict[str, object]) -> list[Reply]:
-    nomination = await _own_nomination(turn, str(state["id"]))
+    nomination = await own_nomination(turn, str(state["id"]))
     text, photos = str(state["text"]), list(state["photos"])  # type: ignore[call-overload]
     if nomination is None or nomination.id is None:
         return [turn.reply("answer.not_waiting")]
@@ -72,17 +72,6 @@ async def _send(turn: Turn, state: dict[str, object]) -> list[Reply]:
     turn.draft.pop("_answering", None)
     turn.conversation.step = None
     return [turn.reply("answer.sent", reference=nomination.reference)]
-
-
-async def _own_nomination(turn: Turn, raw_id: str) -> Nomination | None:
-    """Only the person who proposed it, on the channel they used, may add to it."""
-    if not raw_id.isdigit():
-        return None
-    nomination = await turn.session.get(Nomination, int(raw_id))
-    if nomination is None or nomination.channel != turn.inbound.channel or \
-            nomination.submitter_user_id != turn.inbound.user_id:
-        return None
-    return nomination
 
 
 def _buttons(turn: Turn) -> tuple[tuple[Button, ...], ...]:

@@ -3,6 +3,7 @@
 from handlers.flow import STEPS, next_step
 from handlers.messages import Button, Reply, rows
 from handlers.turn import TIMEZONE, Turn
+from handlers.withdraw import withdraw_buttons
 from storage.conversations import latest_consent
 from storage.nominations import nominations_of
 
@@ -101,7 +102,8 @@ async def my_nominations(turn: Turn) -> list[Reply]:
                     status=turn.t(f"status.{n.status}"),
                     date=n.created_at.astimezone(TIMEZONE).strftime("%d/%m/%Y"))
              for n in found]
-    return [Reply("\n".join([turn.t("my.heading", count=len(found)), *lines]))]
+    return [Reply("\n".join([turn.t("my.heading", count=len(found)), *lines]),
+                  withdraw_buttons(turn, found))]
 
 
 def language_menu(turn: Turn) -> list[Reply]:

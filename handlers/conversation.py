@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import commands
+from handlers import withdraw as withdrawal
 from handlers.answer_more import ANSWERING, answering, answering_prompt, start_answering
 from handlers.duplicate_offer import add_to_existing, duplicate_offer
 from handlers.flow import BY_NAME, applicable, next_step
@@ -63,6 +64,8 @@ async def _dispatch(turn: Turn) -> list[Reply]:
     if inbound.payload and inbound.payload.startswith("answer:") and \
             inbound.payload != "answer:send":
         return await start_answering(turn, inbound.payload)
+    if inbound.payload and inbound.payload.startswith(withdrawal.PREFIX):
+        return await withdrawal.withdraw(turn, inbound.payload)
     step = turn.conversation.step
     if step is None:
         return [Reply(turn.t("idle"), commands.main_menu(turn))]
