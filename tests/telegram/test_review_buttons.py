@@ -12,7 +12,7 @@ from tests.support.nominations import add_nomination
 
 PHUC_XA_GROUP = -1001000000010
 STAFF = {"noivu.lan": 5000000001, "phucxa.hung": 5000000002, "doican.mai": 5000000003,
-         "a stranger": 7777}
+         "thanhcong.quan": 5000000004, "a stranger": 7777}
 update_ids = itertools.count(1)
 
 
@@ -99,3 +99,25 @@ async def test_trung_in_the_group_links_the_nomination_the_card_warned_about(db,
     await press(channel, "phucxa.hung", f"rv:duplicate:{again.id}")
     found, _ = await reload(db, again.id)
     assert (found.status, found.primary_id) == ("duplicate", earlier.id)
+
+
+# The matrix through the buttons: who × which unit's nomination × which button.
+MATRIX_UNITS = ("phuc-xa-tdp-2", "ngoc-ha", "thanh-cong")
+DECIDES = {"phucxa.hung": {"phuc-xa-tdp-2"}, "noivu.lan": set(MATRIX_UNITS),
+           "doican.mai": set(),  # reviewer of Đội Cấn, only a viewer of Ngọc Hà
+           "thanhcong.quan": set(),  # a viewer
+           "a stranger": set()}
+BUTTONS = {"take": "in_review", "needs_info": "needs_info", "reject": "rejected",
+           "duplicate": "duplicate"}
+
+
+@pytest.mark.parametrize("who", sorted(DECIDES))
+async def test_every_button_for_every_role_on_every_unit(db, fake, channel, who):
+    for unit in MATRIX_UNITS:
+        for action, leads_to in BUTTONS.items():
+            nomination = await nomination_in(db, unit)
+            await press(channel, who, f"rv:{action}:{nomination.id}")
+            found, entries = await reload(db, nomination.id)
+            allowed = unit in DECIDES[who]
+            assert found.status == (leads_to if allowed else "submitted"), (unit, action)
+            assert (entries[-1].action, entries[-1].allowed) == (action, allowed)
