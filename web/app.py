@@ -67,9 +67,20 @@ def local_time(moment: datetime) -> str:
     return as_utc(moment).astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M")
 
 
+def age(moment: datetime, now: datetime | None = None) -> tuple[str, int]:
+    """How long ago, in the largest whole unit: ("days", 3), ("hours", 5), ("just_now", 0)."""
+    seconds = max(0, int(((now or datetime.now(UTC)) - as_utc(moment)).total_seconds()))
+    if seconds >= 86400:
+        return "days", seconds // 86400
+    if seconds >= 3600:
+        return "hours", seconds // 3600
+    return ("minutes", seconds // 60) if seconds >= 60 else ("just_now", 0)
+
+
 def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) -> WebContext:
     templates = Jinja2Templates(directory=str(templates_dir))
     templates.env.globals["local_time"] = local_time
+    templates.env.globals["age"] = age
     return WebContext(sessions, texts, templates)
 
 

@@ -116,6 +116,8 @@ async def test_nominations_nobody_took_within_eight_working_hours_are_flagged(co
     assert "Quá 8 giờ làm việc" in row_of[old.reference]
     assert "Quá 8 giờ làm việc" not in row_of[taken.reference]
     assert "Quá 8 giờ làm việc" not in row_of[fresh.reference]
+    assert "5 ngày trước" in row_of[old.reference]  # every row shows its age
+    assert "vừa gửi" in row_of[fresh.reference]
     only = await console.client.get("/console", params={"overdue": "1"})
     assert old.reference in only.text
     assert taken.reference not in only.text and fresh.reference not in only.text
