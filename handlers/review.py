@@ -27,8 +27,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "duplicate": (frozenset(OPEN), "duplicate"),
     "unmerge": (frozenset({"duplicate"}), "in_review"),  # a merge undone
 }
-# Decisions the nominator hears about, with the reason staff gave.
-TOLD_TO_NOMINATOR = {"needs_info", "approved", "rejected", "duplicate"}
+# The nominator hears of every step, with the reason staff gave: never left in silence.
+TOLD_TO_NOMINATOR = {"in_review", "needs_info", "verified", "approved", "rejected",
+                     "duplicate"}
 
 
 @dataclass(frozen=True)

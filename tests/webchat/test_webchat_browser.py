@@ -117,8 +117,10 @@ async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path
         exported = (await (await download_info.value).path()).read_text(encoding="utf-8-sig")
         assert reference in exported and "Nguyễn Văn Tuấn" in exported
 
-        # The resident comes back to the chat's tab and reads the outcome, with the reason.
+        # The resident comes back to the chat's tab and reads each step and the outcome.
         await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        await expect(log).to_contain_text("đã được cán bộ nhận xử lý")
+        await expect(log).to_contain_text("đã được xác minh")
         await expect(log).to_contain_text(f"Đề xuất {reference} (Nguyễn Văn Tuấn) đã được "
                                           "công nhận")
         await expect(log).to_contain_text("trao giấy khen ngày 20/11")
@@ -136,5 +138,6 @@ async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path
     await engine.dispose()
     assert nomination[1:] == ("Nguyễn Văn Tuấn", "webchat")
     assert [p[0] for p in photos] == [nomination[0]]
-    assert notices == [("review_card", "-1001000000021"),  # Kim Mã's staff group
-                       ("decision", nomination_chat)]  # the resident's own web chat
+    # Kim Mã's staff group got the card; the resident's own web chat heard of each step:
+    # taken, verified, approved.
+    assert notices == [("review_card", "-1001000000021"), *[("decision", nomination_chat)] * 3]
