@@ -4,7 +4,6 @@ The person's step and draft live in the `conversation` table, so a restart, or a
 process, continues exactly where the person was.
 """
 
-import copy
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -21,7 +20,7 @@ from handlers.steps import Filled, Step
 from handlers.submit import submit_nomination
 from handlers.texts import LOCALES
 from handlers.turn import Services, Turn
-from storage.conversations import load_conversation, record_consent
+from storage.conversations import load_conversation, record_consent, save_conversation
 from storage.inbox import mark_processed
 
 
@@ -36,16 +35,13 @@ async def handle(
     """
     conversation = await load_conversation(
         session, channel=inbound.channel, user_id=inbound.user_id, chat_id=inbound.chat_id,
-        locale=services.texts.default_locale, now=now)
-    # A deep copy: SQLAlchemy compares old and new JSON, and an in-place change to a list
-    # inside the stored draft would make them look equal and skip the UPDATE.
-    draft = copy.deepcopy(conversation.draft)
+        locale=services.texts.default_locale)
+    draft = conversation.draft
     turn = Turn(resolve_menu(inbound, draft), session, now, services, conversation, draft)
     replies = await _dispatch(turn)
     remember_menu(turn.draft, replies)
-    conversation.draft = turn.draft  # a new object, so the JSON column sees the change
-    conversation.updated_at = now
-    session.add(conversation)
+    conversation.draft = turn.draft
+    await save_conversation(session, conversation, now=now)
     if inbox_id is not None:
         await mark_processed(session, inbox_id, now=now,
                              result={"chat_id": turn.inbound.chat_id,

@@ -9,8 +9,9 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.turn import TIMEZONE
+from storage.conversations import DialogState
 from storage.folding import fold
-from storage.models import Conversation, Nomination
+from storage.models import Nomination
 from storage.nominations import attach_photos, next_reference, search_text
 from storage.outbox import enqueue
 from storage.units import staff_chats_for
@@ -19,7 +20,7 @@ CONSOLE_CHANNEL = "console"
 
 
 async def submit_nomination(
-    session: AsyncSession, conversation: Conversation, draft: dict[str, Any], *,
+    session: AsyncSession, conversation: DialogState, draft: dict[str, Any], *,
     consent_id: int, now: datetime,
 ) -> Nomination:
     reference = await next_reference(session, now.astimezone(TIMEZONE).year)

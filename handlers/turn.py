@@ -9,8 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.messages import Button, Inbound, Reply
 from handlers.texts import Texts
+from storage.conversations import DialogState
 from storage.media import MediaStore
-from storage.models import Conversation
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -32,7 +32,7 @@ class Turn:
     session: AsyncSession
     now: datetime
     services: Services
-    conversation: Conversation
+    conversation: DialogState
     draft: dict[str, Any]
 
     @property
