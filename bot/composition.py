@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import secrets
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +15,12 @@ from bot.settings import Settings
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.sender import TelegramSender
 from bot.webchat.routes import build_router as webchat_router
+from bot.zalo.channel import ZaloChannel
+from bot.zalo.client import ZaloClient
+from bot.zalo.sender import ZaloSender
 from handlers.texts import Texts
 from handlers.turn import Services
+from notifications.delivery import ChannelSender
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
 from notifications.scheduler import Clock
@@ -30,6 +35,8 @@ from web.app import create_app, make_context
 from web.console.auth import hash_password
 from web.console.routes import SignInNeeded, sign_in_redirect
 from web.console.routes import build_router as console_router
+from web.media_links import MediaLinks
+from web.media_links import build_router as media_links_router
 
 log = logging.getLogger("ntvt")
 
@@ -96,6 +103,20 @@ async def set_password(settings: Settings, username: str, password: str) -> None
     log.info("password set for %s; their open console sessions are closed", username)
 
 
+async def _start_zalo_intake(settings: Settings, zalo: ZaloChannel,
+                             tasks: list[asyncio.Task[None]]) -> None:
+    if settings.zalo_mode == "polling":
+        tasks.append(asyncio.create_task(zalo.poll()))
+        return
+    if settings.zalo_webhook_url and settings.zalo_webhook_secret:
+        try:
+            await zalo.client.set_webhook(settings.zalo_webhook_url,
+                                          settings.zalo_webhook_secret.get_secret_value())
+        except Exception:  # Zalo unreachable at start: the route is up, register later
+            log.warning("could not register the Zalo webhook; updates wait at Zalo",
+                        exc_info=True)
+
+
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     await upgrade(engine)
@@ -119,9 +140,23 @@ async def run(settings: Settings) -> None:
             routes.append(telegram.webhook_route(
                 "/telegram/webhook", settings.telegram_webhook_secret.get_secret_value()))
 
+    zalo: ZaloChannel | None = None
+    if settings.zalo_bot_token is not None:
+        zalo = ZaloChannel(client=ZaloClient(settings.zalo_bot_token.get_secret_value(),
+                                             settings.zalo_api_base),
+                           sessions=sessions, services=services)
+        if settings.zalo_mode == "webhook":
+            assert settings.zalo_webhook_secret is not None
+            routes.append(zalo.webhook_route(
+                "/zalo/webhook", settings.zalo_webhook_secret.get_secret_value()))
+    key = settings.secret_key.get_secret_value().encode() if settings.secret_key \
+        else secrets.token_bytes(32)
+    links = MediaLinks(key, settings.base_url)
+
     app = create_app(context, templates_dir=settings.templates_dir,
                      routers=[webchat_router(context, services, render_notice),
-                              console_router(context, services.media)],
+                              console_router(context, services.media),
+                              media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect})
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                                            log_level="warning", proxy_headers=True))
@@ -134,25 +169,32 @@ async def run(settings: Settings) -> None:
     if is_sqlite(settings.database_url):
         tasks.append(asyncio.create_task(
             checkpoint_in_thread(database_path(settings.database_url))))
+    senders: dict[str, ChannelSender] = {}
     try:
+        if zalo is not None:
+            tasks.append(asyncio.create_task(zalo.upkeep()))
+            senders["zalo"] = ZaloSender(zalo.client, texts, links)
+            await _start_zalo_intake(settings, zalo, tasks)
         if telegram is not None:
             await telegram.register_commands()
             tasks.append(asyncio.create_task(telegram.upkeep()))
-            outbox = OutboxSender(sessions, {"telegram": TelegramSender(telegram.bot)},
-                                  render_notice)
-            tasks.append(asyncio.create_task(outbox.run()))
+            senders["telegram"] = TelegramSender(telegram.bot)
             if settings.telegram_mode == "webhook":
                 assert settings.telegram_webhook_url and settings.telegram_webhook_secret
                 await telegram.set_webhook(settings.telegram_webhook_url,
                                            settings.telegram_webhook_secret.get_secret_value())
             else:
                 tasks.append(asyncio.create_task(telegram.poll()))
+        if senders:
+            outbox = OutboxSender(sessions, senders, render_notice)
+            tasks.append(asyncio.create_task(outbox.run()))
         clock = Clock(sessions, digest_at=settings.digest_at,
                       channels=frozenset(outbox.channels if outbox is not None else ()),
                       queued=outbox.wake if outbox is not None else lambda: None)
         await clock.start()
-        log.info("NTVT is up: web chat at %s/chat%s", settings.base_url,
-                 f", Telegram by {settings.telegram_mode}" if telegram else "")
+        log.info("NTVT is up: web chat at %s/chat%s%s", settings.base_url,
+                 f", Telegram by {settings.telegram_mode}" if telegram else "",
+                 f", Zalo by {settings.zalo_mode}" if zalo else "")
         await server.serve()
     finally:
         if clock is not None:
@@ -164,4 +206,6 @@ async def run(settings: Settings) -> None:
                 await task
         if telegram is not None:
             await telegram.close()
+        if zalo is not None:
+            await zalo.close()
         await engine.dispose()

@@ -11,7 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
+    # An empty value (as copied from .env.example) counts as not set.
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      env_ignore_empty=True,
                                       extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///./ntvt.db"
@@ -20,6 +22,14 @@ class Settings(BaseSettings):
     telegram_mode: Literal["polling", "webhook"] = "polling"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    zalo_mode: Literal["webhook", "polling"] = "webhook"
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    # Signs expiring links to pictures (sent to Zalo by URL). Unset: a new random key at
+    # each start, so links made before a restart stop working early.
+    secret_key: SecretStr | None = None
     org_file: Path | None = PROJECT_ROOT / "examples" / "org_demo.yaml"
     media_dir: Path = Path("./media")
     web_host: str = "127.0.0.1"
@@ -35,6 +45,10 @@ class Settings(BaseSettings):
         if self.telegram_bot_token and self.telegram_mode == "webhook" and not (
                 self.telegram_webhook_url and self.telegram_webhook_secret):
             raise ValueError("webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
+        if self.zalo_bot_token and self.zalo_mode == "webhook" and not (
+                self.zalo_webhook_secret
+                and 8 <= len(self.zalo_webhook_secret.get_secret_value()) <= 256):
+            raise ValueError("Zalo webhook mode needs ZALO_WEBHOOK_SECRET (8-256 characters)")
         return self
 
     @property

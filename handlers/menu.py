@@ -6,9 +6,13 @@ types instead of tapping get the same dialog.
 
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from handlers.messages import Inbound, Reply
+from storage.conversations import load_conversation, save_conversation
 from storage.folding import fold
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -37,3 +41,17 @@ def resolve_menu(inbound: Inbound, draft: dict[str, Any]) -> Inbound:
     if len(matches) == 1:
         return replace(inbound, text=None, payload=matches[0])
     return inbound
+
+
+async def remember_notice_menu(session: AsyncSession, *, channel: str, user_id: str,
+                               reply: Reply) -> None:
+    """A notice staff sent (e.g. "needs more information", with its answer button) becomes
+    the person's current menu, so on Zalo, where it arrives as numbered lines, typing "1"
+    presses it. Commits."""
+    state = await load_conversation(session, channel=channel, user_id=user_id,
+                                    chat_id=user_id, locale="vi")
+    if state.id is None or not reply.buttons:
+        return
+    remember_menu(state.draft, [reply])
+    await save_conversation(session, state, now=datetime.now(UTC))
+    await session.commit()

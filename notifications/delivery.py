@@ -13,6 +13,11 @@ class RetryAfter(Exception):
         self.seconds = seconds
 
 
+class Throttled(Exception):
+    """The platform says "too many" without saying how long (Zalo's 429 quota answer):
+    that channel waits, longer each time, and the message is tried again."""
+
+
 class ChatGone(Exception):
     """The bot was removed from the chat or blocked: retrying cannot help."""
 

@@ -8,7 +8,14 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from notifications.delivery import ChannelSender, ChatGone, ChatMigrated, Refused, RetryAfter
+from notifications.delivery import (
+    ChannelSender,
+    ChatGone,
+    ChatMigrated,
+    Refused,
+    RetryAfter,
+    Throttled,
+)
 from notifications.rate_limit import Pace
 from notifications.render import Render
 from storage.db import SessionFactory
@@ -101,9 +108,13 @@ class OutboxSender:
                 chat_id = moved.new_chat_id
                 continue
             except RetryAfter as slow:
-                self.pace.pause(slow.seconds)
+                self.pace.pause(slow.seconds, row.channel)
                 await self._record(row, error=str(slow),
                                    retry_in=timedelta(seconds=slow.seconds))
+            except Throttled as slow:  # no figure given: back off, longer each time
+                wait = backoff(row.attempts)
+                self.pace.pause(wait.total_seconds(), row.channel)
+                await self._record(row, error=str(slow), retry_in=wait)
             except ChatGone as gone:
                 log.warning("chat %s:%s is gone: %s", row.channel, chat_id, gone)
                 await self._record(row, failed=f"chat gone: {gone}", gone=chat_id)

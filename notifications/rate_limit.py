@@ -35,12 +35,13 @@ class Pace:
         self._clock = clock
         self._bots: dict[str, Window] = {}
         self._chats: dict[tuple[str, str], Window] = {}
-        self._paused_until = 0.0
+        self._paused_until: dict[str, float] = {}  # per channel: Zalo's 429 is not Telegram's
         self._lock = asyncio.Lock()
 
-    def pause(self, seconds: float) -> None:
-        """A 429: nobody sends until it has passed."""
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
+    def pause(self, seconds: float, channel: str = "telegram") -> None:
+        """A 429: nobody sends on that channel until it has passed."""
+        self._paused_until[channel] = max(self._paused_until.get(channel, 0.0),
+                                          self._clock() + seconds)
 
     def _windows(self, channel: str, chat_id: str, group: bool) -> tuple[Window, Window]:
         bot = self._bots.setdefault(channel, Window(*self._per_bot))
@@ -52,7 +53,8 @@ class Pace:
         """How long the next send to this chat must wait (0: it may go now)."""
         now = self._clock()
         bot, chat = self._windows(channel, chat_id, group)
-        return max(self._paused_until - now, bot.wait_for(now), chat.wait_for(now), 0.0)
+        paused = self._paused_until.get(channel, 0.0) - now
+        return max(paused, bot.wait_for(now), chat.wait_for(now), 0.0)
 
     def record(self, channel: str, chat_id: str, group: bool) -> None:
         now = self._clock()

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.menu import remember_notice_menu
 from handlers.messages import Button, Reply, rows
 from handlers.review_card import review_card
 from handlers.texts import Texts
@@ -37,7 +38,10 @@ async def decision_notice(session: AsyncSession, row: Claimed, texts: Texts) -> 
                      reason=row.payload.get("reason", ""))
     if row.payload["status"] == "needs_info":  # they answer right here, in the chat
         button = Button(texts.get(locale, "answer.button"), f"answer:{nomination.id}")
-        return Reply(text.strip(), rows([button]))
+        reply = Reply(text.strip(), rows([button]))
+        await remember_notice_menu(session, channel=nomination.channel,
+                                   user_id=nomination.submitter_user_id, reply=reply)
+        return reply
     return Reply(text.strip())
 
 

@@ -1,0 +1,1 @@
+"""The Zalo Bot Platform channel: client, intake (webhook or polling), rendering, sender."""

@@ -1,0 +1,82 @@
+"""A Zalo update (`event_name` + `message`) → the core's Inbound."""
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.zalo.client import ZaloClient
+from handlers.messages import Inbound
+from storage.media import MediaRejected
+
+CHANNEL = "zalo"
+TEXT, IMAGE = "message.text.received", "message.image.received"
+
+
+def unwrap(body: Any) -> dict[str, Any] | None:
+    """Webhooks wrap the update as `{"ok": true, "result": {...}}`; accept it bare too."""
+    if isinstance(body, dict) and isinstance(body.get("result"), dict):
+        body = body["result"]
+    if not isinstance(body, dict) or not isinstance(body.get("message"), dict):
+        return None
+    message = body["message"]
+    if not message.get("message_id") or not isinstance(message.get("chat"), dict):
+        return None
+    return body
+
+
+def event_id(update: dict[str, Any]) -> str:
+    """Unique per event: what makes a redelivery a no-op in the inbox."""
+    return str(update["message"]["message_id"])[:64]
+
+
+def chat_of(update: dict[str, Any]) -> str:
+    return str(update["message"]["chat"].get("id", ""))
+
+
+@dataclass
+class ZaloPhoto:
+    """A photo Zalo hands over as a URL, fetched before the turn (the URL may not last),
+    then through the same validation pipeline as any other photo."""
+
+    client: ZaloClient
+    url: str
+    _fetched: bytes | MediaRejected | None = None
+
+    async def prefetch(self, max_bytes: int) -> None:
+        try:
+            self._fetched = await self._download(max_bytes)
+        except MediaRejected as rejected:
+            self._fetched = rejected
+
+    async def read(self, max_bytes: int) -> bytes:
+        fetched = self._fetched if self._fetched is not None else await self._download(max_bytes)
+        if isinstance(fetched, MediaRejected):
+            raise fetched
+        if len(fetched) > max_bytes:
+            raise MediaRejected("too_large")
+        return fetched
+
+    async def _download(self, max_bytes: int) -> bytes:
+        if not self.url.startswith(("https://", "http://")):
+            raise MediaRejected("download_failed")
+        return await self.client.download(self.url, max_bytes)
+
+
+def from_update(update: dict[str, Any], client: ZaloClient) -> Inbound | None:
+    """None for what the dialog does not take: group chats (the dialog is private)."""
+    message = update["message"]
+    if str(message["chat"].get("chat_type", "PRIVATE")).upper() != "PRIVATE":
+        return None
+    sender = message.get("from") or {}
+    base = Inbound(channel=CHANNEL, user_id=str(sender.get("id") or chat_of(update)),
+                   chat_id=chat_of(update), display_name=sender.get("display_name"))
+    event = update.get("event_name")
+    if event == TEXT and isinstance(message.get("text"), str):
+        return replace(base, text=message["text"])
+    if event == IMAGE:
+        photo = message.get("photo") or message.get("photo_url")
+        if isinstance(photo, dict):  # some payloads give {"url": ...}
+            photo = photo.get("url")
+        if isinstance(photo, str) and photo:
+            return replace(base, photo=ZaloPhoto(client, photo))
+    kind = str(event or "unknown").removeprefix("message.").removesuffix(".received")
+    return replace(base, unsupported=kind)

@@ -1,0 +1,14 @@
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.support.fake_zalo import FakeZalo
+
+
+@pytest.fixture
+async def fake_zalo() -> AsyncIterator[FakeZalo]:
+    """A fake Zalo Bot Platform API on loopback, for the bot under test to talk to."""
+    server = FakeZalo()
+    await server.start()
+    yield server
+    await server.stop()
