@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlmodel import select
 
 from bot.zalo.channel import ZaloChannel
@@ -22,7 +23,7 @@ from tests.support.chat import NOW
 from tests.support.fake_zalo import TOKEN, ZaloUser
 from tests.support.images import jpeg
 from tests.support.nominations import add_nomination
-from web.media_links import MediaLinks
+from web.media_links import MediaLinks, build_router
 
 RESIDENT = "5b7e0c11"
 
@@ -150,3 +151,18 @@ async def test_a_picture_goes_out_as_a_signed_expiring_link(tmp_path, fake_zalo,
     assert not links.valid(stored.sha256, expires, "0" * 32)  # forged
     assert not links.valid(stored.sha256, expires, signature, now=expires + 1)  # expired
     assert datetime.fromtimestamp(expires, UTC) > datetime.now(UTC)
+
+
+async def test_the_signed_link_serves_the_picture_and_nothing_else(tmp_path, links):
+    media = MediaStore(tmp_path / "media")
+    stored = media.save(jpeg(320, 240))
+    app = FastAPI()
+    app.include_router(build_router(links, media))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="https://phuong.example") as client:
+        good = await client.get(links.url_for(stored.sha256))
+        forged = await client.get(links.url_for(stored.sha256).replace("s=", "s=0"))
+        expired = await client.get(links.url_for(stored.sha256, now=0))
+    assert good.status_code == 200 and good.headers["content-type"] == "image/jpeg"
+    assert good.content == media.path_for(stored.sha256).read_bytes()
+    assert (forged.status_code, expired.status_code) == (404, 404)

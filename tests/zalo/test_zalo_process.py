@@ -97,3 +97,17 @@ async def test_a_sticker_gets_a_hint_and_keeps_the_step(fake_zalo, tmp_path):
         assert "1. ✅ Tôi đồng ý" in an.texts()  # the hint, then the same question again
     finally:
         await bot.stop()
+
+
+async def test_polling_mode_for_development(fake_zalo, tmp_path):
+    bot = await start_bot(tmp_path, ZALO_BOT_TOKEN=TOKEN, ZALO_API_BASE=fake_zalo.base_url,
+                          ZALO_MODE="polling")
+    try:
+        await fake_zalo.wait_for(lambda calls: any(c.method == "deleteWebhook"
+                                                   for c in calls))
+        cuong = ZaloUser(fake_zalo, "c0ng", "Lý Văn Cường", webhook="")
+        fake_zalo.updates.append(cuong.update("message.text.received", text="/start")["result"])
+        await fake_zalo.wait_for(lambda _: len(fake_zalo.sent_to("c0ng")) >= 2)
+        assert "dữ liệu cá nhân" in fake_zalo.sent_to("c0ng")[1].params["text"]
+    finally:
+        await bot.stop()
