@@ -21,8 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.inbox_worker import InboxWorker
-from bot.reply_ledger import ReplyLedger
+from bot.intake import ChannelIntake
 from bot.telegram.dispatch import Outcome, build_dispatcher
 from bot.telegram.inbound import CHANNEL
 from bot.telegram.render import message_kwargs
@@ -50,17 +49,16 @@ def chat_key(payload: dict[str, Any]) -> str:
     return f"update:{payload.get('update_id')}"
 
 
-class TelegramChannel:
+class TelegramChannel(ChannelIntake):
     def __init__(self, *, token: str, api_base: str, sessions: SessionFactory,
                  services: Services) -> None:
+        super().__init__(CHANNEL, sessions, self._process, self.send_replies)
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
         session.middleware(KeepResponseTypes())
         self.bot = Bot(token=token, session=session)
         self._sessions = sessions
         self._services = services
         self._dispatcher = build_dispatcher(services, sessions)
-        self.worker = InboxWorker(CHANNEL, sessions, self._process)
-        self.replies = ReplyLedger(CHANNEL, sessions, self.send_replies)
         # Updates the poller parsed already, by inbox id: parsing twice cost as much as
         # a database round trip per update.
         self._parsed: dict[int, Update] = {}
@@ -153,11 +151,6 @@ class TelegramChannel:
 
         return Route(path, receive, methods=["POST"])
 
-    async def upkeep(self) -> None:
-        """Pick up updates a crash left unprocessed, and replies it left unsent."""
-        await asyncio.gather(self.worker.run_sweeps(), self.replies.run())
-
     async def close(self) -> None:
-        await self.worker.stop()
-        await self.replies.flush()
+        await self.stop_intake()
         await self.bot.session.close()

@@ -6,6 +6,7 @@ from io import BytesIO
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 
+from bot.prefetched_photo import PrefetchedPhoto
 from handlers.messages import Inbound
 from storage.media import MediaRejected
 
@@ -13,30 +14,12 @@ CHANNEL = "telegram"
 
 
 @dataclass
-class TelegramPhoto:
-    """A photo to fetch from Telegram (bots may download up to 20 MB). `prefetch` fetches
-    it before the turn starts, so no download ever runs while a turn holds the database."""
+class TelegramPhoto(PrefetchedPhoto):
+    """A photo to fetch from Telegram (bots may download up to 20 MB)."""
 
     bot: Bot
     file_id: str
     file_size: int | None
-    _fetched: bytes | MediaRejected | None = None
-
-    async def prefetch(self, max_bytes: int) -> None:
-        try:
-            self._fetched = await self._download(max_bytes)
-        except MediaRejected as rejected:
-            self._fetched = rejected
-
-    async def read(self, max_bytes: int) -> bytes:
-        fetched = self._fetched
-        if fetched is None:
-            return await self._download(max_bytes)
-        if isinstance(fetched, MediaRejected):
-            raise fetched
-        if len(fetched) > max_bytes:
-            raise MediaRejected("too_large")
-        return fetched
 
     async def _download(self, max_bytes: int) -> bytes:
         if self.file_size is not None and self.file_size > max_bytes:

@@ -11,8 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.inbox_worker import InboxWorker
-from bot.reply_ledger import ReplyLedger
+from bot.intake import ChannelIntake
 from bot.zalo.client import ZaloApiError, ZaloClient
 from bot.zalo.inbound import CHANNEL, ZaloPhoto, chat_of, event_id, from_update, unwrap
 from bot.zalo.render import as_texts
@@ -27,14 +26,13 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 MAX_WEBHOOK_BYTES = 1024 * 1024
 
 
-class ZaloChannel:
+class ZaloChannel(ChannelIntake):
     def __init__(self, *, client: ZaloClient, sessions: SessionFactory,
                  services: Services) -> None:
+        super().__init__(CHANNEL, sessions, self._process, self.send_replies)
         self.client = client
         self._sessions = sessions
         self._services = services
-        self.worker = InboxWorker(CHANNEL, sessions, self._process)
-        self.replies = ReplyLedger(CHANNEL, sessions, self.send_replies)
 
     async def accept(self, updates: list[dict[str, Any]]) -> None:
         """Commit updates to the inbox, then queue them; a redelivered event is a no-op."""
@@ -109,11 +107,6 @@ class ZaloChannel:
 
         return Route(path, receive, methods=["POST"])
 
-    async def upkeep(self) -> None:
-        """Pick up updates a crash left unprocessed, and replies it left unsent."""
-        await asyncio.gather(self.worker.run_sweeps(), self.replies.run())
-
     async def close(self) -> None:
-        await self.worker.stop()
-        await self.replies.flush()
+        await self.stop_intake()
         await self.client.close()

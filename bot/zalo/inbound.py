@@ -3,6 +3,7 @@
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.prefetched_photo import PrefetchedPhoto
 from bot.zalo.client import ZaloClient
 from handlers.messages import Inbound
 from storage.media import MediaRejected
@@ -33,27 +34,12 @@ def chat_of(update: dict[str, Any]) -> str:
 
 
 @dataclass
-class ZaloPhoto:
+class ZaloPhoto(PrefetchedPhoto):
     """A photo Zalo hands over as a URL, fetched before the turn (the URL may not last),
     then through the same validation pipeline as any other photo."""
 
     client: ZaloClient
     url: str
-    _fetched: bytes | MediaRejected | None = None
-
-    async def prefetch(self, max_bytes: int) -> None:
-        try:
-            self._fetched = await self._download(max_bytes)
-        except MediaRejected as rejected:
-            self._fetched = rejected
-
-    async def read(self, max_bytes: int) -> bytes:
-        fetched = self._fetched if self._fetched is not None else await self._download(max_bytes)
-        if isinstance(fetched, MediaRejected):
-            raise fetched
-        if len(fetched) > max_bytes:
-            raise MediaRejected("too_large")
-        return fetched
 
     async def _download(self, max_bytes: int) -> bytes:
         if not self.url.startswith(("https://", "http://")):
