@@ -40,7 +40,7 @@ from storage.review import find_by_reference
 from storage.staff_auth import set_password_hash
 from web.app import create_app, make_context
 from web.console.auth import hash_password
-from web.console.routes import SignInNeeded, sign_in_redirect
+from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.routes import build_router as console_router
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""`ntvt` / `python -m bot`: run (the default), migrate, load-org."""
+"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, set-password, link-code."""
 
 import argparse
 import asyncio
@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> None:
         "set-password", help="set a staff member's console password (asked for, or read "
                              "from standard input when it is not a terminal)")
     password.add_argument("username")
+    link = commands.add_parser(
+        "link-code", help="make a one-time code to link a group chat to a unit (/link CODE)")
+    link.add_argument("unit", help="the unit's code in the organisation file, e.g. kim-ma")
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -40,6 +43,8 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.command == "set-password":
         asyncio.run(composition.set_password(settings, args.username, read_password()))
+    elif args.command == "link-code":
+        print(asyncio.run(composition.link_code(settings, args.unit)))
     elif args.command == "migrate":
         asyncio.run(composition.migrate(settings))
     elif args.command == "load-org":

@@ -7,6 +7,7 @@ import logging
 import secrets
 import signal
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import uvicorn
@@ -18,6 +19,7 @@ from bot.webchat.routes import build_router as webchat_router
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import ZaloClient
 from bot.zalo.sender import ZaloSender
+from handlers.group_links import make_link_code
 from handlers.texts import Texts
 from handlers.turn import Services
 from notifications.delivery import ChannelSender
@@ -31,9 +33,11 @@ from storage.org_file import read_org_file
 from storage.org_loader import load_org
 from storage.sqlite_in_loop import checkpoint_in_thread, database_path
 from storage.staff_auth import set_password_hash
+from storage.units import unit_by_code
 from web.app import create_app, make_context
 from web.console.auth import hash_password
-from web.console.routes import SignInNeeded, sign_in_redirect
+from web.console.deps import SignInNeeded, sign_in_redirect
+from web.console.groups import build_router as console_groups_router
 from web.console.routes import build_router as console_router
 from web.media_links import MediaLinks
 from web.media_links import build_router as media_links_router
@@ -103,6 +107,23 @@ async def set_password(settings: Settings, username: str, password: str) -> None
     log.info("password set for %s; their open console sessions are closed", username)
 
 
+async def link_code(settings: Settings, unit_code: str) -> str:
+    """A one-time code staff type in a group as `/link CODE` (valid 48 hours)."""
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine)() as session:
+            unit = await unit_by_code(session, unit_code)
+            if unit is None:
+                raise SystemExit(f"no unit {unit_code!r}: see the organisation file")
+            code = await make_link_code(session, unit=unit, staff_id=None,
+                                        now=datetime.now(UTC))
+    finally:
+        await engine.dispose()
+    log.info("link code for %s made; valid 48 hours, once", unit.name)
+    return code
+
+
 async def _start_zalo_intake(settings: Settings, zalo: ZaloChannel,
                              tasks: list[asyncio.Task[None]]) -> None:
     if settings.zalo_mode == "polling":
@@ -156,6 +177,7 @@ async def run(settings: Settings) -> None:
     app = create_app(context, templates_dir=settings.templates_dir,
                      routers=[webchat_router(context, services, render_notice),
                               console_router(context, services.media),
+                              console_groups_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect})
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,

@@ -52,6 +52,24 @@ class UnitChat(SQLModel, table=True):
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
     active: bool = True
+    # "org_file" rows follow the organisation file; "link" rows were bound by /link in
+    # the group and survive reloading the file.
+    source: str = Field(default="org_file", max_length=16,
+                        sa_column_kwargs={"server_default": "org_file"})
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code staff make (console or CLI) for `/link CODE` in a group chat."""
+
+    __tablename__ = "link_code"
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)  # sha256: the code itself is a secret
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _ts(nullable=True)
+    used_chat: str | None = Field(default=None, max_length=90)
 
 
 class Staff(SQLModel, table=True):

@@ -77,7 +77,7 @@ async def _replace_links(
     rows = (await session.exec(select(UnitChat).where(UnitChat.unit_id == unit_id))).all()
     have = {(row.channel, row.chat_id): row for row in rows}
     for key, row in have.items():
-        if key not in wanted:
+        if key not in wanted and row.source == "org_file":  # linked groups stay
             await session.delete(row)
     for channel, chat_id in wanted - set(have):
         session.add(UnitChat(unit_id=unit_id, channel=channel, chat_id=chat_id))

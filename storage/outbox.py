@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import upsert_insert
+from storage.group_links import set_chat_active
 from storage.models import Notification, UnitChat
 
 
@@ -122,9 +123,7 @@ async def mark_failed(session: AsyncSession, row_id: int, *, error: str,
 
 async def deactivate_chat(session: AsyncSession, *, channel: str, chat_id: str) -> None:
     """The bot was removed or blocked: the chat stops receiving and staff see it."""
-    await session.exec(update(UnitChat).where(col(UnitChat.channel) == channel,
-                                              col(UnitChat.chat_id) == chat_id)
-                       .values(active=False).execution_options(synchronize_session=False))
+    await set_chat_active(session, channel=channel, chat_id=chat_id, active=False)
 
 
 async def move_chat(session: AsyncSession, *, channel: str, old_chat_id: str,

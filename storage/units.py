@@ -12,6 +12,10 @@ async def get_unit(session: AsyncSession, unit_id: int) -> Unit | None:
     return unit if unit is not None and unit.active else None
 
 
+async def unit_by_code(session: AsyncSession, code: str) -> Unit | None:
+    return (await session.exec(select(Unit).where(Unit.code == code))).first()
+
+
 async def children(session: AsyncSession, parent_id: int | None) -> list[Unit]:
     query = select(Unit).where(Unit.parent_id == parent_id, col(Unit.active))
     return list((await session.exec(query.order_by(col(Unit.position)))).all())

@@ -10,19 +10,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher, F, Router
-from aiogram.enums import ChatType
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.enums import ChatMemberStatus, ChatType
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.telegram.inbound import TelegramPhoto, from_callback, from_message
+from bot.telegram.inbound import CHANNEL, TelegramPhoto, from_callback, from_message
 from bot.telegram.review_buttons import on_review_press
 from handlers.conversation import handle
+from handlers.group_links import bot_membership_changed, link_group, unlink_group
 from handlers.messages import Inbound, Reply
 from handlers.turn import Services
 from storage.db import SessionFactory
 from storage.inbox import mark_processed
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR,
+           ChatMemberStatus.CREATOR, ChatMemberStatus.RESTRICTED}
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,32 @@ def build_dispatcher(services: Services, sessions: SessionFactory) -> Dispatcher
     @router.callback_query(F.data.startswith("rv:"))
     async def on_review(query: CallbackQuery, session: AsyncSession) -> None:
         await on_review_press(query, session, services.texts)
+
+    group = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
+
+    @router.message(group, Command("link"))
+    async def on_link(message: Message, command: CommandObject, session: AsyncSession,
+                      inbox_id: int | None = None) -> Outcome:
+        chat_id = str(message.chat.id)
+        return Outcome(chat_id, await link_group(
+            session, channel=CHANNEL, chat_id=chat_id, code=command.args or "",
+            now=datetime.now(UTC), texts=services.texts, inbox_id=inbox_id))
+
+    @router.message(group, Command("unlink"))
+    async def on_unlink(message: Message, session: AsyncSession,
+                        inbox_id: int | None = None) -> Outcome:
+        chat_id = str(message.chat.id)
+        by = str(message.from_user.id) if message.from_user else ""
+        return Outcome(chat_id, await unlink_group(
+            session, channel=CHANNEL, chat_id=chat_id, by=by, now=datetime.now(UTC),
+            texts=services.texts, inbox_id=inbox_id))
+
+    @router.my_chat_member()
+    async def on_membership(event: ChatMemberUpdated, session: AsyncSession) -> None:
+        if event.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+            present = event.new_chat_member.status in PRESENT
+            await bot_membership_changed(session, channel=CHANNEL,
+                                         chat_id=str(event.chat.id), present=present)
 
     @router.message(private)
     async def on_message(message: Message, bot: Bot, session: AsyncSession,

@@ -70,3 +70,13 @@ async def set_password(workdir: Path, database_url: str, username: str, password
     output, _ = await process.communicate(f"{password}\n".encode())
     if process.returncode != 0:
         raise RuntimeError(f"set-password failed:\n{output.decode()}")
+
+
+async def run_cli(workdir: Path, database_url: str, *args: str) -> tuple[int, str]:
+    """`python -m bot ARGS…` against a database; its exit code and standard output."""
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=workdir, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    output, _ = await process.communicate()
+    return process.returncode or 0, output.decode()

@@ -5,23 +5,13 @@ import itertools
 import pytest
 from sqlmodel import select
 
-from bot.telegram.channel import TelegramChannel
 from storage.models import AuditEntry, Nomination, Notification
-from tests.support.fake_telegram import TOKEN
 from tests.support.nominations import add_nomination
 
 PHUC_XA_GROUP = -1001000000010
 STAFF = {"noivu.lan": 5000000001, "phucxa.hung": 5000000002, "doican.mai": 5000000003,
          "thanhcong.quan": 5000000004, "a stranger": 7777}
 update_ids = itertools.count(1)
-
-
-@pytest.fixture
-async def channel(db, services, fake):
-    made = TelegramChannel(token=TOKEN, api_base=f"http://127.0.0.1:{fake.port}",
-                           sessions=db.sessions, services=services)
-    yield made
-    await made.close()
 
 
 async def press(channel, who: str, data: str) -> None:

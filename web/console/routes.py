@@ -4,9 +4,9 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,7 +24,7 @@ from storage.outbox import inactive_chats
 from storage.queue import QueueFilter, queue_all, queue_page
 from storage.review import find_by_reference, history, merged_into
 from storage.units import children
-from web.app import WebContext, as_utc, get_session, local_time, page
+from web.app import WebContext, as_utc, local_time, page
 from web.console.auth import (
     COOKIE,
     SESSION_HOURS,
@@ -33,8 +33,8 @@ from web.console.auth import (
     csrf_ok,
     sign_in,
     sign_out,
-    signed_in,
 )
+from web.console.deps import Session, StaffMember
 from web.console.export import COLUMNS, to_csv, to_xlsx
 
 LOGIN_COOKIE = "ntvt_login"
@@ -46,11 +46,6 @@ STATUSES = ("submitted", "in_review", "needs_info", "verified", "approved", "rej
             "duplicate", "withdrawn")
 FIELDS = ("economy", "urban_order", "culture_society", "education", "health",
           "security_order", "social_welfare", "other")
-Session = Annotated[AsyncSession, Depends(get_session)]
-
-
-class SignInNeeded(Exception):
-    """Raised by the `signer` dependency; the app answers with a redirect to sign in."""
 
 
 def _cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
@@ -96,13 +91,6 @@ def _wanted(q: Mapping[str, str]) -> QueueFilter:
 def build_router(context: WebContext, media: MediaStore) -> APIRouter:
     router = APIRouter(prefix="/console")
 
-    async def signer(request: Request, session: Session) -> Signer:
-        found = await signed_in(session, request)
-        if found is None:
-            raise SignInNeeded
-        return found
-
-    Staff = Annotated[Signer, Depends(signer)]
 
     @router.get("/login", response_class=HTMLResponse)
     async def login_form(request: Request, failed: str | None = None) -> Response:
@@ -131,7 +119,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         return response
 
     @router.post("/logout")
-    async def logout(request: Request, session: Session, staff: Staff,
+    async def logout(request: Request, session: Session, staff: StaffMember,
                      csrf: Annotated[str, Form(max_length=64)]) -> Response:
         if not csrf_ok(staff, csrf):
             raise HTTPException(status_code=403, detail="stale form")
@@ -141,7 +129,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         return response
 
     @router.get("", response_class=HTMLResponse)
-    async def queue(request: Request, session: Session, staff: Staff) -> Response:
+    async def queue(request: Request, session: Session, staff: StaffMember) -> Response:
         q = request.query_params
         wanted = _wanted(q)
         result = await queue_page(session, staff.scope, wanted)
@@ -162,7 +150,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     bulk_reasons=context.texts.group(context.texts.default_locale, "reasons"))
 
     @router.post("/bulk")
-    async def bulk(request: Request, session: Session, staff: Staff) -> Response:
+    async def bulk(request: Request, session: Session, staff: StaffMember) -> Response:
         """One decision over the ticked rows; each is checked and audited on its own."""
         form = await request.form()
         if not csrf_ok(staff, str(form.get("csrf", ""))):
@@ -184,7 +172,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         return RedirectResponse(f"/console?bulk={summary}", status_code=303)
 
     @router.get("/export.{kind}")
-    async def export(kind: str, request: Request, session: Session, staff: Staff) -> Response:
+    async def export(kind: str, request: Request, session: Session, staff: StaffMember) -> Response:
         if kind not in ("csv", "xlsx"):
             raise HTTPException(status_code=404)
         rows = await queue_all(session, staff.scope, _wanted(request.query_params),
@@ -204,7 +192,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
 
     @router.get("/nominations/{reference}", response_class=HTMLResponse)
     async def nomination(reference: str, request: Request, session: Session,
-                         staff: Staff, outcome: str | None = None) -> Response:
+                         staff: StaffMember, outcome: str | None = None) -> Response:
         found = await _visible_nomination(session, staff, reference)
         unit = await session.get(Unit, found.unit_id)
         photos = await photos_of(session, found.id or 0)
@@ -234,7 +222,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                         if staff.scope.can_see(m.nomination.unit_id)])
 
     @router.post("/nominations/{reference}/note")
-    async def note(reference: str, session: Session, staff: Staff,
+    async def note(reference: str, session: Session, staff: StaffMember,
                    text: Annotated[str, Form(max_length=2000)],
                    csrf: Annotated[str, Form(max_length=64)]) -> Response:
         found = await _checked(session, staff, reference, csrf)
@@ -243,7 +231,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         return _back(reference, done)
 
     @router.post("/nominations/{reference}/verification")
-    async def verification(reference: str, session: Session, staff: Staff,
+    async def verification(reference: str, session: Session, staff: StaffMember,
                            method: Annotated[str, Form(max_length=16)],
                            checked_on: Annotated[str, Form(max_length=10)],
                            findings: Annotated[str, Form(max_length=2000)],
@@ -256,7 +244,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         return _back(reference, done)
 
     @router.post("/nominations/{reference}/assign")
-    async def assign(reference: str, session: Session, staff: Staff,
+    async def assign(reference: str, session: Session, staff: StaffMember,
                      csrf: Annotated[str, Form(max_length=64)],
                      assignee: Annotated[str, Form(max_length=16)] = "") -> Response:
         found = await _checked(session, staff, reference, csrf)
@@ -266,7 +254,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         return _back(reference, done)
 
     @router.post("/nominations/{reference}/decide")
-    async def decide_on(reference: str, request: Request, session: Session, staff: Staff,
+    async def decide_on(reference: str, request: Request, session: Session, staff: StaffMember,
                         action: Annotated[str, Form(max_length=32)],
                         csrf: Annotated[str, Form(max_length=64)],
                         reason: Annotated[str, Form(max_length=2000)] = "",
@@ -290,7 +278,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                                 status_code=303)
 
     @router.get("/photos/{photo_id}")
-    async def photo(photo_id: int, session: Session, staff: Staff,
+    async def photo(photo_id: int, session: Session, staff: StaffMember,
                     thumb: bool = False) -> Response:
         found = await session.get(Photo, photo_id)
         owner = await session.get(Nomination, found.nomination_id) if found and \
@@ -337,6 +325,3 @@ async def _unit_choices(session: AsyncSession) -> list[Unit]:
         result.extend(await children(session, top.id))
     return result
 
-
-async def sign_in_redirect(_: Request, __: Any) -> Response:
-    return RedirectResponse("/console/login", status_code=303)
