@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     load = commands.add_parser("load-org", help="import or update the organisation file")
     load.add_argument("file", nargs="?", type=Path, help="defaults to ORG_FILE")
+    calendar = commands.add_parser("load-calendar", help="import or update the deadline calendar")
+    calendar.add_argument("file", nargs="?", type=Path, help="defaults to CALENDAR_FILE")
     password = commands.add_parser(
         "set-password", help="set a staff member's console password (asked for, or read "
                              "from standard input when it is not a terminal)")
@@ -45,6 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(composition.set_password(settings, args.username, read_password()))
     elif args.command == "link-code":
         print(asyncio.run(composition.link_code(settings, args.unit)))
+    elif args.command == "load-calendar":
+        asyncio.run(composition.load_calendar_file(settings, args.file or settings.calendar_file))
     elif args.command == "migrate":
         asyncio.run(composition.migrate(settings))
     elif args.command == "load-org":

@@ -26,6 +26,7 @@ from notifications.delivery import ChannelSender
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
 from notifications.scheduler import Clock
+from storage.calendar_file import load_calendar, read_calendar_file
 from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
 from storage.media import MediaStore
 from storage.migrate import upgrade
@@ -36,6 +37,7 @@ from storage.staff_auth import set_password_hash
 from storage.units import unit_by_code
 from web.app import create_app, make_context
 from web.console.auth import hash_password
+from web.console.deadlines import build_router as console_deadlines_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.groups import build_router as console_groups_router
 from web.console.routes import build_router as console_router
@@ -76,6 +78,23 @@ async def _load_org(sessions: SessionFactory, path: Path) -> None:
         report = await load_org(session, read_org_file(path))
     log.info("organisation %s: %d units, %d clusters, %d staff, %d deactivated", path,
              report.units, report.clusters, report.staff, report.deactivated)
+
+
+async def _load_calendar(sessions: SessionFactory, path: Path) -> None:
+    async with sessions() as session:
+        count = await load_calendar(session, read_calendar_file(path))
+    log.info("deadline calendar %s: %d tasks", path, count)
+
+
+async def load_calendar_file(settings: Settings, path: Path | None) -> None:
+    if path is None:
+        raise SystemExit("no calendar file: pass one or set CALENDAR_FILE")
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        await _load_calendar(make_session_factory(engine), path)
+    finally:
+        await engine.dispose()
 
 
 async def load_org_file(settings: Settings, path: Path | None) -> None:
@@ -144,6 +163,8 @@ async def run(settings: Settings) -> None:
     sessions = make_session_factory(engine)
     if settings.org_file is not None:
         await _load_org(sessions, settings.org_file)
+    if settings.calendar_file is not None:
+        await _load_calendar(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
     services = Services(texts=texts, media=MediaStore(settings.media_dir),
                         console_url=f"{settings.base_url}/console")
@@ -178,6 +199,7 @@ async def run(settings: Settings) -> None:
                      routers=[webchat_router(context, services, render_notice),
                               console_router(context, services.media),
                               console_groups_router(context),
+                              console_deadlines_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect})
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,

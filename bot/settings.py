@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     # each start, so links made before a restart stop working early.
     secret_key: SecretStr | None = None
     org_file: Path | None = PROJECT_ROOT / "examples" / "org_demo.yaml"
+    calendar_file: Path | None = PROJECT_ROOT / "examples" / "calendar_demo.yaml"
     media_dir: Path = Path("./media")
     web_host: str = "127.0.0.1"
     web_port: int = 8000

@@ -39,7 +39,7 @@ async def link_group(session: AsyncSession, *, channel: str, chat_id: str, code:
         reply = Reply(texts.get(locale, "group_link.bad_code"))
     else:
         reply = Reply(texts.get(locale, "group_link.done", unit=unit.name))
-    return await _answered(session, chat_id, [reply], now=now, inbox_id=inbox_id)
+    return await answered(session, chat_id, [reply], now=now, inbox_id=inbox_id)
 
 
 async def unlink_group(session: AsyncSession, *, channel: str, chat_id: str, by: str,
@@ -58,7 +58,7 @@ async def unlink_group(session: AsyncSession, *, channel: str, chat_id: str, by:
             await session.delete(chat)
         reply = Reply(texts.get(locale, "group_link.removed",
                                 units=", ".join(unit.name for _, unit in linked)))
-    return await _answered(session, chat_id, [reply], now=now, inbox_id=inbox_id)
+    return await answered(session, chat_id, [reply], now=now, inbox_id=inbox_id)
 
 
 async def bot_membership_changed(session: AsyncSession, *, channel: str, chat_id: str,
@@ -69,8 +69,9 @@ async def bot_membership_changed(session: AsyncSession, *, channel: str, chat_id
     await session.commit()
 
 
-async def _answered(session: AsyncSession, chat_id: str, replies: list[Reply], *,
-                    now: datetime, inbox_id: int | None) -> list[Reply]:
+async def answered(session: AsyncSession, chat_id: str, replies: list[Reply], *,
+                   now: datetime, inbox_id: int | None) -> list[Reply]:
+    """A group command's answer, committed in its inbox row (sent after the commit)."""
     if inbox_id is not None:
         result: dict[str, Any] = {"chat_id": chat_id,
                                   "replies": [reply.to_json() for reply in replies]}

@@ -23,6 +23,8 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
             return await decision_notice(session, row, texts)
         if row.kind == "digest":
             return digest_message(row, texts, console_url=console_url)
+        if row.kind == "deadline":
+            return deadline_reminder(row, texts)
         raise ValueError(f"no renderer for outbox kind {row.kind!r}")
 
     return render
@@ -59,3 +61,14 @@ def digest_message(row: Claimed, texts: Texts, *, console_url: str) -> Reply:
         lines.append(texts.get(locale, "digest.none_overdue"))
     lines.append(texts.get(locale, "digest.link", url=f"{console_url}?overdue=1"))
     return Reply("\n".join(line.strip() for line in lines))
+
+
+def deadline_reminder(row: Claimed, texts: Texts) -> Reply:
+    locale, data = texts.default_locale, row.payload
+    key = "deadlines.reminder_today" if data["days_left"] == 0 else "deadlines.reminder"
+    lines = [texts.get(locale, key, task=data["task"], unit=data["unit"], due=data["due"],
+                       days=data["days_left"]).strip()]
+    if data.get("message"):
+        lines.append(str(data["message"]))
+    lines.append(texts.get(locale, "deadlines.reminder_done_hint"))
+    return Reply("\n".join(lines))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from handlers.deadlines import queue_deadline_reminders
 from handlers.digest import queue_daily_digests
 from handlers.turn import TIMEZONE
 from handlers.working_time import SHIFTS, is_working_day
@@ -16,13 +17,15 @@ from storage.db import SessionFactory
 
 log = logging.getLogger(__name__)
 DIGEST_JOB = "daily_digest"
+REMINDER_JOB = "deadline_reminders"
+REMINDERS_AT = time(8, 0)
 
 
-def digest_missed(now: datetime, digest_at: time) -> bool:
-    """Started after today's digest time, within the working day: it is owed still.
-    (Queued earlier today, it is not queued again: its key is taken.)"""
+def missed_today(now: datetime, at: time) -> bool:
+    """Started after a job's time today, within the working day: its run is owed still.
+    (Queued earlier today, nothing is queued again: the outbox keys are taken.)"""
     local = now.astimezone(TIMEZONE)
-    return is_working_day(local.date()) and digest_at <= local.time() < SHIFTS[-1][1]
+    return is_working_day(local.date()) and at <= local.time() < SHIFTS[-1][1]
 
 
 class Clock:
@@ -37,6 +40,11 @@ class Clock:
             self.daily_digest, CronTrigger(day_of_week="mon-fri", hour=digest_at.hour,
                                            minute=digest_at.minute, timezone=TIMEZONE),
             id=DIGEST_JOB, coalesce=True, max_instances=1, misfire_grace_time=3600)
+        self.scheduler.add_job(
+            self.deadline_reminders,
+            CronTrigger(day_of_week="mon-fri", hour=REMINDERS_AT.hour,
+                        minute=REMINDERS_AT.minute, timezone=TIMEZONE),
+            id=REMINDER_JOB, coalesce=True, max_instances=1, misfire_grace_time=3600)
 
     async def daily_digest(self, now: datetime | None = None) -> int:
         now = now or datetime.now(UTC)
@@ -49,11 +57,27 @@ class Clock:
             self._queued()
         return queued
 
+    async def deadline_reminders(self, now: datetime | None = None) -> int:
+        """Today's reminders; on a day off they wait for the next working day, when the
+        nearest one crossed is sent once."""
+        now = now or datetime.now(UTC)
+        if not is_working_day(now.astimezone(TIMEZONE).date()):
+            return 0
+        async with self._sessions() as session:
+            queued = await queue_deadline_reminders(session, now=now, channels=self._channels)
+        log.info("deadline reminders: %d messages", queued)
+        if queued:
+            self._queued()
+        return queued
+
     async def start(self) -> None:
+        """Start the clock, and catch up what a stop made it miss (once: the outbox keys)."""
         self.scheduler.start()
         now = datetime.now(UTC)
-        if digest_missed(now, self._digest_at):
+        if missed_today(now, self._digest_at):
             await self.daily_digest(now)
+        if missed_today(now, REMINDERS_AT):
+            await self.deadline_reminders(now)
 
     def stop(self) -> None:
         if self.scheduler.running:

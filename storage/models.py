@@ -304,3 +304,36 @@ class Notification(SQLModel, table=True):
     # Given up (the bot was removed from the chat, or Telegram refused the message).
     failed_at: datetime | None = _ts(nullable=True)
     sent_message_id: str | None = Field(default=None, max_length=64)
+
+
+class DeadlineTask(SQLModel, table=True):
+    """A task of the deadline calendar (e.g. the seed plan's appendix): who owns it (units
+    and clusters, by code), when it is due (every year on a day, or once) and how many
+    days ahead to remind."""
+
+    __tablename__ = "deadline_task"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    title: str = Field(max_length=500)
+    yearly: str | None = Field(default=None, max_length=5)  # "MM-DD"
+    once_on: str | None = Field(default=None, max_length=10)  # "YYYY-MM-DD"
+    lead_days: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    owner_units: list[str] = Field(default_factory=list,
+                                   sa_column=Column(JSON, nullable=False))
+    owner_clusters: list[str] = Field(default_factory=list,
+                                      sa_column=Column(JSON, nullable=False))
+    message: str | None = Field(default=None, max_length=1000)  # said with each reminder
+    active: bool = True
+
+
+class DeadlineDone(SQLModel, table=True):
+    """A unit finished a task for one due date: its reminders stop."""
+
+    __tablename__ = "deadline_done"
+    __table_args__ = (UniqueConstraint("task_id", "unit_id", "due_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="deadline_task.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    due_on: str = Field(max_length=10)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    done_at: datetime = _ts()

@@ -18,7 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.telegram.inbound import CHANNEL, TelegramPhoto, from_callback, from_message
 from bot.telegram.review_buttons import on_review_press
 from handlers.conversation import handle
-from handlers.group_links import bot_membership_changed, link_group, unlink_group
+from handlers.deadlines import deadlines_for_chat
+from handlers.group_links import answered, bot_membership_changed, link_group, unlink_group
 from handlers.messages import Inbound, Reply
 from handlers.turn import Services
 from storage.db import SessionFactory
@@ -87,6 +88,15 @@ def build_dispatcher(services: Services, sessions: SessionFactory) -> Dispatcher
         return Outcome(chat_id, await unlink_group(
             session, channel=CHANNEL, chat_id=chat_id, by=by, now=datetime.now(UTC),
             texts=services.texts, inbox_id=inbox_id))
+
+    @router.message(group, Command("deadlines"))
+    async def on_deadlines(message: Message, session: AsyncSession,
+                           inbox_id: int | None = None) -> Outcome:
+        chat_id, now = str(message.chat.id), datetime.now(UTC)
+        reply = await deadlines_for_chat(session, channel=CHANNEL, chat_id=chat_id, now=now,
+                                         texts=services.texts)
+        return Outcome(chat_id, await answered(session, chat_id, [reply], now=now,
+                                               inbox_id=inbox_id))
 
     @router.my_chat_member()
     async def on_membership(event: ChatMemberUpdated, session: AsyncSession) -> None:

@@ -9,6 +9,7 @@ from storage.staff_auth import set_password_hash
 from tests.conftest import ROOT
 from web.app import create_app, make_context
 from web.console.auth import hash_password
+from web.console.deadlines import build_router as console_deadlines_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.groups import build_router as console_groups_router
 from web.console.routes import build_router as console_router
@@ -43,7 +44,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
     media = MediaStore(tmp_path / "media")
     context = make_context(db.sessions, texts, ROOT / "templates")
     app = create_app(context, templates_dir=ROOT / "templates",
-                     routers=[console_router(context, media), console_groups_router(context)],
+                     routers=[console_router(context, media), console_groups_router(context),
+                              console_deadlines_router(context)],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:

@@ -1,14 +1,16 @@
-"""A reviewer sees their units' group chats, makes a link code for one of them, and sees
-a group that removed the bot; another unit's code is refused."""
+"""A reviewer sees their units' group chats and deadlines, makes a link code and marks a
+deadline done for their own ward; another ward's is refused."""
 
 import re
 from datetime import UTC, datetime
 
 from sqlmodel import select
 
+from storage.calendar_file import load_calendar, read_calendar_file
 from storage.group_links import redeem
 from storage.models import Unit
 from storage.outbox import deactivate_chat
+from tests.conftest import ROOT
 
 
 async def test_a_reviewer_makes_a_link_code_for_their_own_ward_only(console):
@@ -43,3 +45,25 @@ async def test_a_group_that_removed_the_bot_is_shown(console):
     await console.sign_in("phucxa.hung")
     page = await console.client.get("/console/groups")
     assert "-1001000000010 · " in page.text and "bot đã bị gỡ khỏi nhóm" in page.text
+
+
+async def test_a_reviewer_marks_a_deadline_done_for_their_ward_only(console):
+    async with console.db.sessions() as session:
+        await load_calendar(session, read_calendar_file(ROOT / "examples" /
+                                                          "calendar_demo.yaml"))
+    await console.sign_in("phucxa.hung")
+    page = await console.client.get("/console/deadlines")
+    assert "Phường Phúc Xá" in page.text and "Đánh dấu đã xong" in page.text
+    form = page.text.split('action="/console/deadlines/done"')[1].split("</form>")[0]
+    values = dict(re.findall(r'name="(task|unit|due)" value="([^"]+)"', form))
+    done = await console.client.post("/console/deadlines/done", data={
+        **values, "csrf": console.csrf(page)})
+    assert done.headers["location"] == "/console/deadlines?done=1"
+    again = await console.client.get("/console/deadlines")
+    assert "✅ đã xong" in again.text
+
+    async with console.db.sessions() as session:
+        kim_ma = (await session.exec(select(Unit).where(Unit.code == "kim-ma"))).one()
+    refused = await console.client.post("/console/deadlines/done", data={
+        **values, "unit": str(kim_ma.id), "csrf": console.csrf(page)})
+    assert refused.status_code == 403

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 from sqlmodel import select
 
 from notifications.render import make_renderer
-from notifications.scheduler import Clock, digest_missed
+from notifications.scheduler import Clock, missed_today
 from storage.models import Notification, UnitChat
 from storage.outbox import Claimed
 from tests.support.nominations import add_nomination
@@ -86,8 +86,8 @@ async def test_no_digest_on_a_public_holiday_nor_for_a_group_that_cannot_receive
 
 def test_a_start_after_the_digest_time_owes_today_s_digest():
     at = time(7, 30)
-    assert digest_missed(datetime(2026, 11, 23, 2, 0, tzinfo=UTC), at)  # Mon 09:00
-    assert not digest_missed(datetime(2026, 11, 22, 23, 0, tzinfo=UTC), at)  # Mon 06:00
-    assert not digest_missed(datetime(2026, 11, 23, 11, 0, tzinfo=UTC), at)  # Mon 18:00
-    assert not digest_missed(datetime(2026, 11, 21, 2, 0, tzinfo=UTC), at)  # Saturday
-    assert not digest_missed(datetime(2026, 9, 1, 2, 0, tzinfo=UTC), at)  # National Day
+    assert missed_today(datetime(2026, 11, 23, 2, 0, tzinfo=UTC), at)  # Mon 09:00
+    assert not missed_today(datetime(2026, 11, 22, 23, 0, tzinfo=UTC), at)  # Mon 06:00
+    assert not missed_today(datetime(2026, 11, 23, 11, 0, tzinfo=UTC), at)  # Mon 18:00
+    assert not missed_today(datetime(2026, 11, 21, 2, 0, tzinfo=UTC), at)  # Saturday
+    assert not missed_today(datetime(2026, 9, 1, 2, 0, tzinfo=UTC), at)  # National Day

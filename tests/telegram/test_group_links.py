@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from handlers.group_links import make_link_code
+from storage.calendar_file import load_calendar, read_calendar_file
 from storage.models import UnitChat
 from storage.org_file import read_org_file
 from storage.org_loader import load_org
@@ -114,3 +115,15 @@ async def test_the_cli_makes_a_code_for_a_unit_of_the_org_file(tmp_path):
     assert status == 0 and re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\n", output)
     status, _ = await run_cli(tmp_path, database, "link-code", "no-such-unit")
     assert status != 0
+
+
+async def test_deadlines_in_a_linked_group_lists_what_is_coming_for_its_unit(db, fake, channel):
+    async with db.sessions() as session:
+        await load_calendar(session, read_calendar_file(ORG_DEMO.with_name(
+            "calendar_demo.yaml")))
+    await in_group(channel, fake, "noivu.lan", f"/link {await code_for(db, 'kim-ma')}")
+    answer = await in_group(channel, fake, "noivu.lan", "/deadlines")
+    assert "Việc sắp đến hạn của đơn vị" in answer
+    assert "Tổng kết, bình xét đề nghị khen thưởng của Cụm thi đua – Phường Kim Mã" in answer
+    unlinked = await in_group(channel, fake, "noivu.lan", "/deadlines", group=-1002000000888)
+    assert "chưa liên kết" in unlinked
