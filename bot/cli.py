@@ -41,17 +41,19 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    from bot import composition  # imported here so `--help` stays instant
+    # Imported here so `--help` stays instant.
+    from bot import admin_commands as admin
+    from bot import composition
 
     if args.command == "set-password":
-        asyncio.run(composition.set_password(settings, args.username, read_password()))
+        asyncio.run(admin.set_password(settings, args.username, read_password()))
     elif args.command == "link-code":
-        print(asyncio.run(composition.link_code(settings, args.unit)))
+        print(asyncio.run(admin.link_code(settings, args.unit)))
     elif args.command == "load-calendar":
-        asyncio.run(composition.load_calendar_file(settings, args.file or settings.calendar_file))
+        asyncio.run(admin.load_calendar_file(settings, args.file or settings.calendar_file))
     elif args.command == "migrate":
-        asyncio.run(composition.migrate(settings))
+        asyncio.run(admin.migrate(settings))
     elif args.command == "load-org":
-        asyncio.run(composition.load_org_file(settings, args.file or settings.org_file))
+        asyncio.run(admin.load_org_file(settings, args.file or settings.org_file))
     else:
         asyncio.run(composition.run(settings))

@@ -7,7 +7,6 @@ import logging
 import secrets
 import signal
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import uvicorn
@@ -19,7 +18,6 @@ from bot.webchat.routes import build_router as webchat_router
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import ZaloClient
 from bot.zalo.sender import ZaloSender
-from handlers.group_links import make_link_code
 from handlers.texts import Texts
 from handlers.turn import Services
 from notifications.delivery import ChannelSender
@@ -33,10 +31,7 @@ from storage.migrate import upgrade
 from storage.org_file import read_org_file
 from storage.org_loader import load_org
 from storage.sqlite_in_loop import checkpoint_in_thread, database_path
-from storage.staff_auth import set_password_hash
-from storage.units import unit_by_code
 from web.app import create_app, make_context
-from web.console.auth import hash_password
 from web.console.deadlines import build_router as console_deadlines_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.groups import build_router as console_groups_router
@@ -64,83 +59,17 @@ class _Server(uvicorn.Server):
                 loop.remove_signal_handler(sig)
 
 
-async def migrate(settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
-    log.info("database is at the latest migration")
-
-
-async def _load_org(sessions: SessionFactory, path: Path) -> None:
+async def load_org_from(sessions: SessionFactory, path: Path) -> None:
     async with sessions() as session:
         report = await load_org(session, read_org_file(path))
     log.info("organisation %s: %d units, %d clusters, %d staff, %d deactivated", path,
              report.units, report.clusters, report.staff, report.deactivated)
 
 
-async def _load_calendar(sessions: SessionFactory, path: Path) -> None:
+async def load_calendar_from(sessions: SessionFactory, path: Path) -> None:
     async with sessions() as session:
         count = await load_calendar(session, read_calendar_file(path))
     log.info("deadline calendar %s: %d tasks", path, count)
-
-
-async def load_calendar_file(settings: Settings, path: Path | None) -> None:
-    if path is None:
-        raise SystemExit("no calendar file: pass one or set CALENDAR_FILE")
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-        await _load_calendar(make_session_factory(engine), path)
-    finally:
-        await engine.dispose()
-
-
-async def load_org_file(settings: Settings, path: Path | None) -> None:
-    if path is None:
-        raise SystemExit("no organisation file: pass one or set ORG_FILE")
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-        await _load_org(make_session_factory(engine), path)
-    finally:
-        await engine.dispose()
-
-
-MIN_PASSWORD_LENGTH = 10
-
-
-async def set_password(settings: Settings, username: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise SystemExit(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-        async with make_session_factory(engine)() as session:
-            if not await set_password_hash(session, username, hash_password(password)):
-                raise SystemExit(f"no staff member {username!r}: add them to the org file")
-            await session.commit()
-    finally:
-        await engine.dispose()
-    log.info("password set for %s; their open console sessions are closed", username)
-
-
-async def link_code(settings: Settings, unit_code: str) -> str:
-    """A one-time code staff type in a group as `/link CODE` (valid 48 hours)."""
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-        async with make_session_factory(engine)() as session:
-            unit = await unit_by_code(session, unit_code)
-            if unit is None:
-                raise SystemExit(f"no unit {unit_code!r}: see the organisation file")
-            code = await make_link_code(session, unit=unit, staff_id=None,
-                                        now=datetime.now(UTC))
-    finally:
-        await engine.dispose()
-    log.info("link code for %s made; valid 48 hours, once", unit.name)
-    return code
 
 
 async def _start_zalo_intake(settings: Settings, zalo: ZaloChannel,
@@ -162,9 +91,9 @@ async def run(settings: Settings) -> None:
     await upgrade(engine)
     sessions = make_session_factory(engine)
     if settings.org_file is not None:
-        await _load_org(sessions, settings.org_file)
+        await load_org_from(sessions, settings.org_file)
     if settings.calendar_file is not None:
-        await _load_calendar(sessions, settings.calendar_file)
+        await load_calendar_from(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
     services = Services(texts=texts, media=MediaStore(settings.media_dir),
                         console_url=f"{settings.base_url}/console")

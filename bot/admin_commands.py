@@ -1,0 +1,71 @@
+"""The command-line chores (`ntvt migrate | load-org | load-calendar | set-password |
+link-code`): each opens the database at the latest migration, does one thing, closes it."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.composition import load_calendar_from, load_org_from
+from bot.settings import Settings
+from handlers.group_links import make_link_code
+from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.staff_auth import set_password_hash
+from storage.units import unit_by_code
+from web.console.auth import hash_password
+
+log = logging.getLogger("ntvt")
+MIN_PASSWORD_LENGTH = 10
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[SessionFactory]:
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        yield make_session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+async def migrate(settings: Settings) -> None:
+    async with database(settings):
+        pass
+    log.info("database is at the latest migration")
+
+
+async def load_org_file(settings: Settings, path: Path | None) -> None:
+    if path is None:
+        raise SystemExit("no organisation file: pass one or set ORG_FILE")
+    async with database(settings) as sessions:
+        await load_org_from(sessions, path)
+
+
+async def load_calendar_file(settings: Settings, path: Path | None) -> None:
+    if path is None:
+        raise SystemExit("no calendar file: pass one or set CALENDAR_FILE")
+    async with database(settings) as sessions:
+        await load_calendar_from(sessions, path)
+
+
+async def set_password(settings: Settings, username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise SystemExit(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    async with database(settings) as sessions, sessions() as session:
+        if not await set_password_hash(session, username, hash_password(password)):
+            raise SystemExit(f"no staff member {username!r}: add them to the org file")
+        await session.commit()
+    log.info("password set for %s; their open console sessions are closed", username)
+
+
+async def link_code(settings: Settings, unit_code: str) -> str:
+    """A one-time code staff type in a group as `/link CODE` (valid 48 hours)."""
+    async with database(settings) as sessions, sessions() as session:
+        unit = await unit_by_code(session, unit_code)
+        if unit is None:
+            raise SystemExit(f"no unit {unit_code!r}: see the organisation file")
+        code = await make_link_code(session, unit=unit, staff_id=None, now=datetime.now(UTC))
+    log.info("link code for %s made; valid 48 hours, once", unit.name)
+    return code
