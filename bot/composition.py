@@ -21,6 +21,7 @@ from bot.zalo.sender import ZaloSender
 from handlers.texts import Texts
 from handlers.turn import Services
 from notifications.delivery import ChannelSender
+from notifications.leader import Leadership
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
 from notifications.scheduler import Clock
@@ -139,6 +140,7 @@ async def run(settings: Settings) -> None:
     tasks: list[asyncio.Task[None]] = []
     outbox: OutboxSender | None = None
     clock: Clock | None = None
+    leadership: Leadership | None = None
     if is_sqlite(settings.database_url):
         tasks.append(asyncio.create_task(
             checkpoint_in_thread(database_path(settings.database_url))))
@@ -164,7 +166,8 @@ async def run(settings: Settings) -> None:
         clock = Clock(sessions, digest_at=settings.digest_at,
                       channels=frozenset(outbox.channels if outbox is not None else ()),
                       queued=outbox.wake if outbox is not None else lambda: None)
-        await clock.start()
+        leadership = Leadership(engine, retry_seconds=settings.leader_retry_seconds)
+        tasks.append(asyncio.create_task(leadership.lead(clock.start)))
         log.info("NTVT is up: web chat at %s/chat%s%s", settings.base_url,
                  f", Telegram by {settings.telegram_mode}" if telegram else "",
                  f", Zalo by {settings.zalo_mode}" if zalo else "")
@@ -172,6 +175,8 @@ async def run(settings: Settings) -> None:
     finally:
         if clock is not None:
             clock.stop()
+        if leadership is not None:
+            await leadership.release()
         for task in tasks:
             task.cancel()
         for task in tasks:

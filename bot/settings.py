@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     templates_dir: Path = PROJECT_ROOT / "templates"
     log_level: str = "INFO"
     digest_at: time = time(7, 30)
+    # With several processes on PostgreSQL one leads the scheduler; the others ask for the
+    # lead this often, so one takes over this long after the leader stops.
+    leader_retry_seconds: float = 15.0
 
     @model_validator(mode="after")
     def _webhook_needs_url_and_secret(self) -> "Settings":
