@@ -24,7 +24,8 @@ from notifications.delivery import ChannelSender
 from notifications.leader import Leadership
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
-from notifications.scheduler import Clock
+from notifications.scheduler import Clock, TallyPlan
+from notifications.tally_chart import stored_chart
 from storage.calendar_file import load_calendar, read_calendar_file
 from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
 from storage.media import MediaStore
@@ -97,7 +98,8 @@ async def run(settings: Settings) -> None:
         await load_calendar_from(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
     services = Services(texts=texts, media=MediaStore(settings.media_dir),
-                        console_url=f"{settings.base_url}/console")
+                        console_url=f"{settings.base_url}/console",
+                        tally_scope=settings.tally_scope)
     context = make_context(sessions, texts, settings.templates_dir)
     render_notice = make_renderer(texts, console_url=services.console_url)
 
@@ -153,7 +155,7 @@ async def run(settings: Settings) -> None:
         if telegram is not None:
             await telegram.register_commands()
             tasks.append(asyncio.create_task(telegram.upkeep()))
-            senders["telegram"] = TelegramSender(telegram.bot)
+            senders["telegram"] = TelegramSender(telegram.bot, services.media)
             if settings.telegram_mode == "webhook":
                 assert settings.telegram_webhook_url and settings.telegram_webhook_secret
                 await telegram.set_webhook(settings.telegram_webhook_url,
@@ -163,7 +165,12 @@ async def run(settings: Settings) -> None:
         if senders:
             outbox = OutboxSender(sessions, senders, render_notice)
             tasks.append(asyncio.create_task(outbox.run()))
+        chart = stored_chart(services.media, entries_label=texts.get(
+            texts.default_locale, "tally.entries"), quota_label=texts.get(
+            texts.default_locale, "tally.quota"))
         clock = Clock(sessions, digest_at=settings.digest_at,
+                      tally=TallyPlan(chart, day=settings.tally_day, at=settings.tally_at,
+                                      scope=settings.tally_scope),
                       channels=frozenset(outbox.channels if outbox is not None else ()),
                       queued=outbox.wake if outbox is not None else lambda: None)
         leadership = Leadership(engine, retry_seconds=settings.leader_retry_seconds)

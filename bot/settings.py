@@ -4,7 +4,7 @@ from datetime import time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     templates_dir: Path = PROJECT_ROOT / "templates"
     log_level: str = "INFO"
     digest_at: time = time(7, 30)
+    # The monthly tally, for the month before: day of the month and time (Hà Nội), and
+    # whose table each unit group gets: its emulation cluster's, or all units'.
+    tally_day: int = Field(default=1, ge=1, le=28)
+    tally_at: time = time(8, 0)
+    tally_scope: Literal["cluster", "all"] = "cluster"
     # With several processes on PostgreSQL one leads the scheduler; the others ask for the
     # lead this often, so one takes over this long after the leader stops.
     leader_retry_seconds: float = 15.0

@@ -24,6 +24,7 @@ class Services:
     notice_version: str = "2026-01"
     max_photos: int = 10
     console_url: str = "http://127.0.0.1:8000/console"
+    tally_scope: str = "cluster"  # whose table a unit group sees: its cluster's, or "all"
 
 
 @dataclass

@@ -6,7 +6,7 @@ Giỗ Tổ Hùng Vương, 30/4, 1/5, 2/9 and the days the government moves) are 
 the `holidays` library follows the lunar calendar and the yearly substitutions.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import holidays
@@ -60,7 +60,7 @@ def working_time_back(end: datetime, span: timedelta) -> datetime:
                 continue
             available = usable_end - shift_start
             if available >= left:
-                return usable_end - left
+                return (usable_end - left).astimezone(UTC)  # stored times are UTC
             left -= available
         day = (day - timedelta(days=1)).replace(hour=0)
 

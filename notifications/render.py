@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.menu import remember_notice_menu
 from handlers.messages import Button, Reply, rows
 from handlers.review_card import review_card
+from handlers.tally import TallyRow, table_lines
 from handlers.texts import Texts
 from storage.models import Nomination
 from storage.outbox import Claimed
@@ -25,6 +26,12 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
             return digest_message(row, texts, console_url=console_url)
         if row.kind == "deadline":
             return deadline_reminder(row, texts)
+        if row.kind == "tally":
+            return tally_message(row, texts)
+        if row.kind == "tally_nudge":
+            return Reply(texts.get(texts.default_locale, "tally.nudge", **{
+                k: row.payload[k] for k in ("campaign", "unit", "year_to_date", "due",
+                                            "quota")}).strip())
         raise ValueError(f"no renderer for outbox kind {row.kind!r}")
 
     return render
@@ -72,3 +79,13 @@ def deadline_reminder(row: Claimed, texts: Texts) -> Reply:
         lines.append(str(data["message"]))
     lines.append(texts.get(locale, "deadlines.reminder_done_hint"))
     return Reply("\n".join(lines))
+
+
+def tally_message(row: Claimed, texts: Texts) -> Reply:
+    """The unit's peers' table, the unit marked; the chart goes with it as a picture."""
+    data = row.payload
+    lines = [texts.get(texts.default_locale, "tally.heading", campaign=data["campaign"],
+                       month=data["month"]),
+             *table_lines(texts, [TallyRow(**r) for r in data["rows"]], mine=data["unit"])]
+    extra = {"image_sha256": data["image_sha256"]} if data.get("image_sha256") else {}
+    return Reply("\n".join(line.strip() for line in lines), extra=extra)

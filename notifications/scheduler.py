@@ -1,9 +1,11 @@
-"""The clock: jobs that run at set local times. The jobs only queue outbox rows under
-keys unique per day, so a job that fires twice, or runs again after a restart, sends
-nothing twice."""
+"""The clock: jobs that run at set Hà Nội times. The jobs only queue outbox rows under
+keys unique per day or month and chat, so a job that fires twice, or runs again at a
+start to catch up what a stop missed, sends nothing twice."""
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -11,71 +13,108 @@ from apscheduler.triggers.cron import CronTrigger
 
 from handlers.deadlines import queue_deadline_reminders
 from handlers.digest import queue_daily_digests
+from handlers.tally import Chart, queue_monthly_tally
 from handlers.turn import TIMEZONE
 from handlers.working_time import SHIFTS, is_working_day
 from storage.db import SessionFactory
 
 log = logging.getLogger(__name__)
 REMINDERS_AT = time(8, 0)
+QueueJob = Callable[..., Awaitable[int]]
 
 
 def missed_today(now: datetime, at: time) -> bool:
-    """Started after a job's time today, within the working day: its run is owed still.
-    (Queued earlier today, nothing is queued again: the outbox keys are taken.)"""
+    """Started after a job's time today, within the working day: its run is owed still."""
     local = now.astimezone(TIMEZONE)
     return is_working_day(local.date()) and at <= local.time() < SHIFTS[-1][1]
 
 
-QueueJob = Callable[..., Awaitable[int]]
+def missed_this_month(now: datetime, day: int, at: time) -> bool:
+    """Started after this month's run time: last month's run is owed, unless it went."""
+    local = now.astimezone(TIMEZONE)
+    return (local.day, local.time()) >= (day, at)
+
+
+@dataclass(frozen=True)
+class TallyPlan:
+    """The monthly tally: on `day` at `at`, for the month before, tables of each unit's
+    cluster (`scope` "cluster") or of all units ("all"), with a chart."""
+
+    chart: Chart
+    day: int = 1
+    at: time = time(8, 0)
+    scope: str = "cluster"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    trigger: CronTrigger
+    queue: QueueJob  # (session, now=, channels=) → rows queued
+    owed: Callable[[datetime], bool]  # at a start: is a run owed?
+    working_days_only: bool = True
 
 
 class Clock:
-    """Working-day jobs at set Hà Nội times. Each only queues outbox rows, so a job that
-    fires twice, or the catch-up at a start after its time, sends nothing twice."""
-
     def __init__(self, sessions: SessionFactory, *, digest_at: time, channels: frozenset[str],
-                 queued: Callable[[], None] = lambda: None) -> None:
+                 queued: Callable[[], None] = lambda: None,
+                 tally: TallyPlan | None = None) -> None:
         self._sessions = sessions
         self._channels = channels  # those with a running sender
         self._queued = queued  # tells the outbox sender to look now
-        self._jobs: list[tuple[str, time, QueueJob]] = [
-            ("daily digest", digest_at, queue_daily_digests),
+        on_workdays = functools.partial(CronTrigger, day_of_week="mon-fri", timezone=TIMEZONE)
+        self.jobs = [
+            Job("daily digest", on_workdays(hour=digest_at.hour, minute=digest_at.minute),
+                queue_daily_digests, lambda now: missed_today(now, digest_at)),
             # On a day off, reminders wait for the next working day, when the nearest one
             # crossed is sent once.
-            ("deadline reminders", REMINDERS_AT, queue_deadline_reminders),
+            Job("deadline reminders",
+                on_workdays(hour=REMINDERS_AT.hour, minute=REMINDERS_AT.minute),
+                queue_deadline_reminders, lambda now: missed_today(now, REMINDERS_AT)),
         ]
+        if tally is not None:
+            self.jobs.append(Job(
+                "monthly tally",
+                CronTrigger(day=tally.day, hour=tally.at.hour, minute=tally.at.minute,
+                            timezone=TIMEZONE),
+                functools.partial(queue_monthly_tally, chart=tally.chart, scope=tally.scope),
+                lambda now: missed_this_month(now, tally.day, tally.at),
+                working_days_only=False))
         self.scheduler = AsyncIOScheduler(timezone=TIMEZONE)
-        for name, at, job in self._jobs:
-            self.scheduler.add_job(
-                self._run, CronTrigger(day_of_week="mon-fri", hour=at.hour, minute=at.minute,
-                                       timezone=TIMEZONE),
-                args=[name, job], id=name, coalesce=True, max_instances=1,
-                misfire_grace_time=3600)
+        for job in self.jobs:
+            self.scheduler.add_job(self.run, job.trigger, args=[job], id=job.name,
+                                   coalesce=True, max_instances=1, misfire_grace_time=3600)
 
-    async def _run(self, name: str, job: QueueJob, now: datetime | None = None) -> int:
+    def job(self, name: str) -> Job:
+        return next(job for job in self.jobs if job.name == name)
+
+    async def run(self, job: Job, now: datetime | None = None) -> int:
         now = now or datetime.now(UTC)
-        if not is_working_day(now.astimezone(TIMEZONE).date()):  # Tết, 2/9, ...
-            return 0
+        if job.working_days_only and not is_working_day(now.astimezone(TIMEZONE).date()):
+            return 0  # Tết, 2/9, weekends
         async with self._sessions() as session:
-            queued = int(await job(session, now=now, channels=self._channels))
-        log.info("%s: %d messages queued", name, queued)
+            queued = int(await job.queue(session, now=now, channels=self._channels))
+        log.info("%s: %d messages queued", job.name, queued)
         if queued:
             self._queued()
         return queued
 
     async def daily_digest(self, now: datetime | None = None) -> int:
-        return await self._run("daily digest", queue_daily_digests, now)
+        return await self.run(self.job("daily digest"), now)
 
     async def deadline_reminders(self, now: datetime | None = None) -> int:
-        return await self._run("deadline reminders", queue_deadline_reminders, now)
+        return await self.run(self.job("deadline reminders"), now)
+
+    async def monthly_tally(self, now: datetime | None = None) -> int:
+        return await self.run(self.job("monthly tally"), now)
 
     async def start(self) -> None:
         """Start the clock, and catch up what a stop made it miss (once: the outbox keys)."""
         self.scheduler.start()
         now = datetime.now(UTC)
-        for name, at, job in self._jobs:
-            if missed_today(now, at):
-                await self._run(name, job, now)
+        for job in self.jobs:
+            if job.owed(now):
+                await self.run(job, now)
 
     def stop(self) -> None:
         if self.scheduler.running:

@@ -1,4 +1,5 @@
-"""The deadline calendar file: its shape, validated, and loaded idempotently by code."""
+"""The plan file: the deadline calendar and the campaigns whose entries are tallied,
+validated, and loaded idempotently by code."""
 
 from datetime import date
 from pathlib import Path
@@ -8,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import DeadlineTask
+from storage.models import Campaign, DeadlineTask
 
 
 class TaskSpec(BaseModel):
@@ -34,10 +35,30 @@ class TaskSpec(BaseModel):
         return self
 
 
+class CampaignSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    name: str = Field(min_length=1, max_length=200)
+    starts_on: date
+    ends_on: date
+    fields: list[str] = []
+    statuses: list[str] = ["submitted", "in_review", "needs_info", "verified", "approved"]
+    default_quota: int = Field(default=0, ge=0)
+    quotas: dict[str, int] = {}
+
+    @model_validator(mode="after")
+    def _a_period(self) -> "CampaignSpec":
+        if self.ends_on < self.starts_on:
+            raise ValueError(f"campaign {self.code}: it ends before it starts")
+        return self
+
+
 class CalendarSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    tasks: list[TaskSpec]
+    tasks: list[TaskSpec] = []
+    campaigns: list[CampaignSpec] = []
 
 
 def read_calendar_file(path: Path) -> CalendarSpec:
@@ -60,5 +81,22 @@ async def load_calendar(session: AsyncSession, spec: CalendarSpec) -> int:
     for code, task in existing.items():
         if code not in kept:
             task.active = False
+    await _load_campaigns(session, spec.campaigns)
     await session.commit()
     return len(spec.tasks)
+
+
+async def _load_campaigns(session: AsyncSession, campaigns: list[CampaignSpec]) -> None:
+    existing = {c.code: c for c in (await session.exec(select(Campaign))).all()}
+    for item in campaigns:
+        campaign = existing.get(item.code) or Campaign(code=item.code, name=item.name,
+                                                       starts_on="", ends_on="")
+        campaign.name = item.name
+        campaign.starts_on, campaign.ends_on = item.starts_on.isoformat(), item.ends_on.isoformat()
+        campaign.fields, campaign.statuses = list(item.fields), list(item.statuses)
+        campaign.default_quota, campaign.quotas = item.default_quota, dict(item.quotas)
+        campaign.active = True
+        session.add(campaign)
+    for code, campaign in existing.items():
+        if code not in {item.code for item in campaigns}:
+            campaign.active = False

@@ -337,3 +337,22 @@ class DeadlineDone(SQLModel, table=True):
     due_on: str = Field(max_length=10)
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     done_at: datetime = _ts()
+
+
+class Campaign(SQLModel, table=True):
+    """An emulation campaign whose entries are counted per unit against a quota, e.g.
+    "Người tốt, việc tốt 2026"."""
+
+    __tablename__ = "campaign"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    starts_on: str = Field(max_length=10)  # YYYY-MM-DD, Hà Nội days, both ends counted
+    ends_on: str = Field(max_length=10)
+    # What counts: nominations in these fields (none: every field), in these statuses.
+    fields: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    statuses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    default_quota: int = 0
+    quotas: dict[str, int] = Field(default_factory=dict,
+                                   sa_column=Column(JSON, nullable=False))  # unit code → quota
+    active: bool = True

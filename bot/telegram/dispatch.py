@@ -21,6 +21,7 @@ from handlers.conversation import handle
 from handlers.deadlines import deadlines_for_chat
 from handlers.group_links import answered, bot_membership_changed, link_group, unlink_group
 from handlers.messages import Inbound, Reply
+from handlers.tally import tally_for_chat
 from handlers.turn import Services
 from storage.db import SessionFactory
 from storage.inbox import mark_processed
@@ -95,6 +96,15 @@ def build_dispatcher(services: Services, sessions: SessionFactory) -> Dispatcher
         chat_id, now = str(message.chat.id), datetime.now(UTC)
         reply = await deadlines_for_chat(session, channel=CHANNEL, chat_id=chat_id, now=now,
                                          texts=services.texts)
+        return Outcome(chat_id, await answered(session, chat_id, [reply], now=now,
+                                               inbox_id=inbox_id))
+
+    @router.message(group, Command("tally"))
+    async def on_tally(message: Message, session: AsyncSession,
+                       inbox_id: int | None = None) -> Outcome:
+        chat_id, now = str(message.chat.id), datetime.now(UTC)
+        reply = await tally_for_chat(session, channel=CHANNEL, chat_id=chat_id, now=now,
+                                     texts=services.texts, scope=services.tally_scope)
         return Outcome(chat_id, await answered(session, chat_id, [reply], now=now,
                                                inbox_id=inbox_id))
 

@@ -7,21 +7,33 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramRetryAfter,
 )
+from aiogram.types import FSInputFile
 
 from bot.telegram.render import message_kwargs
 from handlers.messages import Reply
 from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter
+from storage.media import MediaStore
+
+CAPTION_LIMIT = 1024
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, media: MediaStore | None = None) -> None:
         self._bot = bot
+        self._media = media  # where pictures named in a reply (a tally chart) are stored
 
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")  # group and channel ids are negative
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         try:
+            image = reply.extra.get("image_sha256")
+            if image and self._media is not None:
+                picture = FSInputFile(self._media.path_for(image), filename="bieu-do.jpg")
+                if len(reply.text) <= CAPTION_LIMIT and not reply.buttons:
+                    sent = await self._bot.send_photo(int(chat_id), picture, caption=reply.text)
+                    return str(sent.message_id)
+                await self._bot.send_photo(int(chat_id), picture)
             message = await self._bot.send_message(chat_id=int(chat_id), **message_kwargs(reply))
         except TelegramRetryAfter as exc:
             raise RetryAfter(exc.retry_after) from exc

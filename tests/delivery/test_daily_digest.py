@@ -91,3 +91,16 @@ def test_a_start_after_the_digest_time_owes_today_s_digest():
     assert not missed_today(datetime(2026, 11, 23, 11, 0, tzinfo=UTC), at)  # Mon 18:00
     assert not missed_today(datetime(2026, 11, 21, 2, 0, tzinfo=UTC), at)  # Saturday
     assert not missed_today(datetime(2026, 9, 1, 2, 0, tzinfo=UTC), at)  # National Day
+
+
+async def test_overdue_is_counted_in_working_hours_on_both_databases(db):
+    # Sent Monday 09:30; by Wednesday 07:30 only 6.5 working hours have passed (Tuesday
+    # 24/11 is a holiday): waiting, not overdue. (SQLite compares times as UTC text, so
+    # a bound in Hà Nội time would have made it 7 hours older.)
+    async with db.sessions() as session:
+        await add_nomination(session, unit="kim-ma", name="Hà Văn Minh", deed="Việc tốt.",
+                             created_at=datetime(2026, 11, 23, 2, 30, tzinfo=UTC))
+    clock = Clock(db.sessions, digest_at=time(7, 30), channels=frozenset({"telegram"}))
+    await clock.daily_digest(datetime(2026, 11, 25, 0, 30, tzinfo=UTC))
+    kim_ma = next(row for row in await digests(db) if row.chat_id == KIM_MA_GROUP)
+    assert (kim_ma.payload["by_status"]["submitted"], kim_ma.payload["overdue"]) == (1, 0)

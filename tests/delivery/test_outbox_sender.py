@@ -16,9 +16,11 @@ from bot.telegram.sender import TelegramSender
 from handlers.review import Decider, decide
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
+from storage.media import MediaStore
 from storage.models import Notification, Staff, UnitChat
 from storage.outbox import enqueue
 from tests.support.fake_telegram import TOKEN
+from tests.support.images import jpeg
 from tests.support.nominations import add_nomination
 
 KIM_MA_GROUP = "-1001000000021"
@@ -169,3 +171,23 @@ async def test_the_nominator_hears_the_decision_in_their_own_chat(db, fake, bot,
     [notice] = fake.sent_to(9001)  # the nominator's private chat
     assert nomination.reference in notice.params["text"]
     assert "Lý do: Chưa đủ căn cứ xác minh." in notice.params["text"]
+
+
+async def test_a_tally_goes_as_a_chart_with_its_table_as_caption(db, fake, bot, texts,
+                                                                 tmp_path):
+    media = MediaStore(tmp_path / "media")
+    chart = media.save(jpeg(800, 400))
+    async with db.sessions() as session:
+        enqueue(session, dedupe_key="tally:ntvt-2026:2026-10:telegram:" + KIM_MA_GROUP,
+                kind="tally", channel="telegram", chat_id=KIM_MA_GROUP, now=datetime.now(UTC),
+                payload={"campaign": "Người tốt, việc tốt 2026", "month": "10/2026",
+                         "unit": "Phường Kim Mã", "image_sha256": chart.sha256,
+                         "rows": [{"unit": "Phường Kim Mã", "month": 0, "year_to_date": 3,
+                                   "quota": 18, "share": 3 / 18, "rank": 1}]})
+        await session.commit()
+    sender = OutboxSender(db.sessions, {"telegram": TelegramSender(bot, media)},
+                          make_renderer(texts, console_url="https://ward.example/console"))
+    assert await sender.send_due() == 1
+    [photo] = [c for c in fake.calls if c.method == "sendPhoto"]
+    assert photo.params["photo"] == media.path_for(chart.sha256).read_bytes()
+    assert "👉 1. Phường Kim Mã: 0 / 3 / 18 (17%)" in photo.params["caption"]

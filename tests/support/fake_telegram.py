@@ -66,12 +66,18 @@ class FakeTelegram:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if not isinstance(value, str) and value.filename:
+                params[key] = value.file.read()  # an uploaded picture, kept as bytes
+                continue
             text = value if isinstance(value, str) else value.file.read().decode()
             try:
                 params[key] = json.loads(text) if key in {"reply_markup", "allowed_updates",
                                                           "commands", "scope"} else text
             except json.JSONDecodeError:
                 params[key] = text
+        for key, value in list(params.items()):  # aiogram names an upload "attach://<field>"
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.pop(value.removeprefix("attach://"), value)
         return params
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -130,6 +136,15 @@ class FakeTelegram:
             self._sent.notify_all()
         return {"message_id": next(self._message_ids), "date": int(time.time()), "text": text,
                 "chat": {"id": int(params["chat_id"]), "type": "private"}}
+
+    async def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        if len(str(params.get("caption", ""))) > 1024:
+            raise ValueError("message caption is too long")
+        async with self._sent:
+            self._sent.notify_all()
+        return {"message_id": next(self._message_ids), "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "supergroup"},
+                "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}
 
     async def _m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = params["file_id"]

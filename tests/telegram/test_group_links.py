@@ -117,13 +117,26 @@ async def test_the_cli_makes_a_code_for_a_unit_of_the_org_file(tmp_path):
     assert status != 0
 
 
-async def test_deadlines_in_a_linked_group_lists_what_is_coming_for_its_unit(db, fake, channel):
+async def kim_ma_group_with_the_plan(db, fake, channel) -> None:
+    """The demo plan (deadlines, campaigns) loaded; the new group linked to Kim Mã."""
     async with db.sessions() as session:
         await load_calendar(session, read_calendar_file(ORG_DEMO.with_name(
             "calendar_demo.yaml")))
     await in_group(channel, fake, "noivu.lan", f"/link {await code_for(db, 'kim-ma')}")
+
+
+async def test_deadlines_in_a_linked_group_lists_what_is_coming_for_its_unit(db, fake, channel):
+    await kim_ma_group_with_the_plan(db, fake, channel)
     answer = await in_group(channel, fake, "noivu.lan", "/deadlines")
     assert "Việc sắp đến hạn của đơn vị" in answer
     assert "Tổng kết, bình xét đề nghị khen thưởng của Cụm thi đua – Phường Kim Mã" in answer
     unlinked = await in_group(channel, fake, "noivu.lan", "/deadlines", group=-1002000000888)
     assert "chưa liên kết" in unlinked
+
+
+async def test_tally_in_a_linked_group_shows_its_cluster_s_live_figures(db, fake, channel):
+    await kim_ma_group_with_the_plan(db, fake, channel)
+    answer = await in_group(channel, fake, "noivu.lan", "/tally")
+    assert "Người tốt, việc tốt 2026 – số liệu đến hôm nay" in answer
+    assert "👉" in answer and "Phường Kim Mã: 0 / 0 / 18 (0%)" in answer
+    assert answer.count("Phường ") == 14  # the wards' emulation cluster
