@@ -38,6 +38,7 @@ from web.console.deadlines import build_router as console_deadlines_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.groups import build_router as console_groups_router
 from web.console.routes import build_router as console_router
+from web.console.tally import build_router as console_tally_router
 from web.media_links import MediaLinks
 from web.media_links import build_router as media_links_router
 
@@ -132,6 +133,7 @@ async def run(settings: Settings) -> None:
                               console_router(context, services.media),
                               console_groups_router(context),
                               console_deadlines_router(context),
+                              console_tally_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect})
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,

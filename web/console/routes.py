@@ -35,13 +35,12 @@ from web.console.auth import (
     sign_out,
 )
 from web.console.deps import Session, StaffMember
-from web.console.export import COLUMNS, to_csv, to_xlsx
+from web.console.export import COLUMNS, download, queue_cells
 
 LOGIN_COOKIE = "ntvt_login"
 EXPORT_LIMIT = 20_000
 BULK_LIMIT = 200
 BULK_ACTIONS = ("take", "reject", "duplicate", "approve")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUSES = ("submitted", "in_review", "needs_info", "verified", "approved", "rejected",
             "duplicate", "withdrawn")
 FIELDS = ("economy", "urban_order", "culture_society", "education", "health",
@@ -183,12 +182,9 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
             return texts.get(locale, key)
 
         header = [label(f"console.export.{column}") for column in COLUMNS]
-        body = (to_csv if kind == "csv" else to_xlsx)(rows, header, label, local_time)
-        media_type = "text/csv; charset=utf-8" if kind == "csv" else XLSX_TYPE
-        name = f"ntvt-{datetime.now(UTC).astimezone(TIMEZONE):%Y%m%d-%H%M}.{kind}"
-        return Response(body, media_type=media_type, headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store"})
+        name = f"ntvt-{datetime.now(UTC).astimezone(TIMEZONE):%Y%m%d-%H%M}"
+        return download(kind, header, [queue_cells(row, label, local_time) for row in rows],
+                        name)
 
     @router.get("/nominations/{reference}", response_class=HTMLResponse)
     async def nomination(reference: str, request: Request, session: Session,

@@ -1,0 +1,52 @@
+"""Broadcast runs (a month's tally, a reminder, a morning digest): how each one's outbox
+rows fared, per chat."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Notification
+
+BROADCAST_KINDS = ("tally", "tally_nudge", "deadline", "digest")
+
+
+def run_of(dedupe_key: str) -> str:
+    """The run a row belongs to, from its key (the chat is at the end, or for a digest the
+    day is): tally:CAMPAIGN:MONTH, nudge:CAMPAIGN:MONTH, deadline:TASK:DUE:LEAD, digest:DAY."""
+    parts = dedupe_key.split(":")
+    if parts[0] == "digest":
+        return f"digest:{parts[-1]}"
+    return ":".join(parts[:4] if parts[0] == "deadline" else parts[:3])
+
+
+@dataclass
+class Run:
+    key: str
+    kind: str
+    first_at: datetime
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    rows: list[Notification] = field(default_factory=list)
+
+
+async def broadcast_runs(session: AsyncSession, *, since: datetime,
+                         limit: int = 20_000) -> list[Run]:
+    rows = (await session.exec(
+        select(Notification).where(col(Notification.kind).in_(BROADCAST_KINDS),
+                                   col(Notification.created_at) >= since)
+        .order_by(col(Notification.id)).limit(limit))).all()
+    runs: dict[str, Run] = {}
+    for row in rows:
+        run = runs.setdefault(run_of(row.dedupe_key), Run(run_of(row.dedupe_key), row.kind,
+                                                           row.created_at))
+        run.rows.append(row)
+        if row.sent_at is not None:
+            run.sent += 1
+        elif row.failed_at is not None:
+            run.failed += 1
+        else:
+            run.queued += 1
+    return sorted(runs.values(), key=lambda run: run.first_at, reverse=True)
