@@ -172,7 +172,8 @@ async def run(settings: Settings) -> None:
             texts.default_locale, "tally.quota"))
         clock = Clock(sessions, digest_at=settings.digest_at,
                       tally=TallyPlan(chart, day=settings.tally_day, at=settings.tally_at,
-                                      scope=settings.tally_scope),
+                                      scope=settings.tally_scope,
+                                      nudge_below=settings.tally_nudge_below),
                       channels=frozenset(outbox.channels if outbox is not None else ()),
                       queued=outbox.wake if outbox is not None else lambda: None)
         leadership = Leadership(engine, retry_seconds=settings.leader_retry_seconds)

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     tally_day: int = Field(default=1, ge=1, le=28)
     tally_at: time = time(8, 0)
     tally_scope: Literal["cluster", "all"] = "cluster"
+    # Units below this share of their quota pro-rated to the month's end get a nudge.
+    tally_nudge_below: float = Field(default=0.8, ge=0, le=1)
     # With several processes on PostgreSQL one leads the scheduler; the others ask for the
     # lead this often, so one takes over this long after the leader stops.
     leader_retry_seconds: float = 15.0

@@ -24,7 +24,7 @@ from storage.models import Campaign, Unit
 from storage.outbox import enqueue_once
 from storage.tally import active_campaigns, cluster_peers, counts_by_unit, top_units
 
-NUDGE_BELOW = 0.8  # of the quota pro-rated to the month's end
+NUDGE_BELOW = 0.8  # default: of the quota pro-rated to the month's end
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ Chart = Callable[[str, list[TallyRow]], str | None]  # title, rows → stored im
 
 async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
                               channels: frozenset[str], chart: Chart,
-                              scope: str = "cluster") -> int:
+                              scope: str = "cluster", nudge_below: float = NUDGE_BELOW) -> int:
     """Last month's tables to every unit group (and leaders' Zalo chats), plus nudges."""
     year, month = previous_month(local_day(now))
     _, month_end = month_bounds(year, month)
@@ -124,7 +124,7 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
                          "image_sha256": charts[chart_key] or ""})
             mine = next((r for r in rows if r.unit == unit.name), None)
             due = prorated(campaign, mine.quota, last_day) if mine else 0.0
-            if mine and mine.quota and mine.year_to_date < NUDGE_BELOW * due:
+            if mine and mine.quota and mine.year_to_date < nudge_below * due:
                 queued += await enqueue_once(
                     session, kind="tally_nudge", channel=chat[0], chat_id=chat[1], now=now,
                     dedupe_key=f"nudge:{campaign.code}:{year}-{month:02d}:{chat[0]}:{chat[1]}",

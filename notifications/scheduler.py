@@ -44,6 +44,7 @@ class TallyPlan:
     day: int = 1
     at: time = time(8, 0)
     scope: str = "cluster"
+    nudge_below: float = 0.8  # of the pro-rated quota
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ class Clock:
                 "monthly tally",
                 CronTrigger(day=tally.day, hour=tally.at.hour, minute=tally.at.minute,
                             timezone=TIMEZONE),
-                functools.partial(queue_monthly_tally, chart=tally.chart, scope=tally.scope),
+                functools.partial(queue_monthly_tally, chart=tally.chart, scope=tally.scope,
+                                  nudge_below=tally.nudge_below),
                 lambda now: missed_this_month(now, tally.day, tally.at),
                 working_days_only=False))
         self.scheduler = AsyncIOScheduler(timezone=TIMEZONE)

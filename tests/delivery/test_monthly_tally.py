@@ -138,3 +138,11 @@ def test_the_chart_draws_every_vietnamese_letter():
                            entries_label="Đã đề xuất", quota_label="Chỉ tiêu năm")
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG" and image.width > 600
+
+
+async def test_the_nudge_threshold_is_a_setting(db):
+    await fixture(db)
+    lenient = Clock(db.sessions, digest_at=time(7, 30), channels=frozenset({"telegram"}),
+                    tally=TallyPlan(no_chart, nudge_below=0.0))
+    await lenient.monthly_tally(NOV_1_0800)
+    assert await rows_of(db, "tally") and await rows_of(db, "tally_nudge") == []
