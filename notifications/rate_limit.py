@@ -16,16 +16,24 @@ class Window:
         self.period = period
         # Spaced: sends at least period/limit apart, not in bursts of `limit` at once, so
         # a late or early arrival cannot put one too many into the receiver's window.
+        # Slots follow an ideal timeline, so a send that left late does not delay the rest.
         self.spacing = period / limit if spaced else 0.0
+        self.next_slot = 0.0
         self.sent: deque[float] = deque()
 
     def wait_for(self, now: float) -> float:
         while self.sent and self.sent[0] <= now - self.period:
             self.sent.popleft()
-        spaced = self.sent[-1] + self.spacing - now if self.sent and self.spacing else 0.0
+        spaced = self.next_slot - now if self.spacing else 0.0
         if len(self.sent) < self.limit:
             return max(spaced, 0.0)
         return max(self.sent[0] + self.period - now, spaced)
+
+    def take(self, now: float) -> None:
+        self.sent.append(now)
+        if self.spacing:
+            ideal = self.next_slot if now - self.next_slot < self.spacing else now
+            self.next_slot = ideal + self.spacing
 
 
 class Pace:
@@ -67,7 +75,7 @@ class Pace:
     def record(self, channel: str, chat_id: str, group: bool) -> None:
         now = self._clock()
         for window in self._windows(channel, chat_id, group):
-            window.sent.append(now)
+            window.take(now)
 
     async def acquire(self, channel: str, chat_id: str, group: bool) -> None:
         """Wait for a free slot and take it (one caller at a time decides)."""
