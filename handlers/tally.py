@@ -121,7 +121,7 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
                 dedupe_key=f"tally:{campaign.code}:{year}-{month:02d}:{chat[0]}:{chat[1]}",
                 payload={"campaign": campaign.name, "month": f"{month:02d}/{year}",
                          "unit": unit.name, "rows": [r.__dict__ for r in rows],
-                         "image_sha256": charts[chart_key] or ""})
+                         "chart_sha256": charts[chart_key] or ""})
             mine = next((r for r in rows if r.unit == unit.name), None)
             due = prorated(campaign, mine.quota, last_day) if mine else 0.0
             if mine and mine.quota and mine.year_to_date < nudge_below * due:

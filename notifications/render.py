@@ -87,5 +87,5 @@ def tally_message(row: Claimed, texts: Texts) -> Reply:
     lines = [texts.get(texts.default_locale, "tally.heading", campaign=data["campaign"],
                        month=data["month"]),
              *table_lines(texts, [TallyRow(**r) for r in data["rows"]], mine=data["unit"])]
-    extra = {"image_sha256": data["image_sha256"]} if data.get("image_sha256") else {}
+    extra = {"chart_sha256": data["chart_sha256"]} if data.get("chart_sha256") else {}
     return Reply("\n".join(line.strip() for line in lines), extra=extra)

@@ -48,7 +48,7 @@ def stored_chart(media: MediaStore, *, entries_label: str, quota_label: str) -> 
         try:
             png = render_chart(title, rows, entries_label=entries_label,
                                quota_label=quota_label)
-            return media.save(png).sha256
+            return media.save_chart(png)
         except Exception:
             return None
     return chart

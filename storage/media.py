@@ -56,6 +56,24 @@ class MediaStore:
         suffix = ".thumb.jpg" if thumbnail else ".jpg"
         return self.root / sha256[:2] / f"{sha256}{suffix}"
 
+    def chart_path(self, sha256: str) -> Path:
+        """A picture the product drew itself (a tally chart), kept as the PNG it is."""
+        return self.path_for(sha256).with_suffix(".png")
+
+    def save_chart(self, png: bytes) -> str:
+        """Store a drawn PNG under its content hash; nothing to validate or strip: we made
+        it. Blocking."""
+        if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise MediaRejected("not_an_image")
+        sha256 = hashlib.sha256(png).hexdigest()
+        path = self.chart_path(sha256)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".part")
+            temporary.write_bytes(png)
+            temporary.replace(path)
+        return sha256
+
     def save(self, data: bytes) -> StoredImage:
         """Validate and store one photo. Blocking: call it from a worker thread."""
         if len(data) > self.limits.max_bytes:

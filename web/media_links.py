@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, Response
 from storage.media import MediaStore
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+KINDS = {"jpg": "image/jpeg", "png": "image/png"}  # stored photos, drawn charts
 
 
 class MediaLinks:
@@ -22,34 +23,35 @@ class MediaLinks:
         self._base_url = base_url.rstrip("/")
         self._lifetime = lifetime_seconds
 
-    def _signature(self, sha256: str, expires: int) -> str:
-        mac = hmac.new(self._secret, f"{sha256}:{expires}".encode(), hashlib.sha256)
+    def _signature(self, sha256: str, ext: str, expires: int) -> str:
+        mac = hmac.new(self._secret, f"{sha256}.{ext}:{expires}".encode(), hashlib.sha256)
         return mac.hexdigest()[:32]
 
-    def url_for(self, sha256: str, *, now: float | None = None) -> str:
+    def url_for(self, sha256: str, *, ext: str = "jpg", now: float | None = None) -> str:
         expires = int((now if now is not None else time.time()) + self._lifetime)
-        return (f"{self._base_url}/media/{sha256}.jpg"
-                f"?e={expires}&s={self._signature(sha256, expires)}")
+        return (f"{self._base_url}/media/{sha256}.{ext}"
+                f"?e={expires}&s={self._signature(sha256, ext, expires)}")
 
-    def valid(self, sha256: str, expires: int, signature: str, *,
+    def valid(self, sha256: str, expires: int, signature: str, *, ext: str = "jpg",
               now: float | None = None) -> bool:
-        if not _HASH.match(sha256) or expires < (now if now is not None else time.time()):
+        if not _HASH.match(sha256) or ext not in KINDS or \
+                expires < (now if now is not None else time.time()):
             return False
-        return hmac.compare_digest(signature, self._signature(sha256, expires))
+        return hmac.compare_digest(signature, self._signature(sha256, ext, expires))
 
 
 def build_router(links: MediaLinks, media: MediaStore) -> APIRouter:
     router = APIRouter()
 
-    @router.get("/media/{sha256}.jpg")
-    async def signed_picture(sha256: str, e: Annotated[int, Query()],
+    @router.get("/media/{sha256}.{ext}")
+    async def signed_picture(sha256: str, ext: str, e: Annotated[int, Query()],
                              s: Annotated[str, Query(max_length=64)]) -> Response:
-        if not links.valid(sha256, e, s):
+        if not links.valid(sha256, e, s, ext=ext):
             raise HTTPException(status_code=404)  # no hint whether the file exists
-        path = media.path_for(sha256, thumbnail=False)
+        path = media.chart_path(sha256) if ext == "png" else media.path_for(sha256)
         if not path.exists():
             raise HTTPException(status_code=404)
-        return FileResponse(path, media_type="image/jpeg",
+        return FileResponse(path, media_type=KINDS[ext],
                             headers={"Cache-Control": "private, max-age=600"})
 
     return router

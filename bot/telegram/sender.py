@@ -22,14 +22,25 @@ class TelegramSender:
         self._bot = bot
         self._media = media  # where pictures named in a reply (a tally chart) are stored
 
+    def _picture(self, reply: Reply) -> FSInputFile | None:
+        """A drawn chart (PNG) or a stored photo (JPEG) the reply names, if any."""
+        if self._media is None:
+            return None
+        if reply.extra.get("chart_sha256"):
+            return FSInputFile(self._media.chart_path(reply.extra["chart_sha256"]),
+                               filename="bieu-do.png")
+        if reply.extra.get("image_sha256"):
+            return FSInputFile(self._media.path_for(reply.extra["image_sha256"]),
+                               filename="anh.jpg")
+        return None
+
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")  # group and channel ids are negative
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         try:
-            image = reply.extra.get("image_sha256")
-            if image and self._media is not None:
-                picture = FSInputFile(self._media.path_for(image), filename="bieu-do.jpg")
+            picture = self._picture(reply)
+            if picture is not None:
                 if len(reply.text) <= CAPTION_LIMIT and not reply.buttons:
                     sent = await self._bot.send_photo(int(chat_id), picture, caption=reply.text)
                     return str(sent.message_id)

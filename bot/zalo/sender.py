@@ -22,9 +22,11 @@ class ZaloSender:
         id of the last is returned."""
         try:
             message_id = ""
-            image = reply.extra.get("image_sha256")
-            if image:  # Zalo takes pictures by URL: a signed, expiring link to our own app
-                message_id = await self._client.send_photo(chat_id, self._links.url_for(image))
+            # Zalo takes pictures by URL: a signed, expiring link to our own app.
+            for key, ext in (("chart_sha256", "png"), ("image_sha256", "jpg")):
+                if reply.extra.get(key):
+                    url = self._links.url_for(reply.extra[key], ext=ext)
+                    message_id = await self._client.send_photo(chat_id, url)
             for text in as_texts(reply, self._texts, self._texts.default_locale):
                 message_id = await self._client.send_message(chat_id, text)
         except ZaloApiError as exc:

@@ -15,8 +15,9 @@ from handlers.tally import TallyRow, tally
 from handlers.turn import TIMEZONE
 from notifications.render import make_renderer
 from notifications.scheduler import Clock, TallyPlan, missed_this_month
-from notifications.tally_chart import render_chart
+from notifications.tally_chart import render_chart, stored_chart
 from storage.calendar_file import load_calendar, read_calendar_file
+from storage.media import MediaStore
 from storage.models import Campaign, Notification, Unit
 from storage.outbox import Claimed
 from tests.conftest import ROOT
@@ -146,3 +147,14 @@ async def test_the_nudge_threshold_is_a_setting(db):
                     tally=TallyPlan(no_chart, nudge_below=0.0))
     await lenient.monthly_tally(NOV_1_0800)
     assert await rows_of(db, "tally") and await rows_of(db, "tally_nudge") == []
+
+
+async def test_the_job_draws_each_table_once_and_keeps_it_as_png(db, tmp_path):
+    await fixture(db)
+    media = MediaStore(tmp_path / "media")
+    chart = stored_chart(media, entries_label="Đã đề xuất", quota_label="Chỉ tiêu năm")
+    await clock(db, chart).monthly_tally(NOV_1_0800)
+    drawn = {row.payload["chart_sha256"] for row in await rows_of(db, "tally")}
+    assert len(drawn) == 2  # the wards' cluster, and the district's own group (all units)
+    for sha in drawn:
+        assert media.chart_path(sha).read_bytes().startswith(b"\x89PNG")

@@ -14,13 +14,14 @@ from sqlmodel import select
 
 from bot.telegram.sender import TelegramSender
 from handlers.review import Decider, decide
+from handlers.tally import TallyRow
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
+from notifications.tally_chart import render_chart
 from storage.media import MediaStore
 from storage.models import Notification, Staff, UnitChat
 from storage.outbox import enqueue
 from tests.support.fake_telegram import TOKEN
-from tests.support.images import jpeg
 from tests.support.nominations import add_nomination
 
 KIM_MA_GROUP = "-1001000000021"
@@ -176,12 +177,14 @@ async def test_the_nominator_hears_the_decision_in_their_own_chat(db, fake, bot,
 async def test_a_tally_goes_as_a_chart_with_its_table_as_caption(db, fake, bot, texts,
                                                                  tmp_path):
     media = MediaStore(tmp_path / "media")
-    chart = media.save(jpeg(800, 400))
+    chart = media.save_chart(render_chart("Người tốt, việc tốt 2026", [
+        TallyRow("Phường Kim Mã", 0, 3, 18, 3 / 18, 1)], entries_label="Đã đề xuất",
+        quota_label="Chỉ tiêu"))
     async with db.sessions() as session:
         enqueue(session, dedupe_key="tally:ntvt-2026:2026-10:telegram:" + KIM_MA_GROUP,
                 kind="tally", channel="telegram", chat_id=KIM_MA_GROUP, now=datetime.now(UTC),
                 payload={"campaign": "Người tốt, việc tốt 2026", "month": "10/2026",
-                         "unit": "Phường Kim Mã", "image_sha256": chart.sha256,
+                         "unit": "Phường Kim Mã", "chart_sha256": chart,
                          "rows": [{"unit": "Phường Kim Mã", "month": 0, "year_to_date": 3,
                                    "quota": 18, "share": 3 / 18, "rank": 1}]})
         await session.commit()
@@ -189,5 +192,6 @@ async def test_a_tally_goes_as_a_chart_with_its_table_as_caption(db, fake, bot, 
                           make_renderer(texts, console_url="https://ward.example/console"))
     assert await sender.send_due() == 1
     [photo] = [c for c in fake.calls if c.method == "sendPhoto"]
-    assert photo.params["photo"] == media.path_for(chart.sha256).read_bytes()
+    assert photo.params["photo"] == media.chart_path(chart).read_bytes()
+    assert photo.params["photo"].startswith(b"\x89PNG")  # the chart as drawn, a PNG
     assert "👉 1. Phường Kim Mã: 0 / 3 / 18 (17%)" in photo.params["caption"]

@@ -166,3 +166,11 @@ async def test_the_signed_link_serves_the_picture_and_nothing_else(tmp_path, lin
     assert good.status_code == 200 and good.headers["content-type"] == "image/jpeg"
     assert good.content == media.path_for(stored.sha256).read_bytes()
     assert (forged.status_code, expired.status_code) == (404, 404)
+
+    chart = media.save_chart(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="https://phuong.example") as client:
+        drawn = await client.get(links.url_for(chart, ext="png"))
+        swapped = await client.get(links.url_for(chart, ext="png").replace(".png", ".jpg"))
+    assert drawn.status_code == 200 and drawn.headers["content-type"] == "image/png"
+    assert swapped.status_code == 404  # the signature covers the kind too
