@@ -22,6 +22,8 @@ async def duplicate_offer(turn: Turn) -> list[Reply] | None:
         turn.session, unit_id=int(draft["unit_id"]), nominee_name=str(draft["nominee_name"]),
         deed=str(draft["deed"]), now=turn.now,
         photo_hashes=await draft_photo_hashes(turn.session, list(draft.get("photos", []))))
+    # Kept for the staff card: the check is not run a second time when the card is sent.
+    draft["_dup_refs"] = [m.nomination.reference for m in matches]
     if not matches:
         return None
     draft["_dup_offer"] = [m.nomination.id for m in matches]

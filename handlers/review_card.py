@@ -29,7 +29,9 @@ def deed_preview(deed: str) -> str:
 
 
 async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts,
-                      console_url: str, locale: str = "vi") -> Reply | None:
+                      console_url: str, locale: str = "vi",
+                      possible: list[str] | None = None) -> Reply | None:
+    """`possible`: the likely duplicates' references found at submit; None: look now."""
     nomination = await session.get(Nomination, nomination_id)
     if nomination is None:
         return None
@@ -48,13 +50,13 @@ async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts
              submitter=nomination.submitter_name,
              phone=mask_phone(nomination.submitter_phone),
              link=f"{console_url}/nominations/{nomination.reference}")
-    matches = await likely_duplicates(
-        session, unit_id=nomination.unit_id, nominee_name=nomination.nominee_name,
-        deed=nomination.deed, now=nomination.created_at, before_id=nomination_id,
-        photo_hashes=[h for h in photo_hashes if h])
-    if matches:
-        text += "\n" + t("card.possible_duplicate",
-                         references=", ".join(m.nomination.reference for m in matches))
+    if possible is None:
+        possible = [m.nomination.reference for m in await likely_duplicates(
+            session, unit_id=nomination.unit_id, nominee_name=nomination.nominee_name,
+            deed=nomination.deed, now=nomination.created_at, before_id=nomination_id,
+            photo_hashes=[h for h in photo_hashes if h])]
+    if possible:
+        text += "\n" + t("card.possible_duplicate", references=", ".join(possible))
     buttons = [Button(t(f"card.button.{action}"), f"rv:{action}:{nomination_id}")
                for action in ACTIONS]
     return Reply(text, rows(buttons, per_row=2))

@@ -52,15 +52,20 @@ async def submit_nomination(
     assert nomination.id is not None
     await attach_photos(session, draft.get("photos", []), nomination_id=nomination.id,
                         channel=conversation.channel, user_id=conversation.user_id)
-    await _notify_staff(session, nomination, now=now)
+    await _notify_staff(session, nomination, now=now, possible=draft.get("_dup_refs"))
     return nomination
 
 
-async def _notify_staff(session: AsyncSession, nomination: Nomination, *, now: datetime) -> None:
+async def _notify_staff(session: AsyncSession, nomination: Nomination, *, now: datetime,
+                        possible: list[str] | None) -> None:
     assert nomination.id is not None
-    # The payload names the nomination only: the card is rendered, with masked personal
-    # data, when it is sent, so a correction made meanwhile is what staff see.
-    payload = {"nomination_id": nomination.id, "reference": nomination.reference}
+    # The payload names the nomination: the card is rendered, with masked personal data,
+    # when it is sent, so a correction made meanwhile is what staff see. The likely
+    # duplicates found at submit go along, so the card does not look for them again.
+    payload: dict[str, Any] = {"nomination_id": nomination.id,
+                               "reference": nomination.reference}
+    if possible is not None:
+        payload["possible"] = possible
     chats = await staff_chats_for(session, nomination.unit_id)
     targets = [(chat.channel, chat.chat_id) for chat in chats] or [(CONSOLE_CHANNEL, "")]
     for channel, chat_id in targets:

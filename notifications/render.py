@@ -19,7 +19,8 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
     async def render(session: AsyncSession, row: Claimed) -> Reply | None:
         if row.kind == "review_card":
             return await review_card(session, int(row.payload["nomination_id"]), texts=texts,
-                                     console_url=console_url)
+                                     console_url=console_url,
+                                     possible=row.payload.get("possible"))
         if row.kind == "decision":
             return await decision_notice(session, row, texts)
         if row.kind == "digest":

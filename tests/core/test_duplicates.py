@@ -8,9 +8,11 @@ from PIL import Image, ImageDraw
 from sqlmodel import select
 
 from handlers.review import Decider, decide
+from notifications.render import make_renderer
 from storage.duplicates import likely_duplicates
 from storage.media import MediaStore
-from storage.models import AuditEntry, Nomination, Photo, Staff
+from storage.models import AuditEntry, Nomination, Notification, Photo, Staff
+from storage.outbox import Claimed
 from tests.core.test_resident_story import fill_until_summary
 from tests.support.chat import NOW, Chat
 from tests.support.nominations import add_nomination
@@ -149,3 +151,23 @@ async def test_the_same_name_is_found_behind_many_newer_nominations(db, monkeypa
             deed="Chăm sóc cụ già neo đơn.", photo_hashes=[], now=NOW)
     assert [(m.nomination.reference, m.reasons) for m in found] == [
         (spring.reference, ("name",))]
+
+
+async def test_the_staff_card_names_what_the_resident_was_warned_of(db, services, texts):
+    await first_neighbour_submits(db, services)
+    second = Chat(db.sessions, services, user_id="2002")
+    await fill_until_summary(second)
+    await second.press("Gửi đề xuất")
+    await second.press("vẫn gửi đề xuất mới")
+    async with db.sessions() as session:
+        cards = (await session.exec(select(Notification).where(
+            Notification.kind == "review_card").order_by(Notification.id))).all()
+        render = make_renderer(texts, console_url="https://phuong.example/console")
+        first_card, second_card = [
+            await render(session, Claimed(c.id or 0, c.kind, c.channel, c.chat_id,
+                                          c.payload, 0)) for c in cards]
+    # Found once, at submit, and carried to the card rather than looked for again.
+    assert [c.payload.get("possible") for c in cards] == [[], ["NTVT-2026-000001"]]
+    assert second_card is not None and \
+        "⚠️ Có thể trùng với: NTVT-2026-000001" in second_card.text
+    assert first_card is not None and "Có thể trùng" not in first_card.text
