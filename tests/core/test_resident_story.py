@@ -64,7 +64,7 @@ async def test_resident_proposes_from_start_to_reference(db, services):
         assert (notice.kind, notice.channel, notice.chat_id) == (
             "review_card", "telegram", "-1001000000019")
         assert notice.payload == {"nomination_id": nomination.id,
-                                  "reference": "NTVT-2026-000001"}
+                                  "reference": "NTVT-2026-000001", "possible": []}
         assert notice.sent_at is None
         conversation = (await session.exec(select(Conversation))).one()
         assert conversation.step is None
