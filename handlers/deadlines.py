@@ -13,23 +13,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.calendar_math import local_day, next_due, reminder_due
 from handlers.messages import Reply
 from handlers.texts import Texts
-from storage.deadlines import (
-    active_tasks,
-    done_units,
-    leaders_on_zalo,
-    owners_of,
-    record_done,
-    unit_chats,
-)
+from storage.deadlines import active_tasks, done_units, owners_of, record_done
 from storage.group_links import units_of_chat
 from storage.models import DeadlineTask, Unit
 from storage.outbox import enqueue_once
+from storage.recipients import Recipients, unit_recipients
 
 
 async def queue_deadline_reminders(session: AsyncSession, *, now: datetime,
                                    channels: frozenset[str]) -> int:
     today = local_day(now)
     queued = 0
+    recipients = await unit_recipients(session)
     for task in await active_tasks(session):
         due = next_due(yearly=task.yearly, once_on=task.once_on, today=today)
         lead = reminder_due(due, task.lead_days, today) if due else None
@@ -39,9 +34,7 @@ async def queue_deadline_reminders(session: AsyncSession, *, now: datetime,
         for unit in await owners_of(session, task):
             if unit.id is None or unit.id in finished:
                 continue
-            targets = [(c.channel, c.chat_id) for c in await unit_chats(session, unit.id)]
-            targets += [("zalo", zalo_id) for zalo_id in await leaders_on_zalo(session, unit.id)]
-            for channel, chat_id in sorted(set(targets)):
+            for channel, chat_id in recipients.get(unit.id, Recipients()).chats():
                 if channel not in channels:
                     continue
                 queued += await enqueue_once(

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.calendar_math import local_day
@@ -17,11 +18,10 @@ from handlers.messages import Reply
 from handlers.texts import Texts
 from handlers.turn import TIMEZONE
 from storage.access import unit_parents
-from storage.deadlines import leaders_on_zalo
-from storage.digest import staff_groups
 from storage.group_links import units_of_chat
 from storage.models import Campaign, Unit
 from storage.outbox import enqueue_once
+from storage.recipients import unit_recipients
 from storage.tally import active_campaigns, cluster_peers, counts_by_unit, top_units
 
 NUDGE_BELOW = 0.8  # default: of the quota pro-rated to the month's end
@@ -102,12 +102,16 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
     last_day = (month_end - timedelta(days=1)).date()
     queued = 0
     charts: dict[tuple[str, ...], str | None] = {}
+    recipients = await _recipients(session, channels)
+    peers_of: dict[int, list[Unit]] = {}  # one query per unit, not per chat and campaign
+    for unit in {unit.id: unit for _, unit in recipients}.values():
+        peers_of[unit.id or 0] = await peers(session, unit, scope=scope)
     for campaign in await active_campaigns(session):
         if not campaign.starts_on <= last_day.isoformat() <= campaign.ends_on:
             continue
         tables: dict[tuple[int, ...], list[TallyRow]] = {}
-        for chat, unit in await _recipients(session, channels):
-            group = await peers(session, unit, scope=scope)
+        for chat, unit in recipients:
+            group = peers_of[unit.id or 0]
             key = tuple(u.id or 0 for u in group)
             if key not in tables:
                 tables[key] = await tally(session, campaign, group, year=year, month=month)
@@ -137,14 +141,14 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
 
 async def _recipients(session: AsyncSession,
                       channels: frozenset[str]) -> list[tuple[tuple[str, str], Unit]]:
-    """Every active unit group, and each unit's leaders on Zalo, once per unit."""
-    found: dict[tuple[str, str, int], Unit] = {}
-    for chat, unit in await staff_groups(session):
-        found[(chat.channel, chat.chat_id, unit.id or 0)] = unit
-        for zalo_id in await leaders_on_zalo(session, unit.id or 0):
-            found[("zalo", zalo_id, unit.id or 0)] = unit
-    return [((channel, chat_id), unit) for (channel, chat_id, _), unit in sorted(
-        found.items(), key=lambda item: item[0]) if channel in channels]
+    """Every unit with an active group: its groups, and its leaders on Zalo."""
+    by_unit = {unit_id: found for unit_id, found in (await unit_recipients(session)).items()
+               if found.groups}
+    units = {unit.id: unit for unit in (await session.exec(
+        select(Unit).where(col(Unit.id).in_(list(by_unit))))).all()}
+    return sorted(((chat, units[unit_id]) for unit_id, found in by_unit.items()
+                   for chat in found.chats() if chat[0] in channels),
+                  key=lambda item: (*item[0], item[1].id or 0))
 
 
 async def tally_for_chat(session: AsyncSession, *, channel: str, chat_id: str, now: datetime,

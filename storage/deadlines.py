@@ -10,10 +10,7 @@ from storage.models import (
     Cluster,
     DeadlineDone,
     DeadlineTask,
-    StaffAccount,
-    StaffRole,
     Unit,
-    UnitChat,
     UnitCluster,
 )
 
@@ -49,18 +46,3 @@ async def record_done(session: AsyncSession, *, task_id: int, unit_id: int, due_
                  .on_conflict_do_nothing(index_elements=["task_id", "unit_id", "due_on"])
                  .returning(col(DeadlineDone.id)))
     return (await session.exec(statement)).scalar_one_or_none() is not None
-
-
-async def unit_chats(session: AsyncSession, unit_id: int) -> list[UnitChat]:
-    return list((await session.exec(select(UnitChat).where(
-        UnitChat.unit_id == unit_id, col(UnitChat.active)))).all())
-
-
-async def leaders_on_zalo(session: AsyncSession, unit_id: int) -> list[str]:
-    """Zalo ids of the unit's own staff: Zalo bots cannot post in groups yet, so a unit's
-    reminders also go to its leaders' private chats."""
-    rows = await session.exec(
-        select(StaffAccount.external_id)
-        .join(StaffRole, col(StaffRole.staff_id) == StaffAccount.staff_id)
-        .where(StaffRole.unit_id == unit_id, StaffAccount.channel == "zalo"))
-    return sorted(set(rows.all()))

@@ -6,7 +6,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Campaign, Cluster, Nomination, Unit, UnitCluster
+from storage.models import Campaign, Nomination, Unit, UnitCluster
 
 
 async def counts_by_unit(session: AsyncSession, campaign: Campaign, *, since: datetime,
@@ -33,7 +33,6 @@ async def cluster_peers(session: AsyncSession, unit_id: int) -> list[Unit]:
     """Active units sharing an emulation cluster with this one (itself included)."""
     clusters = select(UnitCluster.cluster_id).where(UnitCluster.unit_id == unit_id)
     query = (select(Unit).join(UnitCluster, col(UnitCluster.unit_id) == Unit.id)
-             .join(Cluster, col(Cluster.id) == UnitCluster.cluster_id)
              .where(col(UnitCluster.cluster_id).in_(clusters), col(Unit.active))
              .distinct().order_by(col(Unit.id)))
     return list((await session.exec(query)).all())
