@@ -50,10 +50,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def upsert_insert(session: AsyncSession) -> Any:
+def dialect_insert(dialect: str) -> Any:
     """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
     return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def upsert_insert(session: AsyncSession) -> Any:
+    return dialect_insert(session.get_bind().dialect.name)
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -2,16 +2,44 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import JSON, bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.db import upsert_insert
+from storage.db import dialect_insert
 from storage.models import InboxUpdate
 
 MAX_ATTEMPTS = 5
+_TABLE = InboxUpdate.__table__  # type: ignore[attr-defined]
+
+
+# Every update passes through these statements, so each is built once and reused with
+# bound parameters: SQLAlchemy then skips building, coercing and (for the insert, whose
+# multi-row VALUES was never cacheable) compiling them per call. Measured in process:
+# the inbox's share of a turn fell from 0.85 to 0.2 ms (docs/benchmarks.md).
+@cache
+def _insert_statement(dialect: str) -> Any:
+    return (dialect_insert(dialect)(_TABLE)
+            .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+            .returning(_TABLE.c.id, _TABLE.c.update_id))
+
+
+@cache
+def _processed_statement() -> Any:
+    return (update(_TABLE).where(_TABLE.c.id == bindparam("row_id"))
+            .values(processed_at=bindparam("processed_at", type_=_TABLE.c.processed_at.type),
+                    # None is SQL NULL, as the ORM wrote it: the lost-reply sweep asks for
+                    # rows whose result IS NOT NULL.
+                    result=bindparam("result", type_=JSON(none_as_null=True))))
+
+
+@cache
+def _replied_statement() -> Any:
+    return (update(_TABLE).where(_TABLE.c.id.in_(bindparam("row_ids", expanding=True)))
+            .values(replied_at=bindparam("replied_at", type_=_TABLE.c.replied_at.type)))
 
 
 @dataclass(frozen=True)
@@ -36,17 +64,12 @@ async def record_updates(
     and left out of the result, which keeps the batch's order."""
     if not updates:
         return []
-    insert = upsert_insert(session)
-    statement = (
-        insert(InboxUpdate)
-        .values([{"channel": channel, "update_id": u.update_id, "chat_key": u.chat_key,
-                  "payload": u.payload, "received_at": now, "attempts": 0} for u in updates])
-        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-        .returning(col(InboxUpdate.id), col(InboxUpdate.update_id))
-    )
     # Core-level execution: no ORM bookkeeping for rows no object in the session mirrors.
     connection = await session.connection()
-    new_ids = {update_id: row_id for row_id, update_id in await connection.execute(statement)}
+    rows = [{"channel": channel, "update_id": u.update_id, "chat_key": u.chat_key,
+             "payload": u.payload, "received_at": now, "attempts": 0} for u in updates]
+    result = await connection.execute(_insert_statement(connection.dialect.name), rows)
+    new_ids = {update_id: row_id for row_id, update_id in result}
     return [PendingUpdate(id=new_ids[u.update_id], channel=channel, chat_key=u.chat_key,
                           payload=u.payload)
             for u in updates if u.update_id in new_ids]
@@ -85,14 +108,13 @@ async def mark_processed(
     session: AsyncSession, update_id: int, *, now: datetime, result: dict[str, Any] | None = None
 ) -> None:
     connection = await session.connection()
-    await connection.execute(update(InboxUpdate).where(col(InboxUpdate.id) == update_id)
-                             .values(processed_at=now, result=result))
+    await connection.execute(_processed_statement(),
+                             {"row_id": update_id, "processed_at": now, "result": result})
 
 
 async def mark_replied(session: AsyncSession, update_ids: list[int], *, now: datetime) -> None:
     connection = await session.connection()
-    await connection.execute(update(InboxUpdate).where(col(InboxUpdate.id).in_(update_ids))
-                             .values(replied_at=now))
+    await connection.execute(_replied_statement(), {"row_ids": update_ids, "replied_at": now})
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from starlette.routing import Route
 from bot.intake import ChannelIntake
 from bot.telegram.dispatch import Outcome, build_dispatcher
 from bot.telegram.inbound import CHANNEL
-from bot.telegram.render import message_kwargs
+from bot.telegram.json_api import JsonBotApi
 from bot.telegram.response_types import KeepResponseTypes
 from handlers.commands import COMMANDS
 from handlers.messages import Reply
@@ -56,17 +56,14 @@ class TelegramChannel(ChannelIntake):
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
         session.middleware(KeepResponseTypes())
         self.bot = Bot(token=token, session=session)
+        self.api = JsonBotApi(self.bot)
         self._sessions = sessions
         self._services = services
-        self._dispatcher = build_dispatcher(services, sessions)
-        # Updates the poller parsed already, by inbox id: parsing twice cost as much as
-        # a database round trip per update.
-        self._parsed: dict[int, Update] = {}
+        self._dispatcher = build_dispatcher(services, sessions, self.api)
 
     async def _process(self, item: PendingUpdate) -> None:
-        update = self._parsed.pop(item.id, None)
-        if update is None:  # picked up again after a restart: only the stored JSON is left
-            update = Update.model_validate(item.payload, context={"bot": self.bot})
+        # Parsed once, here: the poller and the webhook keep the update as it came.
+        update = Update.model_validate(item.payload, context={"bot": self.bot})
         outcome = await self._dispatcher.feed_update(self.bot, update, inbox_id=item.id)
         if isinstance(outcome, Outcome):
             await self.replies.deliver(item.id, outcome.chat_id, outcome.replies)
@@ -76,12 +73,11 @@ class TelegramChannel(ChannelIntake):
         Telegram refuses, is given up (retrying cannot change the answer)."""
         try:
             for reply in replies:
-                await self.bot.send_message(chat_id=int(chat_id), **message_kwargs(reply))
+                await self.api.send_reply(int(chat_id), reply)
         except (TelegramForbiddenError, TelegramBadRequest) as exc:
             log.warning("reply to chat %s given up: %s", chat_id, exc)
 
-    async def accept(self, payloads: list[dict[str, Any]],
-                     parsed: list[Update] | None = None) -> None:
+    async def accept(self, payloads: list[dict[str, Any]]) -> None:
         """Commit updates to the inbox in one transaction, then queue them. A redelivered
         update is a no-op."""
         batch = [NewUpdate(str(payload["update_id"]), chat_key(payload), payload)
@@ -90,11 +86,7 @@ class TelegramChannel(ChannelIntake):
             fresh = await record_updates(session, channel=CHANNEL, updates=batch,
                                          now=datetime.now(UTC))
             await session.commit()
-        by_update_id = {str(p.update_id): p for p in parsed or []}
         for pending in fresh:
-            update = by_update_id.get(str(pending.payload["update_id"]))
-            if update is not None:
-                self._parsed[pending.id] = update
             self.worker.submit(pending)
 
     async def register_commands(self) -> None:
@@ -115,8 +107,8 @@ class TelegramChannel(ChannelIntake):
         backoff = 1.0
         while True:
             try:
-                updates = await self.bot.get_updates(offset=offset, timeout=25,
-                                                     allowed_updates=ALLOWED_UPDATES)
+                payloads = await self.api.get_updates(offset=offset, long_poll_seconds=25,
+                                                      allowed_updates=ALLOWED_UPDATES)
                 backoff = 1.0
             except TelegramRetryAfter as exc:
                 await asyncio.sleep(exc.retry_after)
@@ -126,11 +118,9 @@ class TelegramChannel(ChannelIntake):
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60)
                 continue
-            if updates:
-                await self.accept([update.model_dump(mode="json", by_alias=True,
-                                                     exclude_none=True) for update in updates],
-                                  parsed=updates)
-                offset = updates[-1].update_id + 1
+            if payloads:
+                await self.accept(payloads)
+                offset = int(payloads[-1]["update_id"]) + 1
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)

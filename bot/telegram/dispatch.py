@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObj
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.telegram.inbound import CHANNEL, TelegramPhoto, from_callback, from_message
+from bot.telegram.json_api import JsonBotApi
 from bot.telegram.review_buttons import on_review_press
 from handlers.conversation import handle
 from handlers.deadlines import deadlines_for_chat
@@ -63,7 +64,8 @@ async def _turn(inbound: Inbound, session: AsyncSession, services: Services,
     return Outcome(inbound.chat_id, replies)
 
 
-def build_dispatcher(services: Services, sessions: SessionFactory) -> Dispatcher:
+def build_dispatcher(services: Services, sessions: SessionFactory,
+                     api: JsonBotApi) -> Dispatcher:
     router = Router(name="nomination")
     private = F.chat.type == ChatType.PRIVATE
 
@@ -128,7 +130,7 @@ def build_dispatcher(services: Services, sessions: SessionFactory) -> Dispatcher
     async def on_button(query: CallbackQuery, session: AsyncSession,
                         inbox_id: int | None = None) -> Outcome:
         # Stop the button's spinner first, before the turn opens a transaction.
-        await query.answer()
+        await api.answer_callback(query.id)
         return await _turn(from_callback(query), session, services, inbox_id)
 
     # No aiogram FSM: the dialog's state lives in the database (handlers/).

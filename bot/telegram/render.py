@@ -1,31 +1,25 @@
-"""Reply → Telegram: inline buttons, the share-my-number keyboard, or removing it."""
+"""Reply → sendMessage parameters: inline buttons, the share-my-number keyboard, or
+removing it. Plain JSON-ready values, sent by `bot.telegram.json_api`."""
 
 from typing import Any
-
-from aiogram.types import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
 
 from handlers.messages import Reply
 
 MAX_TEXT = 4096
 
 
-def message_kwargs(reply: Reply) -> dict[str, Any]:
-    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
-    if reply.buttons:
-        markup = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(text=b.label, callback_data=b.payload) for b in row]
-            for row in reply.buttons])
-    elif reply.ask_contact:
-        label = reply.extra.get("contact_label", "📱")
-        markup = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=label, request_contact=True)]],
-                                     resize_keyboard=True, one_time_keyboard=True)
-    elif reply.clear_keyboard:
-        markup = ReplyKeyboardRemove()
+def reply_params(chat_id: int, reply: Reply) -> dict[str, Any]:
     text = reply.text if len(reply.text) <= MAX_TEXT else reply.text[:MAX_TEXT - 1] + "…"
-    return {"text": text, "reply_markup": markup}
+    params: dict[str, Any] = {"chat_id": chat_id, "text": text}
+    if reply.buttons:
+        params["reply_markup"] = {"inline_keyboard": [
+            [{"text": b.label, "callback_data": b.payload} for b in row]
+            for row in reply.buttons]}
+    elif reply.ask_contact:
+        params["reply_markup"] = {
+            "keyboard": [[{"text": reply.extra.get("contact_label", "📱"),
+                           "request_contact": True}]],
+            "resize_keyboard": True, "one_time_keyboard": True}
+    elif reply.clear_keyboard:
+        params["reply_markup"] = {"remove_keyboard": True}
+    return params

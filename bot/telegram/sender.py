@@ -9,7 +9,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import FSInputFile
 
-from bot.telegram.render import message_kwargs
+from bot.telegram.json_api import JsonBotApi
 from handlers.messages import Reply
 from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter
 from storage.media import MediaStore
@@ -20,6 +20,7 @@ CAPTION_LIMIT = 1024
 class TelegramSender:
     def __init__(self, bot: Bot, media: MediaStore | None = None) -> None:
         self._bot = bot
+        self._api = JsonBotApi(bot)
         self._media = media  # where pictures named in a reply (a tally chart) are stored
 
     def _picture(self, reply: Reply) -> FSInputFile | None:
@@ -45,7 +46,7 @@ class TelegramSender:
                     sent = await self._bot.send_photo(int(chat_id), picture, caption=reply.text)
                     return str(sent.message_id)
                 await self._bot.send_photo(int(chat_id), picture)
-            message = await self._bot.send_message(chat_id=int(chat_id), **message_kwargs(reply))
+            message_id = await self._api.send_reply(int(chat_id), reply)
         except TelegramRetryAfter as exc:
             raise RetryAfter(exc.retry_after) from exc
         except TelegramMigrateToChat as exc:
@@ -56,4 +57,4 @@ class TelegramSender:
             if "chat not found" in exc.message.lower():
                 raise ChatGone(exc.message) from exc
             raise Refused(exc.message) from exc
-        return str(message.message_id)
+        return str(message_id)
