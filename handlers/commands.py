@@ -36,13 +36,13 @@ def has_content(turn: Turn) -> bool:
 async def begin(turn: Turn) -> list[Reply]:
     """A new draft: the personal-data notice first, unless this version was accepted already."""
     turn.draft.clear()
-    consent = await latest_consent(turn.session, channel=turn.inbound.channel,
+    consent_id = await latest_consent(turn.session, channel=turn.inbound.channel,
                                    user_id=turn.inbound.user_id,
                                    version=turn.services.notice_version)
-    if consent is None:
+    if consent_id is None:
         turn.conversation.step = "consent"
         return [Reply(turn.t("welcome")), *consent_prompt(turn)]
-    turn.draft["consent_id"] = consent.id
+    turn.draft["consent_id"] = consent_id
     first = next_step(turn.draft, None)
     assert first is not None
     turn.conversation.step = first.name

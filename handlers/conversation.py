@@ -125,10 +125,9 @@ async def _prompt(turn: Turn, step: str) -> list[Reply]:
 
 async def _consent(turn: Turn) -> list[Reply]:
     if turn.inbound.payload == "consent:yes":
-        consent = await record_consent(turn.session, channel=turn.inbound.channel,
-                                       user_id=turn.inbound.user_id,
-                                       version=turn.services.notice_version, now=turn.now)
-        turn.draft["consent_id"] = consent.id
+        turn.draft["consent_id"] = await record_consent(
+            turn.session, channel=turn.inbound.channel, user_id=turn.inbound.user_id,
+            version=turn.services.notice_version, now=turn.now)
         return [turn.reply("ack.consent"), *await _advance(turn, after=None)]
     if turn.inbound.payload == "consent:no":
         turn.draft.clear()

@@ -3,8 +3,7 @@
 from handlers.messages import Button, Reply, rows
 from handlers.steps import Answer, Filled, Stay, Step
 from handlers.turn import Turn
-from storage.models import Unit
-from storage.units import children, get_unit, search_units, with_children
+from storage.units import UnitRef, children, get_unit, search_units, with_children
 
 MAX_MATCHES = 8
 
@@ -33,13 +32,12 @@ class UnitStep(Step):
             return await self._search(turn, turn.inbound.text)
         return Stay([turn.reply("hint.unit"), *await self.prompt(turn)])
 
-    def _select(self, turn: Turn, unit: Unit) -> Answer:
+    def _select(self, turn: Turn, unit: UnitRef) -> Answer:
         turn.draft[self.name] = unit.id
         turn.draft["unit_name"] = unit.name
         return Filled([turn.reply("ack.unit", unit=unit.name)])
 
-    async def _browse(self, turn: Turn, unit: Unit, key: str) -> list[Reply]:
-        assert unit.id is not None
+    async def _browse(self, turn: Turn, unit: UnitRef, key: str) -> list[Reply]:
         inner = await children(turn.session, unit.id)
         buttons = [turn.button("button.pick_this", f"unit:s:{unit.id}", unit=unit.name)]
         buttons += await self._unit_buttons(turn, inner)
@@ -47,8 +45,8 @@ class UnitStep(Step):
             buttons.append(turn.button("button.unit_up", f"unit:o:{unit.parent_id}"))
         return [Reply(turn.t(key, unit=unit.name), rows(buttons))]
 
-    async def _unit_buttons(self, turn: Turn, units: list[Unit]) -> list[Button]:
-        parents = await with_children(turn.session, [u.id for u in units if u.id is not None])
+    async def _unit_buttons(self, turn: Turn, units: list[UnitRef]) -> list[Button]:
+        parents = await with_children(turn.session, [u.id for u in units])
         buttons = []
         for unit in units:
             has_children = unit.id in parents

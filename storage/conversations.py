@@ -28,6 +28,7 @@ class DialogState:
 
 
 _TABLE = Conversation.__table__  # type: ignore[attr-defined]
+_CONSENTS = Consent.__table__  # type: ignore[attr-defined]
 
 
 # Built once and reused: SQLAlchemy then skips building the statement and its cache key
@@ -72,20 +73,35 @@ async def save_conversation(session: AsyncSession, state: DialogState, *,
         await connection.execute(_update_statement(), {"row_id": state.id, **values})
 
 
+@cache
+def _consent_insert() -> Any:
+    return insert(_CONSENTS).returning(_CONSENTS.c.id)
+
+
+@cache
+def _latest_consent_statement() -> Any:
+    return (select(_CONSENTS.c.id)
+            .where(_CONSENTS.c.channel == bindparam("channel"),
+                   _CONSENTS.c.user_id == bindparam("user_id"),
+                   _CONSENTS.c.notice_version == bindparam("version"))
+            .order_by(_CONSENTS.c.id.desc()).limit(1))
+
+
 async def record_consent(
     session: AsyncSession, *, channel: str, user_id: str, version: str, now: datetime
-) -> Consent:
-    consent = Consent(channel=channel, user_id=user_id, notice_version=version, accepted_at=now)
-    session.add(consent)
-    await session.flush()
-    return consent
+) -> int:
+    """The new consent record's id."""
+    connection = await session.connection()
+    return int((await connection.execute(_consent_insert(), {
+        "channel": channel, "user_id": user_id, "notice_version": version,
+        "accepted_at": now})).scalar_one())
 
 
 async def latest_consent(
     session: AsyncSession, *, channel: str, user_id: str, version: str
-) -> Consent | None:
-    query = (select(Consent)
-             .where(Consent.channel == channel, Consent.user_id == user_id,
-                    Consent.notice_version == version)
-             .order_by(Consent.id.desc()))  # type: ignore[union-attr]
-    return (await session.exec(query)).first()
+) -> int | None:
+    """The id of this person's latest consent to this version of the notice, if any."""
+    connection = await session.connection()
+    found = await connection.execute(_latest_consent_statement(), {
+        "channel": channel, "user_id": user_id, "version": version})
+    return found.scalar_one_or_none()

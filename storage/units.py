@@ -1,36 +1,82 @@
 """Queries over the unit tree."""
 
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.folding import fold
 from storage.models import Unit, UnitChat
 
+_UNITS = Unit.__table__  # type: ignore[attr-defined]
 
-async def get_unit(session: AsyncSession, unit_id: int) -> Unit | None:
-    unit = await session.get(Unit, unit_id)
-    return unit if unit is not None and unit.active else None
+
+@dataclass(frozen=True)
+class UnitRef:
+    """What the dialog's buttons and the console's filters show of an active unit."""
+
+    id: int
+    name: str
+    parent_id: int | None
+
+
+# The dialog lists units on most nominations (the tree's buttons, a typed name). Read as
+# plain rows with statements built once: loading ~20 ORM objects per prompt through the
+# identity map cost more than the rest of the turn (profiled, docs/benchmarks.md).
+@cache
+def _unit_statement() -> Any:
+    return (select(_UNITS.c.id, _UNITS.c.name, _UNITS.c.parent_id)
+            .where(_UNITS.c.id == bindparam("unit_id"), _UNITS.c.active))
+
+
+@cache
+def _children_statement(top: bool) -> Any:
+    parent = _UNITS.c.parent_id.is_(None) if top else _UNITS.c.parent_id == bindparam("parent")
+    return (select(_UNITS.c.id, _UNITS.c.name, _UNITS.c.parent_id)
+            .where(parent, _UNITS.c.active).order_by(_UNITS.c.position))
+
+
+@cache
+def _parents_statement() -> Any:
+    return (select(_UNITS.c.parent_id).distinct()
+            .where(_UNITS.c.parent_id.in_(bindparam("unit_ids", expanding=True)),
+                   _UNITS.c.active))
+
+
+async def _unit_refs(session: AsyncSession, statement: Any,
+                     params: dict[str, Any]) -> list[UnitRef]:
+    connection = await session.connection()
+    return [UnitRef(row.id, row.name, row.parent_id)
+            for row in await connection.execute(statement, params)]
+
+
+async def get_unit(session: AsyncSession, unit_id: int) -> UnitRef | None:
+    found = await _unit_refs(session, _unit_statement(), {"unit_id": unit_id})
+    return found[0] if found else None
 
 
 async def unit_by_code(session: AsyncSession, code: str) -> Unit | None:
     return (await session.exec(select(Unit).where(Unit.code == code))).first()
 
 
-async def children(session: AsyncSession, parent_id: int | None) -> list[Unit]:
-    query = select(Unit).where(Unit.parent_id == parent_id, col(Unit.active))
-    return list((await session.exec(query.order_by(col(Unit.position)))).all())
+async def children(session: AsyncSession, parent_id: int | None) -> list[UnitRef]:
+    return await _unit_refs(session, _children_statement(parent_id is None),
+                            {} if parent_id is None else {"parent": parent_id})
 
 
-async def search_units(session: AsyncSession, text: str, *, limit: int) -> list[Unit]:
+async def search_units(session: AsyncSession, text: str, *, limit: int) -> list[UnitRef]:
     """Units whose name holds every typed word, accents and case ignored."""
     words = fold(text).split()
     if not words:
         return []
-    query = select(Unit).where(col(Unit.active))
+    query = select(_UNITS.c.id, _UNITS.c.name, _UNITS.c.parent_id).where(_UNITS.c.active)
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(col(Unit.name_folded).like(f"%{escaped}%", escape="\\"))
-    return list((await session.exec(query.order_by(col(Unit.position)).limit(limit))).all())
+        query = query.where(_UNITS.c.name_folded.like(f"%{escaped}%", escape="\\"))
+    return await _unit_refs(session, query.order_by(_UNITS.c.position).limit(limit), {})
 
 
 async def staff_chats_for(session: AsyncSession, unit_id: int) -> list[UnitChat]:
@@ -54,5 +100,6 @@ async def with_children(session: AsyncSession, unit_ids: list[int]) -> set[int]:
     """Which of these units have active children (one query, not one per button)."""
     if not unit_ids:
         return set()
-    query = select(Unit.parent_id).where(col(Unit.parent_id).in_(unit_ids), col(Unit.active))
-    return {parent for parent in (await session.exec(query.distinct())).all() if parent}
+    connection = await session.connection()
+    rows = await connection.execute(_parents_statement(), {"unit_ids": unit_ids})
+    return {parent for (parent,) in rows if parent}

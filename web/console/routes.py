@@ -23,7 +23,7 @@ from storage.nominations import photos_of
 from storage.outbox import inactive_chats
 from storage.queue import QueueFilter, queue_all, queue_page
 from storage.review import find_by_reference, history, merged_into
-from storage.units import children
+from storage.units import UnitRef, children
 from web.app import WebContext, as_utc, local_time, page
 from web.console.auth import (
     COOKIE,
@@ -132,7 +132,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         q = request.query_params
         wanted = _wanted(q)
         result = await queue_page(session, staff.scope, wanted)
-        units = [u for u in await _unit_choices(session) if staff.scope.can_see(u.id or 0)]
+        units = [u for u in await _unit_choices(session) if staff.scope.can_see(u.id)]
         keep = {k: v for k, v in q.items() if k not in ("page", "bulk") and v}
         bulk_done = [(part.split(":")[0], part.split(":")[-1])
                      for part in (q.get("bulk") or "").split(",") if ":" in part]
@@ -313,9 +313,9 @@ async def _visible_nomination(session: AsyncSession, staff: Signer,
     return found
 
 
-async def _unit_choices(session: AsyncSession) -> list[Unit]:
+async def _unit_choices(session: AsyncSession) -> list[UnitRef]:
     """Top-level units and their children, in the org file's order, for the filter."""
-    result: list[Unit] = []
+    result: list[UnitRef] = []
     for top in await children(session, None):
         result.append(top)
         result.extend(await children(session, top.id))
