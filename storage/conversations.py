@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import connection_of
 from storage.models import Consent, Conversation
 
 
@@ -51,7 +52,7 @@ def _update_statement() -> Any:
 async def load_conversation(
     session: AsyncSession, *, channel: str, user_id: str, chat_id: str, locale: str,
 ) -> DialogState:
-    connection = await session.connection()
+    connection = await connection_of(session)
     row = (await connection.execute(_load_statement(),
                                     {"channel": channel, "user_id": user_id})).first()
     if row is None:
@@ -62,7 +63,7 @@ async def load_conversation(
 
 async def save_conversation(session: AsyncSession, state: DialogState, *,
                             now: datetime) -> None:
-    connection = await session.connection()
+    connection = await connection_of(session)
     values = {"chat_id": state.chat_id, "locale": state.locale, "step": state.step,
               "draft": state.draft, "updated_at": now}
     if state.id is None:
@@ -91,7 +92,7 @@ async def record_consent(
     session: AsyncSession, *, channel: str, user_id: str, version: str, now: datetime
 ) -> int:
     """The new consent record's id."""
-    connection = await session.connection()
+    connection = await connection_of(session)
     return int((await connection.execute(_consent_insert(), {
         "channel": channel, "user_id": user_id, "notice_version": version,
         "accepted_at": now})).scalar_one())
@@ -101,7 +102,7 @@ async def latest_consent(
     session: AsyncSession, *, channel: str, user_id: str, version: str
 ) -> int | None:
     """The id of this person's latest consent to this version of the notice, if any."""
-    connection = await session.connection()
+    connection = await connection_of(session)
     found = await connection.execute(_latest_consent_statement(), {
         "channel": channel, "user_id": user_id, "version": version})
     return found.scalar_one_or_none()

@@ -6,7 +6,12 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.sqlite_in_loop import connect_in_loop, database_path
@@ -61,3 +66,22 @@ def upsert_insert(session: AsyncSession) -> Any:
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+_CONNECTION = "ntvt.connection"
+
+
+async def connection_of(session: AsyncSession) -> AsyncConnection:
+    """The session's connection in its current transaction.
+
+    `session.connection()` is a greenlet hop on every call (about 20 µs of CPU, with the
+    memory map and unmap of the greenlet's frame stack), even when the transaction holds
+    its connection already, and a turn's statements ask for it several times. The answer
+    is kept for as long as the same transaction is open."""
+    transaction = session.sync_session.get_transaction()
+    kept = session.info.get(_CONNECTION)
+    if transaction is not None and kept is not None and kept[0] is transaction:
+        return kept[1]  # type: ignore[no-any-return]
+    connection = await session.connection()
+    session.info[_CONNECTION] = (session.sync_session.get_transaction(), connection)
+    return connection

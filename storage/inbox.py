@@ -9,7 +9,7 @@ from sqlalchemy import JSON, bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.db import dialect_insert
+from storage.db import connection_of, dialect_insert
 from storage.models import InboxUpdate
 
 MAX_ATTEMPTS = 5
@@ -65,7 +65,7 @@ async def record_updates(
     if not updates:
         return []
     # Core-level execution: no ORM bookkeeping for rows no object in the session mirrors.
-    connection = await session.connection()
+    connection = await connection_of(session)
     rows = [{"channel": channel, "update_id": u.update_id, "chat_key": u.chat_key,
              "payload": u.payload, "received_at": now, "attempts": 0} for u in updates]
     result = await connection.execute(_insert_statement(connection.dialect.name), rows)
@@ -107,13 +107,13 @@ async def pending_updates(
 async def mark_processed(
     session: AsyncSession, update_id: int, *, now: datetime, result: dict[str, Any] | None = None
 ) -> None:
-    connection = await session.connection()
+    connection = await connection_of(session)
     await connection.execute(_processed_statement(),
                              {"row_id": update_id, "processed_at": now, "result": result})
 
 
 async def mark_replied(session: AsyncSession, update_ids: list[int], *, now: datetime) -> None:
-    connection = await session.connection()
+    connection = await connection_of(session)
     await connection.execute(_replied_statement(), {"row_ids": update_ids, "replied_at": now})
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import connection_of
 from storage.folding import fold
 from storage.models import Unit, UnitChat
 
@@ -48,7 +49,7 @@ def _parents_statement() -> Any:
 
 async def _unit_refs(session: AsyncSession, statement: Any,
                      params: dict[str, Any]) -> list[UnitRef]:
-    connection = await session.connection()
+    connection = await connection_of(session)
     return [UnitRef(row.id, row.name, row.parent_id)
             for row in await connection.execute(statement, params)]
 
@@ -100,6 +101,6 @@ async def with_children(session: AsyncSession, unit_ids: list[int]) -> set[int]:
     """Which of these units have active children (one query, not one per button)."""
     if not unit_ids:
         return set()
-    connection = await session.connection()
+    connection = await connection_of(session)
     rows = await connection.execute(_parents_statement(), {"unit_ids": unit_ids})
     return {parent for (parent,) in rows if parent}
