@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import connection_of
 from storage.models import StaffRole, Unit
 
 ADMIN, REVIEWER, VIEWER = "admin", "reviewer", "viewer"
@@ -39,7 +40,8 @@ def subtree(parent_of: dict[int, int | None], root: int) -> set[int]:
 
 
 async def unit_parents(session: AsyncSession) -> dict[int, int | None]:
-    rows = (await session.exec(select(Unit.id, Unit.parent_id))).all()
+    connection = await connection_of(session)
+    rows = (await connection.execute(select(Unit.id, Unit.parent_id))).all()
     return {unit_id: parent for unit_id, parent in rows if unit_id is not None}
 
 

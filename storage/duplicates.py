@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.access import subtree, unit_parents
+from storage.db import connection_of
 from storage.folding import fold
 from storage.models import Nomination, Photo
 
@@ -47,6 +48,8 @@ async def likely_duplicates(
     index and two short columns make that cheap); a deed told in similar words among
     the area's newest MAX_CANDIDATES, since the same event is reported within days."""
     area = sorted(area_of(await unit_parents(session), unit_id))
+    # Plain column queries: run on the connection, not through the ORM's execute path.
+    connection = await connection_of(session)
     in_scope = [col(Nomination.unit_id).in_(area), col(Nomination.status).not_in(CLOSED),
                 col(Nomination.created_at) >= now - LOOK_BACK]
     if exclude_id is not None:
@@ -55,21 +58,22 @@ async def likely_duplicates(
         in_scope.append(col(Nomination.id) < before_id)
     reasons: dict[int, list[str]] = {}
 
-    same_name = await session.exec(select(Nomination.id).where(
+    same_name = await connection.execute(select(Nomination.id).where(
         *in_scope, Nomination.nominee_name_folded == fold(nominee_name)))
-    for found_id in same_name.all():
+    for found_id in same_name.scalars().all():
         reasons.setdefault(found_id or 0, []).append("name")
 
     text = fold(deed)
-    recent = await session.exec(select(Nomination.id, Nomination.deed).where(*in_scope)
-                                .order_by(col(Nomination.id).desc()).limit(MAX_CANDIDATES))
+    recent = await connection.execute(
+        select(Nomination.id, Nomination.deed).where(*in_scope)
+        .order_by(col(Nomination.id).desc()).limit(MAX_CANDIDATES))
     for found_id, their_deed in recent.all():
         if fuzz.token_set_ratio(text, fold(their_deed)) >= SIMILAR_DEED:
             reasons.setdefault(found_id or 0, []).append("deed")
 
     wanted = [int(h, 16) for h in photo_hashes if _telling(h)]
     if wanted:
-        photos = await session.exec(
+        photos = await connection.execute(
             select(Photo.nomination_id, Photo.phash)
             .join(Nomination, col(Nomination.id) == Photo.nomination_id)
             .where(*in_scope, col(Photo.phash).is_not(None)))

@@ -5,7 +5,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import connection_of
@@ -13,6 +13,7 @@ from storage.folding import fold
 from storage.models import Unit, UnitChat
 
 _UNITS = Unit.__table__  # type: ignore[attr-defined]
+_CHATS = UnitChat.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -80,20 +81,38 @@ async def search_units(session: AsyncSession, text: str, *, limit: int) -> list[
     return await _unit_refs(session, query.order_by(_UNITS.c.position).limit(limit), {})
 
 
-async def staff_chats_for(session: AsyncSession, unit_id: int) -> list[UnitChat]:
+@dataclass(frozen=True)
+class StaffChat:
+    channel: str
+    chat_id: str
+
+
+@cache
+def _chats_statement() -> Any:
+    return (select(_CHATS.c.channel, _CHATS.c.chat_id)
+            .where(_CHATS.c.unit_id == bindparam("unit_id"), _CHATS.c.active)
+            .order_by(_CHATS.c.id))
+
+
+@cache
+def _parent_statement() -> Any:
+    return select(_UNITS.c.parent_id).where(_UNITS.c.id == bindparam("unit_id"))
+
+
+async def staff_chats_for(session: AsyncSession, unit_id: int) -> list[StaffChat]:
     """The staff group chats of the nearest unit, walking up, that has any.
 
     A residential group usually has no staff group of its own; its ward reviews for it.
     """
+    connection = await connection_of(session)
     current: int | None = unit_id
     while current is not None:
-        chats = (await session.exec(
-            select(UnitChat).where(UnitChat.unit_id == current, col(UnitChat.active))
-        )).all()
+        chats = [StaffChat(row.channel, row.chat_id) for row in
+                 await connection.execute(_chats_statement(), {"unit_id": current})]
         if chats:
-            return list(chats)
-        unit = await session.get(Unit, current)
-        current = unit.parent_id if unit else None
+            return chats
+        current = (await connection.execute(_parent_statement(),
+                                            {"unit_id": current})).scalar_one_or_none()
     return []
 
 
