@@ -28,17 +28,20 @@ class UnitRef:
 # The dialog lists units on most nominations (the tree's buttons, a typed name). Read as
 # plain rows with statements built once: loading ~20 ORM objects per prompt through the
 # identity map cost more than the rest of the turn (profiled, docs/benchmarks.md).
+def _active_refs() -> Any:
+    """The columns a UnitRef is read from, of active units."""
+    return select(_UNITS.c.id, _UNITS.c.name, _UNITS.c.parent_id).where(_UNITS.c.active)
+
+
 @cache
 def _unit_statement() -> Any:
-    return (select(_UNITS.c.id, _UNITS.c.name, _UNITS.c.parent_id)
-            .where(_UNITS.c.id == bindparam("unit_id"), _UNITS.c.active))
+    return _active_refs().where(_UNITS.c.id == bindparam("unit_id"))
 
 
 @cache
 def _children_statement(top: bool) -> Any:
     parent = _UNITS.c.parent_id.is_(None) if top else _UNITS.c.parent_id == bindparam("parent")
-    return (select(_UNITS.c.id, _UNITS.c.name, _UNITS.c.parent_id)
-            .where(parent, _UNITS.c.active).order_by(_UNITS.c.position))
+    return _active_refs().where(parent).order_by(_UNITS.c.position)
 
 
 @cache
@@ -74,7 +77,7 @@ async def search_units(session: AsyncSession, text: str, *, limit: int) -> list[
     words = fold(text).split()
     if not words:
         return []
-    query = select(_UNITS.c.id, _UNITS.c.name, _UNITS.c.parent_id).where(_UNITS.c.active)
+    query = _active_refs()
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(_UNITS.c.name_folded.like(f"%{escaped}%", escape="\\"))
