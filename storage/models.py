@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -135,6 +135,10 @@ class InboxUpdate(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("channel", "update_id"),
         Index("ix_inbox_pending", "processed_at", "id"),
+        # A chat's next row to process, found without reading the rows it already had.
+        Index("ix_inbox_chat_waiting", "channel", "chat_key", "id",
+              postgresql_where=text("processed_at IS NULL AND set_aside_at IS NULL"),
+              sqlite_where=text("processed_at IS NULL AND set_aside_at IS NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
@@ -147,8 +151,17 @@ class InboxUpdate(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # Set once the replies in `result` reached the platform; a processed row without it
-    # after a crash has its replies sent again.
+    # after a crash has its replies sent again, from `replies_sent` on.
     replied_at: datetime | None = _ts(nullable=True)
+    replies_sent: int = 0
+    # Who works on the row and until when: the process that downloads its photo before
+    # the turn, then the one that sends the turn's replies. Another process takes the row
+    # over only once the lease has run out (the claimant died).
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = _ts(nullable=True)
+    # An update that could not be processed after its attempts (or cannot be parsed at
+    # all): kept for staff to see, and never replayed onto the chat's later questions.
+    set_aside_at: datetime | None = _ts(nullable=True)
 
 
 class Conversation(SQLModel, table=True):
