@@ -6,22 +6,29 @@ import gc
 import logging
 import secrets
 import signal
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import uvicorn
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.health import Health
+from bot.polling import polling_lease
 from bot.settings import Settings
+from bot.supervise import supervise
 from bot.telegram.channel import TelegramChannel
+from bot.telegram.poller import TelegramPoller
 from bot.telegram.sender import TelegramSender
+from bot.telegram.webhook_check import watch_webhook
 from bot.webchat.routes import build_router as webchat_router
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import ZaloClient
+from bot.zalo.poller import ZaloPoller
 from bot.zalo.sender import ZaloSender
 from handlers.texts import Texts
 from handlers.turn import Services
 from notifications.delivery import ChannelSender
-from notifications.leader import Leadership
+from notifications.leader import TELEGRAM_POLLING_KEY, ZALO_POLLING_KEY, Leadership
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
 from notifications.scheduler import Clock, TallyPlan
@@ -29,7 +36,7 @@ from notifications.tally_chart import stored_chart
 from storage.calendar_file import load_calendar, read_calendar_file
 from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
 from storage.media import MediaStore
-from storage.migrate import upgrade
+from storage.migrate import one_at_a_time, upgrade
 from storage.org_file import read_org_file
 from storage.org_loader import load_org
 from storage.sqlite_in_loop import checkpoint_in_thread, database_path
@@ -75,11 +82,43 @@ async def load_calendar_from(sessions: SessionFactory, path: Path) -> None:
     log.info("deadline calendar %s: %d tasks", path, count)
 
 
-async def _start_zalo_intake(settings: Settings, zalo: ZaloChannel,
-                             tasks: list[asyncio.Task[None]]) -> None:
-    if settings.zalo_mode == "polling":
-        tasks.append(asyncio.create_task(zalo.poll()))
-        return
+class _Tasks:
+    """The process's long-running tasks, each supervised and shown in /readyz."""
+
+    def __init__(self, health: Health, settings: Settings) -> None:
+        self._health = health
+        self._longest_wait = settings.poll_longest_wait_seconds
+        self.running: list[asyncio.Task[None]] = []
+
+    def start(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        component = self._health.component(f"task:{name}")
+        self.running.append(asyncio.create_task(
+            supervise(name, run, component, longest_wait=self._longest_wait), name=name))
+
+
+def _start_polling(settings: Settings, health: Health, tasks: _Tasks, engine: AsyncEngine,
+                   telegram: TelegramChannel | None, zalo: ZaloChannel | None) -> None:
+    """One process of several polls each platform: the holder of its polling lease."""
+    if telegram is not None and settings.telegram_mode == "polling":
+        component = health.component("telegram", window_seconds=settings.intake_window_seconds)
+        telegram_lease = polling_lease(engine, TELEGRAM_POLLING_KEY, name="Telegram polling",
+                                       component=component,
+                                       takeover_seconds=settings.polling_takeover_seconds)
+        poller = TelegramPoller(telegram, component,
+                                longest_wait=settings.poll_longest_wait_seconds)
+        tasks.start("telegram-polling", lambda: telegram_lease.hold(poller.run))
+    if zalo is not None and settings.zalo_mode == "polling":
+        component = health.component("zalo", window_seconds=settings.intake_window_seconds)
+        zalo_lease = polling_lease(engine, ZALO_POLLING_KEY, name="Zalo polling",
+                                   component=component,
+                                   takeover_seconds=settings.polling_takeover_seconds)
+        zalo_poller = ZaloPoller(zalo, component, longest_wait=settings.poll_longest_wait_seconds)
+        tasks.start("zalo-polling", lambda: zalo_lease.hold(zalo_poller.run))
+
+
+async def _start_zalo_webhook(settings: Settings, health: Health, zalo: ZaloChannel) -> None:
+    # Zalo has no check of its webhook's health worth trusting: counted alive.
+    health.component("zalo").ok("webhook", "not checked")
     if settings.zalo_webhook_url and settings.zalo_webhook_secret:
         try:
             await zalo.client.set_webhook(settings.zalo_webhook_url,
@@ -89,14 +128,24 @@ async def _start_zalo_intake(settings: Settings, zalo: ZaloChannel,
                         exc_info=True)
 
 
+def _watch_telegram_webhook(settings: Settings, health: Health, tasks: _Tasks,
+                            telegram: TelegramChannel) -> None:
+    component = health.component("telegram", window_seconds=settings.intake_window_seconds)
+    url = settings.telegram_webhook_url or ""
+    every = settings.intake_window_seconds / 3
+    tasks.start("telegram-webhook-check",
+                lambda: watch_webhook(telegram.bot, url, component, every=every))
+
+
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    await upgrade(engine)
     sessions = make_session_factory(engine)
-    if settings.org_file is not None:
-        await load_org_from(sessions, settings.org_file)
-    if settings.calendar_file is not None:
-        await load_calendar_from(sessions, settings.calendar_file)
+    async with one_at_a_time(engine):
+        await upgrade(engine)
+        if settings.org_file is not None:
+            await load_org_from(sessions, settings.org_file)
+        if settings.calendar_file is not None:
+            await load_calendar_from(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
     services = Services(texts=texts, media=MediaStore(settings.media_dir),
                         console_url=f"{settings.base_url}/console",
@@ -127,6 +176,9 @@ async def run(settings: Settings) -> None:
     key = settings.secret_key.get_secret_value().encode() if settings.secret_key \
         else secrets.token_bytes(32)
     links = MediaLinks(key, settings.base_url)
+    health = Health(engine, channels=("webchat",
+                                      *(("telegram",) if telegram is not None else ()),
+                                      *(("zalo",) if zalo is not None else ())))
 
     app = create_app(context, templates_dir=settings.templates_dir,
                      routers=[webchat_router(context, services, render_notice),
@@ -135,38 +187,40 @@ async def run(settings: Settings) -> None:
                               console_deadlines_router(context),
                               console_tally_router(context),
                               media_links_router(links, services.media)],
-                     routes=routes, exception_handlers={SignInNeeded: sign_in_redirect})
+                     routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
+                     probe=health)
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                                            log_level="warning", proxy_headers=True))
     # Everything built so far lives as long as the process: moving it out of the garbage
     # collector's sight keeps the full collections that run during turns short.
     gc.freeze()
-    tasks: list[asyncio.Task[None]] = []
+    tasks = _Tasks(health, settings)
     outbox: OutboxSender | None = None
     clock: Clock | None = None
     leadership: Leadership | None = None
     if is_sqlite(settings.database_url):
-        tasks.append(asyncio.create_task(
-            checkpoint_in_thread(database_path(settings.database_url))))
+        path = database_path(settings.database_url)
+        tasks.start("sqlite-checkpoint", lambda: checkpoint_in_thread(path))
     senders: dict[str, ChannelSender] = {}
     try:
         if zalo is not None:
-            tasks.append(asyncio.create_task(zalo.upkeep()))
+            tasks.start("zalo-upkeep", zalo.upkeep)
             senders["zalo"] = ZaloSender(zalo.client, texts, links)
-            await _start_zalo_intake(settings, zalo, tasks)
+            if settings.zalo_mode == "webhook":
+                await _start_zalo_webhook(settings, health, zalo)
         if telegram is not None:
             await telegram.register_commands()
-            tasks.append(asyncio.create_task(telegram.upkeep()))
+            tasks.start("telegram-upkeep", telegram.upkeep)
             senders["telegram"] = TelegramSender(telegram.bot, services.media)
             if settings.telegram_mode == "webhook":
                 assert settings.telegram_webhook_url and settings.telegram_webhook_secret
                 await telegram.set_webhook(settings.telegram_webhook_url,
                                            settings.telegram_webhook_secret.get_secret_value())
-            else:
-                tasks.append(asyncio.create_task(telegram.poll()))
+                _watch_telegram_webhook(settings, health, tasks, telegram)
+        _start_polling(settings, health, tasks, engine, telegram, zalo)
         if senders:
             outbox = OutboxSender(sessions, senders, render_notice)
-            tasks.append(asyncio.create_task(outbox.run()))
+            tasks.start("outbox", outbox.run)
         chart = stored_chart(services.media, entries_label=texts.get(
             texts.default_locale, "tally.entries"), quota_label=texts.get(
             texts.default_locale, "tally.quota"))
@@ -177,7 +231,8 @@ async def run(settings: Settings) -> None:
                       channels=frozenset(outbox.channels if outbox is not None else ()),
                       queued=outbox.wake if outbox is not None else lambda: None)
         leadership = Leadership(engine, retry_seconds=settings.leader_retry_seconds)
-        tasks.append(asyncio.create_task(leadership.lead(clock.start)))
+        lead, running_clock = leadership, clock
+        tasks.start("scheduler", lambda: lead.lead(running_clock.start, running_clock.stop))
         log.info("NTVT is up: web chat at %s/chat%s%s", settings.base_url,
                  f", Telegram by {settings.telegram_mode}" if telegram else "",
                  f", Zalo by {settings.zalo_mode}" if zalo else "")
@@ -187,9 +242,9 @@ async def run(settings: Settings) -> None:
             clock.stop()
         if leadership is not None:
             await leadership.release()
-        for task in tasks:
+        for task in tasks.running:
             task.cancel()
-        for task in tasks:
+        for task in tasks.running:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if telegram is not None:

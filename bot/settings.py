@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     # With several processes on PostgreSQL one leads the scheduler; the others ask for the
     # lead this often, so one takes over this long after the leader stops.
     leader_retry_seconds: float = 15.0
+    # Telegram (and Zalo) polling: one process polls, holding a lease; the others ask for
+    # it this often, and the holder checks this often that its lease is still held.
+    polling_takeover_seconds: float = Field(default=3.0, gt=0)
+    # The longest wait between failing getUpdates tries, and the pace of asking again
+    # after the platform refused the token.
+    poll_longest_wait_seconds: float = Field(default=60.0, gt=0)
+    # A channel counts as down (/readyz answers 503) once this long has passed since its
+    # last answered getUpdates or webhook check.
+    intake_window_seconds: float = Field(default=90.0, gt=0)
 
     @model_validator(mode="after")
     def _webhook_needs_url_and_secret(self) -> "Settings":

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,6 +30,14 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "geolocation=(), microphone=(), camera=(self)",
     "X-Frame-Options": "SAMEORIGIN",
 }
+
+
+class Probe(Protocol):
+    """What /readyz and /metrics report, handed in by the composition root."""
+
+    async def ready(self) -> tuple[bool, dict[str, Any]]: ...
+
+    async def metrics(self) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) ->
 def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[APIRouter] = (),
                routes: Sequence[BaseRoute] = (),
                exception_handlers: Mapping[int | type[Exception], Any] | None = None,
-               ) -> FastAPI:
+               probe: Probe | None = None) -> FastAPI:
     app = FastAPI(title="NTVT", docs_url=None, redoc_url=None, openapi_url=None,
                   exception_handlers=dict(exception_handlers or {}))
     app.state.context = context
@@ -104,9 +112,21 @@ def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[AP
     async def home(request: Request) -> Response:
         return page(context, request, "web/home.html")
 
-    @app.get("/healthz", response_class=PlainTextResponse)
-    async def health() -> str:
-        return "ok"
+    @app.get("/healthz")
+    async def health() -> dict[str, str]:
+        # Liveness only: answering at all shows the event loop turns.
+        return {"status": "alive"}
+
+    if probe is not None:
+        @app.get("/readyz")
+        async def ready() -> JSONResponse:
+            ok, report = await probe.ready()
+            return JSONResponse(report, status_code=200 if ok else 503)
+
+        @app.get("/metrics")
+        async def metrics() -> Response:
+            return Response(await probe.metrics(),
+                            media_type="text/plain; version=0.0.4; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=str(templates_dir / "web" / "static")),
               name="static")

@@ -1,0 +1,138 @@
+"""What the process says about itself: /readyz (each part's state) and /metrics.
+
+A part is a channel's intake (Telegram, Zalo) or a long-running task. What "alive" means:
+- a polling channel: a getUpdates answered within its window (a failing poll stays
+  alive until the window has passed; a refused token is down at once);
+- a process standing by for the polling lease: alive, it polls nothing but takes over
+  within seconds of the poller's end (the lease is free the moment its holder dies);
+- a Telegram webhook: the process asks Telegram (getWebhookInfo) every so often; alive
+  while Telegram answers, with our address registered;
+- a Zalo webhook: Zalo offers no such check, so it counts as alive (the last webhook
+  received is shown);
+- a task: alive while it runs; down from its end until its restart.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.migrate import current_revision, head_revision
+from storage.monitoring import QueueCounts, queue_counts
+
+log = logging.getLogger(__name__)
+
+
+class Component:
+    def __init__(self, name: str, *, window_seconds: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.name = name
+        self.window_seconds = window_seconds
+        self.state = "starting"
+        self.detail: str | None = None
+        self._clock = clock
+        self._down = False
+        self._since = clock()
+        self._last_ok: float | None = None
+        self.last_ok_at: datetime | None = None
+
+    def ok(self, state: str, detail: str | None = None) -> None:
+        self.state, self.detail, self._down = state, detail, False
+        self._last_ok = self._clock()
+        self.last_ok_at = datetime.now(UTC)
+
+    def trouble(self, state: str, detail: str) -> None:
+        """Failing for now: still alive until the window since the last success ends."""
+        self.state, self.detail, self._down = state, detail, False
+
+    def down(self, state: str, detail: str) -> None:
+        self.state, self.detail, self._down = state, detail, True
+
+    def starting(self) -> None:
+        self.state, self.detail, self._down = "starting", None, False
+        self._since, self._last_ok = self._clock(), None
+
+    def standby(self, detail: str | None = None) -> None:
+        self.state, self.detail, self._down = "standby", detail, False
+        self._since, self._last_ok = self._clock(), None
+
+    def alive(self) -> bool:
+        if self._down:
+            return False
+        if self.state == "standby" or self.window_seconds is None:
+            return True
+        last = self._last_ok if self._last_ok is not None else self._since
+        return self._clock() - last <= self.window_seconds
+
+    def report(self) -> dict[str, Any]:
+        report: dict[str, Any] = {"alive": self.alive(), "state": self.state}
+        if self.detail:
+            report["detail"] = self.detail
+        if self.last_ok_at is not None:
+            report["last_ok"] = self.last_ok_at.isoformat(timespec="seconds")
+        return report
+
+
+class Health:
+    def __init__(self, engine: AsyncEngine, *, channels: tuple[str, ...] = (),
+                 database_timeout: float = 2.0) -> None:
+        self._engine = engine
+        self._channels = channels  # counted even while their queues are empty
+        self._timeout = database_timeout
+        self._head = head_revision()
+        self.components: dict[str, Component] = {}
+        self._registry = CollectorRegistry()
+        self._up = Gauge("ntvt_up", "1 when the part is alive (a channel's intake, a task, "
+                         "the database)", ["part"], registry=self._registry)
+        self._queues = {
+            name: Gauge(f"ntvt_{name}", about, ["channel"], registry=self._registry)
+            for name, about in (
+                ("inbox_waiting", "inbox rows not processed yet"),
+                ("inbox_set_aside", "inbox rows set aside after failing their tries"),
+                ("outbox_waiting", "outbox rows not sent yet"),
+                ("outbox_failed", "outbox rows given up"))}
+
+    def component(self, name: str, *, window_seconds: float | None = None) -> Component:
+        made = self.components[name] = Component(name, window_seconds=window_seconds)
+        return made
+
+    async def _database(self) -> dict[str, Any]:
+        try:
+            async with asyncio.timeout(self._timeout), self._engine.connect() as connection:
+                revision = await current_revision(connection)
+        except Exception as exc:  # unreachable, refused, too slow: all the same to a probe
+            return {"alive": False, "state": "unreachable", "detail": repr(exc)[:200]}
+        if revision != self._head:
+            return {"alive": False, "state": "migrations behind",
+                    "detail": f"at {revision}, head is {self._head}"}
+        return {"alive": True, "state": "ok", "revision": revision}
+
+    async def ready(self) -> tuple[bool, dict[str, Any]]:
+        parts = {"database": await self._database(),
+                 **{name: part.report() for name, part in self.components.items()}}
+        ready = all(part["alive"] for part in parts.values())
+        return ready, {"ready": ready, "parts": parts}
+
+    async def metrics(self) -> bytes:
+        _, report = await self.ready()
+        for name, part in report["parts"].items():
+            self._up.labels(name).set(1 if part["alive"] else 0)
+        counts = QueueCounts()
+        if report["parts"]["database"]["alive"]:
+            try:
+                async with asyncio.timeout(self._timeout), \
+                        self._engine.connect() as connection:
+                    counts = await queue_counts(connection)
+            except Exception:
+                log.warning("could not count the queues for /metrics", exc_info=True)
+        for name, gauge in self._queues.items():
+            found: dict[str, int] = getattr(counts, name)
+            gauge.clear()
+            for channel in {*self._channels, *found}:
+                gauge.labels(channel).set(found.get(channel, 0))
+        return generate_latest(self._registry)

@@ -1,0 +1,85 @@
+"""Zalo long polling (development intake) that outlives every error it meets: the same
+rules as Telegram's poller (bot/telegram/poller.py), Zalo's codes. An update is committed
+to the inbox before the next getUpdates call; one that could not be is kept and tried
+again, as Zalo hands each update out only once."""
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+
+from bot.health import Component
+from bot.polling import Backoff, EveryMinute
+from bot.zalo.channel import ZaloChannel
+from bot.zalo.client import ZaloApiError
+from bot.zalo.inbound import unwrap
+
+log = logging.getLogger(__name__)
+
+
+class ZaloPoller:
+    def __init__(self, channel: ZaloChannel, health: Component, *, first_wait: float = 1.0,
+                 longest_wait: float = 60.0) -> None:
+        self._channel = channel
+        self._health = health
+        self._backoff = Backoff(first_wait, longest_wait)
+        self._say = EveryMinute()
+        self._unauthorized = False
+
+    async def run(self) -> None:
+        """Poll until cancelled."""
+        webhook_deleted = False
+        kept: list[dict[str, Any]] = []
+        while True:
+            if kept:
+                try:
+                    await self._channel.accept(kept)
+                    kept = []
+                except Exception:
+                    wait = self._backoff.next()
+                    log.exception("could not commit %d Zalo updates to the inbox; trying "
+                                  "again in %.1f s", len(kept), wait)
+                    self._health.trouble("inbox failing", "updates could not be committed")
+                    await asyncio.sleep(wait)
+                    continue
+            try:
+                if not webhook_deleted:
+                    await self._channel.client.delete_webhook()
+                    webhook_deleted = True
+                answer = await self._channel.client.get_updates()
+            except Exception as exc:
+                await asyncio.sleep(self._after_failure(exc))
+                continue
+            self._answered()
+            kept = [update for update in map(unwrap, answer) if update]
+
+    def _answered(self) -> None:
+        if self._backoff.failures or self._unauthorized:
+            log.info("Zalo getUpdates answers again (after %d failed tries)",
+                     self._backoff.failures)
+        self._backoff.reset()
+        self._say.forget()
+        self._unauthorized = False
+        self._health.ok("polling")
+
+    def _after_failure(self, exc: Exception) -> float:
+        if isinstance(exc, ZaloApiError) and exc.code == 401:
+            if not self._unauthorized:
+                log.critical("Zalo refuses the bot token (%s): no updates arrive until "
+                             "ZALO_BOT_TOKEN is fixed; asking again every %.0f s", exc,
+                             self._backoff.most)
+            self._unauthorized = True
+            self._health.down("unauthorized", str(exc))
+            return self._backoff.most
+        wait = self._backoff.next()
+        self._health.trouble("failing", repr(exc)[:200])
+        if isinstance(exc, ZaloApiError | aiohttp.ClientError | OSError | TimeoutError):
+            due, quiet = self._say.due("failing")
+            if due:
+                log.warning("Zalo getUpdates failed (%r); retrying in %.1f s%s", exc, wait,
+                            f" ({quiet} more since the last line)" if quiet else "")
+        else:
+            log.error("Zalo getUpdates failed unexpectedly; retrying in %.1f s", wait,
+                      exc_info=exc)
+        return wait
