@@ -317,6 +317,31 @@ class Notification(SQLModel, table=True):
     # Given up (the bot was removed from the chat, or Telegram refused the message).
     failed_at: datetime | None = _ts(nullable=True)
     sent_message_id: str | None = Field(default=None, max_length=64)
+    # A row may go out as several messages (a chart, then its text): how many already
+    # went, so a retry sends only what is missing.
+    parts_sent: int = 0
+
+
+class ChatMigration(SQLModel, table=True):
+    """A group that became a supergroup under a new id. Kept so that the organisation
+    file's old id and an outbox key built with either id mean the same chat."""
+
+    __tablename__ = "chat_migration"
+    channel: str = Field(max_length=16, primary_key=True)
+    old_chat_id: str = Field(max_length=64, primary_key=True)
+    new_chat_id: str = Field(max_length=64, index=True)
+    migrated_at: datetime = _ts()
+
+
+class SendPace(SQLModel, table=True):
+    """The next free sending slot of a bot (scope "*") or of one of its chats, shared by
+    every process on PostgreSQL. Times are the database clock's epoch seconds."""
+
+    __tablename__ = "send_pace"
+    channel: str = Field(max_length=16, primary_key=True)
+    scope: str = Field(max_length=64, primary_key=True)
+    next_at: float = 0.0
+    paused_until: float = 0.0
 
 
 class DeadlineTask(SQLModel, table=True):
