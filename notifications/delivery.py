@@ -35,9 +35,15 @@ class Refused(Exception):
 
 
 class ChannelSender(Protocol):
+    def split(self, reply: Reply) -> list[Reply]:
+        """The messages a reply goes out as (a chart, then its text), each of which `send`
+        delivers as exactly one: the outbox paces and records them one by one."""
+        ...
+
     async def send(self, chat_id: str, reply: Reply) -> str:
-        """Deliver one message; return the platform's message id. Raises the errors above
-        for answers the outbox handles, anything else for a transient failure."""
+        """Deliver a reply; return the platform's message id (of the last message). Raises
+        the errors above for answers the outbox handles, anything else for a transient
+        failure."""
         ...
 
     def is_group(self, chat_id: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.chat_moves import ChatMoves, chat_moves
 from storage.folding import fold
 from storage.models import Cluster, Staff, StaffAccount, StaffRole, Unit, UnitChat, UnitCluster
 from storage.org_file import OrgSpec
@@ -49,6 +50,9 @@ async def _upsert_units(
 ) -> dict[str, int]:
     existing = {u.code: u for u in (await session.exec(select(Unit))).all()}
     ids: dict[str, int] = {}
+    # The file may still name a group by the id it had before it became a supergroup.
+    moves = {channel: await chat_moves(session, channel)
+             for channel in {str(c) for item, _ in spec.walk() for c in item.chats}}
     for position, (item, parent_code) in enumerate(spec.walk()):
         unit = existing.get(item.code) or Unit(code=item.code, name=item.name, name_folded="",
                                                 kind=item.kind)
@@ -59,7 +63,7 @@ async def _upsert_units(
         await session.flush()
         assert unit.id is not None
         ids[item.code] = unit.id
-        await _replace_links(session, unit.id, item.clusters, clusters, item.chats)
+        await _replace_links(session, unit.id, item.clusters, clusters, item.chats, moves)
     return ids
 
 
@@ -69,11 +73,13 @@ async def _replace_links(
     cluster_codes: list[str],
     clusters: dict[str, int],
     chats: Mapping[Any, list[str]],
+    moves: Mapping[str, ChatMoves],
 ) -> None:
     await session.exec(delete(UnitCluster).where(col(UnitCluster.unit_id) == unit_id))
     for code in cluster_codes:
         session.add(UnitCluster(unit_id=unit_id, cluster_id=clusters[code]))
-    wanted = {(channel, str(chat)) for channel, ids in chats.items() for chat in ids}
+    wanted = {(str(channel), moves[str(channel)].newest(str(chat)))
+              for channel, ids in chats.items() for chat in ids}
     rows = (await session.exec(select(UnitChat).where(UnitChat.unit_id == unit_id))).all()
     have = {(row.channel, row.chat_id): row for row in rows}
     for key, row in have.items():

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, delete, exists, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.chat_moves import chat_moves, record_move, with_first_id
 from storage.db import upsert_insert
 from storage.group_links import set_chat_active
 from storage.models import Notification, UnitChat
@@ -27,7 +29,13 @@ async def enqueue_once(
     session: AsyncSession, *, dedupe_key: str, kind: str, channel: str, chat_id: str,
     payload: dict[str, Any], now: datetime, nomination_id: int | None = None,
 ) -> bool:
-    """Insert unless the key exists already (a job that fires twice); True when new."""
+    """Insert unless the key exists already (a job that fires twice); True when new.
+
+    A chat that moved to a new id is keyed by its first id, whichever id the job found,
+    so a run after the move finds what the run before it queued."""
+    moves = await chat_moves(session, channel)
+    dedupe_key = with_first_id(dedupe_key, chat_id, moves.first(chat_id))
+    chat_id = moves.newest(chat_id)
     insert = upsert_insert(session)
     statement = (insert(Notification)
                  .values(dedupe_key=dedupe_key, kind=kind, channel=channel, chat_id=chat_id,
@@ -46,26 +54,41 @@ class Claimed:
     chat_id: str
     payload: dict[str, Any]
     attempts: int
+    parts_sent: int = 0
 
 
-async def claim_batch(
+def _unfinished(table: Any) -> Any:
+    return and_(col(table.sent_at).is_(None), col(table.failed_at).is_(None))
+
+
+async def claim_heads(
     session: AsyncSession, *, channels: list[str], now: datetime, lease: timedelta, limit: int,
+    chat: tuple[str, str] | None = None,
 ) -> list[Claimed]:
-    """Take up to `limit` due rows for these channels, oldest first, under a lease.
+    """Take, under a lease, the oldest unfinished row of up to `limit` chats (or of one
+    chat) when it is due and nobody holds it; the caller commits.
 
-    On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several senders claim side by side
-    without waiting on each other; SQLite has one writer, which serialises them anyway.
-    The caller commits.
+    Only a chat's head is ever claimed, so one chat's rows go out one at a time and in
+    order whichever process sends them, while every other chat is free to go. A head in
+    back-off after an error keeps its chat's later rows waiting behind it. On PostgreSQL,
+    `FOR UPDATE SKIP LOCKED` lets several senders claim side by side.
     """
+    earlier = aliased(Notification)
     query = (select(Notification)
-             .where(col(Notification.sent_at).is_(None), col(Notification.failed_at).is_(None),
-                    col(Notification.channel).in_(channels),
+             .where(_unfinished(Notification), col(Notification.channel).in_(channels),
                     or_(col(Notification.not_before).is_(None),
                         col(Notification.not_before) <= now),
                     or_(col(Notification.claimed_until).is_(None),
-                        col(Notification.claimed_until) < now))
+                        col(Notification.claimed_until) < now),
+                    ~exists().where(col(earlier.channel) == col(Notification.channel),
+                                    col(earlier.chat_id) == col(Notification.chat_id),
+                                    col(earlier.id) < col(Notification.id),
+                                    _unfinished(earlier)))
              .order_by(col(Notification.id)).limit(limit)
-             .with_for_update(skip_locked=True))
+             .with_for_update(skip_locked=True, of=Notification))
+    if chat is not None:
+        query = query.where(col(Notification.channel) == chat[0],
+                            col(Notification.chat_id) == chat[1])
     rows = list((await session.exec(query)).all())
     if not rows:
         return []
@@ -74,7 +97,7 @@ async def claim_batch(
                        .values(claimed_until=now + lease)
                        .execution_options(synchronize_session=False))
     return [Claimed(row.id, row.kind, row.channel, row.chat_id, dict(row.payload),
-                    row.attempts) for row in rows if row.id is not None]
+                    row.attempts, row.parts_sent) for row in rows if row.id is not None]
 
 
 async def picked_up_by_chat(
@@ -104,6 +127,14 @@ async def mark_sent(session: AsyncSession, row_id: int, *, now: datetime,
                        .execution_options(synchronize_session=False))
 
 
+async def mark_part_sent(session: AsyncSession, row_id: int, *, parts_sent: int,
+                         message_id: str | None) -> None:
+    """One message of a several-message row went out: a retry starts after it."""
+    await session.exec(update(Notification).where(col(Notification.id) == row_id)
+                       .values(parts_sent=parts_sent, sent_message_id=message_id)
+                       .execution_options(synchronize_session=False))
+
+
 async def mark_retry(session: AsyncSession, row_id: int, *, error: str,
                      not_before: datetime) -> None:
     await session.exec(update(Notification).where(col(Notification.id) == row_id)
@@ -127,8 +158,16 @@ async def deactivate_chat(session: AsyncSession, *, channel: str, chat_id: str) 
 
 
 async def move_chat(session: AsyncSession, *, channel: str, old_chat_id: str,
-                    new_chat_id: str) -> None:
-    """A group became a supergroup with a new id: the unit keeps it, unsent rows follow."""
+                    new_chat_id: str, now: datetime) -> None:
+    """A group became a supergroup with a new id: the unit keeps it, unsent rows follow,
+    and the move is remembered (keys and the organisation file still name the old id)."""
+    await record_move(session, channel=channel, old_chat_id=old_chat_id,
+                      new_chat_id=new_chat_id, now=now)
+    has_new = select(UnitChat.unit_id).where(col(UnitChat.channel) == channel,
+                                             col(UnitChat.chat_id) == new_chat_id)
+    await session.exec(delete(UnitChat).where(  # a unit already bound to the new id
+        col(UnitChat.channel) == channel, col(UnitChat.chat_id) == old_chat_id,
+        col(UnitChat.unit_id).in_(has_new)).execution_options(synchronize_session=False))
     await session.exec(update(UnitChat).where(col(UnitChat.channel) == channel,
                                               col(UnitChat.chat_id) == old_chat_id)
                        .values(chat_id=new_chat_id)

@@ -1,5 +1,7 @@
 """The outbox's Telegram sender: Bot API answers mapped to what the outbox handles."""
 
+from dataclasses import replace
+
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -15,6 +17,7 @@ from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter
 from storage.media import MediaStore
 
 CAPTION_LIMIT = 1024
+PICTURE_KEYS = ("chart_sha256", "image_sha256")
 
 
 class TelegramSender:
@@ -34,6 +37,17 @@ class TelegramSender:
             return FSInputFile(self._media.path_for(reply.extra["image_sha256"]),
                                filename="anh.jpg")
         return None
+
+    def split(self, reply: Reply) -> list[Reply]:
+        """A picture whose text fits its caption is one message; else the picture, then
+        the text (with its buttons) as a second."""
+        pictures = {key: reply.extra[key] for key in PICTURE_KEYS if reply.extra.get(key)}
+        if self._media is None or not pictures or (len(reply.text) <= CAPTION_LIMIT
+                                                   and not reply.buttons):
+            return [reply]
+        text = replace(reply, extra={key: value for key, value in reply.extra.items()
+                                     if key not in PICTURE_KEYS})
+        return [Reply("", extra=pictures), text]
 
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")  # group and channel ids are negative

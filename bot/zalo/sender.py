@@ -7,12 +7,22 @@ from handlers.texts import Texts
 from notifications.delivery import Refused, Throttled
 from web.media_links import MediaLinks
 
+PICTURES = (("chart_sha256", "png"), ("image_sha256", "jpg"))  # reply.extra key, file type
+
 
 class ZaloSender:
     def __init__(self, client: ZaloClient, texts: Texts, links: MediaLinks) -> None:
         self._client = client
         self._texts = texts
         self._links = links
+
+    def split(self, reply: Reply) -> list[Reply]:
+        """Each picture, then each piece of the text (Zalo caps a message at 2,000
+        characters): one Zalo message each."""
+        pictures = [Reply("", extra={key: reply.extra[key]}) for key, _ in PICTURES
+                    if reply.extra.get(key)]
+        return pictures + [Reply(text) for text in
+                           as_texts(reply, self._texts, self._texts.default_locale)]
 
     def is_group(self, chat_id: str) -> bool:
         return False  # Zalo bots reach people in private chats only (for now)
@@ -23,7 +33,7 @@ class ZaloSender:
         try:
             message_id = ""
             # Zalo takes pictures by URL: a signed, expiring link to our own app.
-            for key, ext in (("chart_sha256", "png"), ("image_sha256", "jpg")):
+            for key, ext in PICTURES:
                 if reply.extra.get(key):
                     url = self._links.url_for(reply.extra[key], ext=ext)
                     message_id = await self._client.send_photo(chat_id, url)
