@@ -1,20 +1,25 @@
-"""A photo a platform lets the bot download, fetched before the turn starts so no
-download runs while a turn holds the database; a refusal is kept and raised on read."""
+"""A photo a channel fetches and decodes before the turn starts, so neither the download
+nor the decoding runs while a turn holds the database: the turn only keeps the prepared
+bytes (MediaStore.keep). A refusal is kept and raised when the turn asks."""
 
-from storage.media import MediaRejected
+from storage.media import MediaRejected, MediaStore, PreparedPhoto
 
 
 class PrefetchedPhoto:
     _fetched: bytes | MediaRejected | None = None
+    _prepared: PreparedPhoto | MediaRejected | None = None
 
     async def _download(self, max_bytes: int) -> bytes:
         raise NotImplementedError
 
-    async def prefetch(self, max_bytes: int) -> None:
+    async def prefetch(self, media: MediaStore) -> None:
+        """Download and decode now (in the media store's worker threads)."""
         try:
-            self._fetched = await self._download(max_bytes)
+            self._fetched = await self._download(media.limits.max_bytes)
+            self._prepared = await media.prepare(self._fetched)
         except MediaRejected as rejected:
-            self._fetched = rejected
+            self._fetched = self._fetched if self._fetched is not None else rejected
+            self._prepared = rejected
 
     async def read(self, max_bytes: int) -> bytes:
         fetched = self._fetched if self._fetched is not None else await self._download(max_bytes)
@@ -23,3 +28,10 @@ class PrefetchedPhoto:
         if len(fetched) > max_bytes:
             raise MediaRejected("too_large")
         return fetched
+
+    async def prepared(self, media: MediaStore) -> PreparedPhoto:
+        if self._prepared is None:  # not prefetched: decode now, still off the loop
+            self._prepared = await media.prepare(await self.read(media.limits.max_bytes))
+        if isinstance(self._prepared, MediaRejected):
+            raise self._prepared
+        return self._prepared

@@ -3,12 +3,19 @@
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from storage.media import MediaStore, PreparedPhoto
+
 
 class PhotoSource(Protocol):
     """A photo the adapter can fetch on demand, so a photo sent at a text step costs nothing."""
 
     async def read(self, max_bytes: int) -> bytes:
         """The file's bytes; raises storage.media.MediaRejected("too_large") past max_bytes."""
+        ...
+
+    async def prepared(self, media: MediaStore) -> PreparedPhoto:
+        """Decoded and re-encoded (channels do it before the turn, off the event loop);
+        raises storage.media.MediaRejected."""
         ...
 
 

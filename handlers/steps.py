@@ -4,7 +4,6 @@ A step asks (prompt), reads an answer (answer) and shows its value in the summar
 (display). An answer either fills the draft (Filled) or keeps the step with a hint (Stay).
 """
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,8 +217,8 @@ async def store_sent_photo(turn: Turn) -> int:
     its id. Raises MediaRejected with the reason to tell them."""
     assert turn.inbound.photo is not None
     media = turn.services.media
-    data = await turn.inbound.photo.read(media.limits.max_bytes)
-    stored = await asyncio.to_thread(media.save, data)
+    # Decoded before the turn by the channel: the turn only keeps the prepared bytes.
+    stored = await media.keep(await turn.inbound.photo.prepared(media))
     photo = await add_draft_photo(turn.session, stored, channel=turn.inbound.channel,
                                   user_id=turn.inbound.user_id, now=turn.now)
     assert photo.id is not None

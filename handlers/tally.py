@@ -6,7 +6,7 @@ below a share of their pro-rated quota get a nudge; `/tally` shows the live figu
 through outbox rows keyed by campaign, month and chat, so nothing goes twice.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -90,7 +90,8 @@ async def peers(session: AsyncSession, unit: Unit, *, scope: str) -> list[Unit]:
     return found or await top_units(session)
 
 
-Chart = Callable[[str, list[TallyRow]], str | None]  # title, rows → stored image hash
+# title, rows → stored image hash; awaited: it draws in a worker thread, off the loop.
+Chart = Callable[[str, list[TallyRow]], Awaitable[str | None]]
 
 
 async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
@@ -119,7 +120,7 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
             title = f"{campaign.name} – {month:02d}/{year}"
             chart_key = (title, *(f"{r.unit}:{r.year_to_date}" for r in rows))
             if chart_key not in charts:
-                charts[chart_key] = chart(title, rows)
+                charts[chart_key] = await chart(title, rows)
             queued += await enqueue_once(
                 session, kind="tally", channel=chat[0], chat_id=chat[1], now=now,
                 dedupe_key=f"tally:{campaign.code}:{year}-{month:02d}:{chat[0]}:{chat[1]}",

@@ -1,30 +1,33 @@
-"""The evidence-photo pipeline: sniff, cap, re-encode without metadata, store by content hash.
-
-Every rule here is from DESIGN.md §5: only JPEG/PNG/WebP judged by their bytes, byte and
-pixel caps, decompression-bomb warnings as errors, no metadata kept (GPS included),
-content-hash names, and a thumbnail.
-"""
+"""The evidence-photo store: photos go in as bytes and come out as bytes, named by the
+content hash of what we keep; where the bytes live (a folder, an S3-compatible bucket) is
+the Blobs behind it. Decoding runs in a few worker threads of its own within a pixel
+budget, object-store calls in others: nothing here blocks the event loop."""
 
 import hashlib
-import io
-import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-import imagehash
-from PIL import Image, ImageOps
+from storage.blobs import Blobs, FolderBlobs
+from storage.photo_codec import (
+    ALLOWED_FORMATS,
+    THUMBNAIL_BOX,
+    MediaLimits,
+    MediaRejected,
+    PixelBudget,
+    PreparedPhoto,
+    prepare,
+)
+from storage.worker_threads import Lane
 
-ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
-THUMBNAIL_BOX = (320, 320)
+__all__ = ["ALLOWED_FORMATS", "THUMBNAIL_BOX", "Kind", "MediaLimits", "MediaRejected",
+           "MediaStore", "PreparedPhoto", "StoredImage", "key_for"]
 
-
-class MediaRejected(Exception):
-    """The file is not an acceptable photo; `reason` names the message to show."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+Kind = Literal["photo", "thumbnail", "chart"]
+_SUFFIX: dict[Kind, str] = {"photo": ".jpg", "thumbnail": ".thumb.jpg", "chart": ".png"}
+CONTENT_TYPE: dict[Kind, str] = {"photo": "image/jpeg", "thumbnail": "image/jpeg",
+                                 "chart": "image/png"}
+_PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -33,100 +36,68 @@ class StoredImage:
     width: int
     height: int
     size_bytes: int
-    # A perceptual hash (dHash, 64 bits as hex): the same scene re-photographed,
-    # re-encoded or resized lands a few bits away; duplicates are found by it.
-    phash: str = ""
+    phash: str = ""  # see PreparedPhoto.phash
 
 
-@dataclass(frozen=True)
-class MediaLimits:
-    max_bytes: int = 15 * 1024 * 1024
-    max_pixels: int = 40_000_000
-    max_side: int = 2560
+def key_for(sha256: str, kind: Kind = "photo") -> str:
+    """The blob name; the same layout as the media folder always had."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a content hash")
+    return f"{sha256[:2]}/{sha256}{_SUFFIX[kind]}"
 
 
 class MediaStore:
-    def __init__(self, root: Path, limits: MediaLimits | None = None) -> None:
-        self.root = root
+    def __init__(self, blobs: Blobs | Path, limits: MediaLimits | None = None, *,
+                 decoders: int = 2, transfers: int = 8) -> None:
+        self.blobs: Blobs = FolderBlobs(blobs) if isinstance(blobs, Path) else blobs
         self.limits = limits or MediaLimits()
+        self._budget = PixelBudget(self.limits.decode_budget_pixels)
+        self._decoding = Lane("photo-decode", decoders)
+        self._transfers = Lane("media-io", transfers)
 
-    def path_for(self, sha256: str, *, thumbnail: bool = False) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError("not a content hash")
-        suffix = ".thumb.jpg" if thumbnail else ".jpg"
-        return self.root / sha256[:2] / f"{sha256}{suffix}"
+    # For the event loop: each call runs in the store's own worker threads.
 
-    def chart_path(self, sha256: str) -> Path:
-        """A picture the product drew itself (a tally chart), kept as the PNG it is."""
-        return self.path_for(sha256).with_suffix(".png")
+    async def prepare(self, data: bytes) -> PreparedPhoto:
+        """Validate, decode and re-encode a sent photo, keeping nothing yet: what a channel
+        does before the turn opens its transaction. Raises MediaRejected."""
+        return await self._decoding.run(prepare, data, self.limits, self._budget)
 
-    def save_chart(self, png: bytes) -> str:
-        """Store a drawn PNG under its content hash; nothing to validate or strip: we made
-        it. Blocking."""
-        if not png.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise MediaRejected("not_an_image")
-        sha256 = hashlib.sha256(png).hexdigest()
-        path = self.chart_path(sha256)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".part")
-            temporary.write_bytes(png)
-            temporary.replace(path)
-        return sha256
+    async def keep(self, prepared: PreparedPhoto) -> StoredImage:
+        return await self._transfers.run(self._keep, prepared)
+
+    async def store_chart(self, png: bytes) -> str:
+        return await self._transfers.run(self.save_chart, png)
+
+    async def fetch(self, sha256: str, kind: Kind = "photo") -> bytes | None:
+        return await self._transfers.run(self.read, sha256, kind)
+
+    # Blocking: for scripts, tests, and the worker threads above.
 
     def save(self, data: bytes) -> StoredImage:
-        """Validate and store one photo. Blocking: call it from a worker thread."""
-        if len(data) > self.limits.max_bytes:
-            raise MediaRejected("too_large")
-        image = self._decode(data)
-        clean = self._reencode(image, max_side=self.limits.max_side, quality=85)
-        sha256 = hashlib.sha256(clean).hexdigest()
-        final = self.path_for(sha256)
-        if not final.exists():
-            thumb = self._reencode(image, max_side=max(THUMBNAIL_BOX), quality=75)
-            _atomic_write(self.path_for(sha256, thumbnail=True), thumb)
-            _atomic_write(final, clean)
-        with Image.open(io.BytesIO(clean)) as stored:
-            width, height = stored.size
-            phash = str(imagehash.dhash(stored))
-        return StoredImage(sha256=sha256, width=width, height=height, size_bytes=len(clean),
-                           phash=phash)
+        """Validate and keep one photo."""
+        return self._keep(prepare(data, self.limits, self._budget))
 
-    def _decode(self, data: bytes) -> Image.Image:
-        with warnings.catch_warnings():
-            # Pillow warns (not raises) between 1× and 2× MAX_IMAGE_PIXELS: a bomb either way.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            try:
-                image = Image.open(io.BytesIO(data), formats=sorted(ALLOWED_FORMATS))
-                if image.width * image.height > self.limits.max_pixels:
-                    raise MediaRejected("too_many_pixels")
-                image.load()
-            except MediaRejected:
-                raise
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-                raise MediaRejected("too_many_pixels") from exc
-            except Exception as exc:  # Pillow raises many types for hostile input
-                raise MediaRejected("not_an_image") from exc
-        if image.format not in ALLOWED_FORMATS:
+    def save_chart(self, png: bytes) -> str:
+        """Keep a drawn PNG under its content hash; nothing to validate or strip: we made
+        it."""
+        if not png.startswith(_PNG):
             raise MediaRejected("not_an_image")
-        return image
+        sha256 = hashlib.sha256(png).hexdigest()
+        key = key_for(sha256, "chart")
+        if not self.blobs.exists(key):
+            self.blobs.put(key, png, CONTENT_TYPE["chart"])
+        return sha256
 
-    @staticmethod
-    def _reencode(image: Image.Image, *, max_side: int, quality: int) -> bytes:
-        # exif_transpose applies the camera's rotation before the EXIF block is dropped.
-        upright = ImageOps.exif_transpose(image)
-        rgb = upright.convert("RGB")
-        rgb.thumbnail((max_side, max_side))
-        # A fresh image carries pixels only: no EXIF, GPS, ICC, XMP or text chunks.
-        bare = Image.new("RGB", rgb.size)
-        bare.paste(rgb)
-        out = io.BytesIO()
-        bare.save(out, format="JPEG", quality=quality, optimize=True)
-        return out.getvalue()
+    def read(self, sha256: str, kind: Kind = "photo") -> bytes | None:
+        return self.blobs.get(key_for(sha256, kind))
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    def _keep(self, prepared: PreparedPhoto) -> StoredImage:
+        key = key_for(prepared.sha256)
+        if not self.blobs.exists(key):
+            # The thumbnail first: a photo that exists always has its thumbnail.
+            self.blobs.put(key_for(prepared.sha256, "thumbnail"), prepared.thumbnail,
+                           CONTENT_TYPE["thumbnail"])
+            self.blobs.put(key, prepared.jpeg, CONTENT_TYPE["photo"])
+        return StoredImage(sha256=prepared.sha256, width=prepared.width,
+                           height=prepared.height, size_bytes=len(prepared.jpeg),
+                           phash=prepared.phash)

@@ -9,7 +9,7 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 
 from storage.media import MediaStore
 
@@ -48,10 +48,11 @@ def build_router(links: MediaLinks, media: MediaStore) -> APIRouter:
                              s: Annotated[str, Query(max_length=64)]) -> Response:
         if not links.valid(sha256, e, s, ext=ext):
             raise HTTPException(status_code=404)  # no hint whether the file exists
-        path = media.chart_path(sha256) if ext == "png" else media.path_for(sha256)
-        if not path.exists():
+        # Read through the store, not a local path: any process serves what another kept.
+        data = await media.fetch(sha256, "chart" if ext == "png" else "photo")
+        if data is None:
             raise HTTPException(status_code=404)
-        return FileResponse(path, media_type=KINDS[ext],
-                            headers={"Cache-Control": "private, max-age=600"})
+        return Response(data, media_type=KINDS[ext],
+                        headers={"Cache-Control": "private, max-age=600"})
 
     return router

@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.prefetched_photo import PrefetchedPhoto
 from handlers.conversation import handle
 from handlers.messages import Inbound, Reply
 from handlers.turn import Services
@@ -47,10 +48,10 @@ class ChatMessage(BaseModel):
 
 
 @dataclass
-class UploadedPhoto:
+class UploadedPhoto(PrefetchedPhoto):
     upload: UploadFile
 
-    async def read(self, max_bytes: int) -> bytes:
+    async def _download(self, max_bytes: int) -> bytes:
         data = await self.upload.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise MediaRejected("too_large")
@@ -123,8 +124,10 @@ def build_router(context: WebContext, services: Services, render_notice: Render)
                                                  pattern=r"^[A-Za-z0-9_-]+$")],
                          photo: Annotated[UploadFile, File()]) -> Response:
         user = visitor_id(request)
-        inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user,
-                          photo=UploadedPhoto(photo))
+        uploaded = UploadedPhoto(photo)
+        # Decoded before the turn holds the database, in the media store's own threads.
+        await uploaded.prefetch(services.media)
+        inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, photo=uploaded)
         return await converse(session, user, id, inbound)
 
     @router.get("/chat/api/notices", dependencies=[Depends(require_client_header)])

@@ -192,7 +192,7 @@ async def test_a_bad_file_gets_a_message_and_the_dialog_goes_on(db, services):
     assert "không phải ảnh JPEG, PNG hoặc WebP" in chat.text()
     await chat.photo(b"\x89PNG\r\n\x1a\n not really")
     assert "không phải ảnh" in chat.text()
-    small = Services(texts=services.texts, media=MediaStore(services.media.root,
+    small = Services(texts=services.texts, media=MediaStore(services.media.blobs,
                      limits=type(services.media.limits)(max_bytes=100)))
     chat.services = small
     await chat.photo(jpeg())

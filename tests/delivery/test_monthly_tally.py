@@ -51,7 +51,7 @@ async def fixture(db) -> None:
                                  status=status, created_at=when)
 
 
-def no_chart(title: str, rows: list[TallyRow]) -> str | None:
+async def no_chart(title: str, rows: list[TallyRow]) -> str | None:
     return None
 
 
@@ -157,4 +157,4 @@ async def test_the_job_draws_each_table_once_and_keeps_it_as_png(db, tmp_path):
     drawn = {row.payload["chart_sha256"] for row in await rows_of(db, "tally")}
     assert len(drawn) == 2  # the wards' cluster, and the district's own group (all units)
     for sha in drawn:
-        assert media.chart_path(sha).read_bytes().startswith(b"\x89PNG")
+        assert media.read(sha, "chart").startswith(b"\x89PNG")

@@ -192,6 +192,6 @@ async def test_a_tally_goes_as_a_chart_with_its_table_as_caption(db, fake, bot, 
                           make_renderer(texts, console_url="https://ward.example/console"))
     assert await sender.send_due() == 1
     [photo] = [c for c in fake.calls if c.method == "sendPhoto"]
-    assert photo.params["photo"] == media.chart_path(chart).read_bytes()
+    assert photo.params["photo"] == media.read(chart, "chart")
     assert photo.params["photo"].startswith(b"\x89PNG")  # the chart as drawn, a PNG
     assert "👉 1. Phường Kim Mã: 0 / 3 / 18 (17%)" in photo.params["caption"]

@@ -7,7 +7,7 @@ from handlers.conversation import handle
 from handlers.messages import Inbound, Reply
 from handlers.turn import Services
 from storage.db import SessionFactory
-from storage.media import MediaRejected
+from storage.media import MediaRejected, MediaStore, PreparedPhoto
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
 
@@ -20,6 +20,9 @@ class BytesPhoto:
         if len(self.data) > max_bytes:
             raise MediaRejected("too_large")
         return self.data
+
+    async def prepared(self, media: MediaStore) -> PreparedPhoto:
+        return await media.prepare(await self.read(media.limits.max_bytes))
 
 
 @dataclass

@@ -3,11 +3,10 @@
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.casework import assign_to, record_verification, write_note
@@ -281,9 +280,11 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
             found.nomination_id else None
         if found is None or owner is None or not staff.scope.can_see(owner.unit_id):
             raise HTTPException(status_code=404)
-        path: Path = media.path_for(found.sha256, thumbnail=thumb)
-        return FileResponse(path, media_type="image/jpeg",
-                            headers={"Cache-Control": "private, max-age=3600"})
+        data = await media.fetch(found.sha256, "thumbnail" if thumb else "photo")
+        if data is None:
+            raise HTTPException(status_code=404)
+        return Response(data, media_type="image/jpeg",
+                        headers={"Cache-Control": "private, max-age=3600"})
 
     return router
 

@@ -1,0 +1,157 @@
+"""Turning a sent photo into what we keep: sniff, cap, decode within a memory budget,
+re-encode without metadata, thumbnail, perceptual hash. Pure CPU, blocking: callers run
+it in a worker thread (MediaStore.prepare does).
+
+Rules from DESIGN.md §5: only JPEG/PNG/WebP judged by their bytes, byte and pixel caps
+(checked on the header, before any pixel is decoded), decompression-bomb warnings as
+errors, no metadata kept (GPS included)."""
+
+import hashlib
+import io
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import imagehash
+from PIL import Image
+
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+THUMBNAIL_BOX = (320, 320)
+# Pillow keeps 4 bytes per pixel for RGB and RGBA alike.
+BYTES_PER_PIXEL = 4
+_ORIENTATION = 0x0112
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+            4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+            6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
+
+
+class MediaRejected(Exception):
+    """The file is not an acceptable photo; `reason` names the message to show."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class MediaLimits:
+    max_bytes: int = 15 * 1024 * 1024
+    max_pixels: int = 40_000_000
+    max_side: int = 2560
+    # Pixels decoded at once across all decoding threads (about 4 bytes each): a second
+    # huge photo waits for the first instead of doubling the memory; small ones overlap.
+    decode_budget_pixels: int = 48_000_000
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A photo decoded, checked and re-encoded, ready to be kept: bytes only."""
+
+    sha256: str
+    jpeg: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    # dHash, 64 bits as hex: the same scene re-photographed, re-encoded or resized lands
+    # a few bits away; duplicates are found by it.
+    phash: str
+
+
+class PixelBudget:
+    """Shared by the threads that decode: each holds its photo's pixel count (read from
+    the header) while it works. One photo larger than the whole budget still goes, alone."""
+
+    def __init__(self, pixels: int) -> None:
+        self.pixels = pixels
+        self._used = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, pixels: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self._used == 0
+                                   or self._used + pixels <= self.pixels)
+            self._used += pixels
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._used -= pixels
+                self._changed.notify_all()
+
+
+def prepare(data: bytes, limits: MediaLimits, budget: PixelBudget | None = None) -> PreparedPhoto:
+    """Validate and re-encode one photo. Blocking; raises MediaRejected."""
+    if len(data) > limits.max_bytes:
+        raise MediaRejected("too_large")
+    image = _open(data, limits)
+    with budget.hold(image.width * image.height) if budget else _nothing():
+        try:
+            upright = _downscaled_upright(image, limits.max_side)
+        finally:
+            image.close()
+        clean = _jpeg(upright, quality=85)
+        upright.thumbnail(THUMBNAIL_BOX)
+        thumb = _jpeg(upright, quality=75)
+    with Image.open(io.BytesIO(clean)) as stored:
+        width, height = stored.size
+        phash = str(imagehash.dhash(stored))
+    return PreparedPhoto(sha256=hashlib.sha256(clean).hexdigest(), jpeg=clean,
+                         thumbnail=thumb, width=width, height=height, phash=phash)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _open(data: bytes, limits: MediaLimits) -> Image.Image:
+    """The header only: format and size are known, no pixel is decoded yet."""
+    with warnings.catch_warnings():
+        # Pillow warns (not raises) between 1× and 2× MAX_IMAGE_PIXELS: a bomb either way.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=sorted(ALLOWED_FORMATS))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaRejected("too_many_pixels") from exc
+        except Exception as exc:  # Pillow raises many types for hostile input
+            raise MediaRejected("not_an_image") from exc
+    if image.format not in ALLOWED_FORMATS:
+        raise MediaRejected("not_an_image")
+    if image.width * image.height > limits.max_pixels:
+        raise MediaRejected("too_many_pixels")
+    return image
+
+
+def _downscaled_upright(image: Image.Image, max_side: int) -> Image.Image:
+    """Decode, scale to fit max_side, then turn upright: scaling first keeps one
+    full-size copy in memory, and a square box makes the two steps commute."""
+    orientation = image.getexif().get(_ORIENTATION)
+    if image.format == "JPEG":
+        image.draft("RGB", (max_side, max_side))  # decode at a reduced scale where it can
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image.load()
+            if image.mode not in ("RGB", "RGBA", "L", "LA"):
+                image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+            image.thumbnail((max_side, max_side))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaRejected("too_many_pixels") from exc
+        except Exception as exc:
+            raise MediaRejected("not_an_image") from exc
+    rgb = image.convert("RGB")
+    method = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
+    return rgb.transpose(method) if method is not None else rgb
+
+
+def _jpeg(image: Image.Image, *, quality: int) -> bytes:
+    # A fresh image carries pixels only: no EXIF, GPS, ICC, XMP or text chunks.
+    bare = Image.new("RGB", image.size)
+    bare.paste(image)
+    out = io.BytesIO()
+    bare.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue()
