@@ -30,8 +30,10 @@ from handlers.turn import Services
 from notifications.delivery import ChannelSender
 from notifications.leader import TELEGRAM_POLLING_KEY, ZALO_POLLING_KEY, Leadership
 from notifications.outbox_sender import OutboxSender
+from notifications.rate_limit import Pace, SendPace
 from notifications.render import make_renderer
 from notifications.scheduler import Clock, TallyPlan
+from notifications.shared_pace import SharedPace
 from notifications.tally_chart import stored_chart
 from storage.calendar_file import load_calendar, read_calendar_file
 from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
@@ -67,6 +69,12 @@ class _Server(uvicorn.Server):
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+
+
+def make_pace(settings: Settings, engine: AsyncEngine) -> SendPace:
+    """Telegram's limits are per bot: on PostgreSQL every process takes its slots from one
+    shared timeline; SQLite runs one process, which keeps its pace in memory."""
+    return Pace() if is_sqlite(settings.database_url) else SharedPace(engine)
 
 
 async def load_org_from(sessions: SessionFactory, path: Path) -> None:
@@ -219,7 +227,8 @@ async def run(settings: Settings) -> None:
                 _watch_telegram_webhook(settings, health, tasks, telegram)
         _start_polling(settings, health, tasks, engine, telegram, zalo)
         if senders:
-            outbox = OutboxSender(sessions, senders, render_notice)
+            outbox = OutboxSender(sessions, senders, render_notice,
+                                  pace=make_pace(settings, engine))
             tasks.start("outbox", outbox.run)
         chart = stored_chart(services.media, entries_label=texts.get(
             texts.default_locale, "tally.entries"), quota_label=texts.get(

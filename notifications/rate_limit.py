@@ -8,6 +8,20 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
+
+
+class SendPace(Protocol):
+    """What every sender of a bot (the outbox, a turn's replies) waits on before a send:
+    `Pace` in one process (SQLite), `SharedPace` across processes (PostgreSQL)."""
+
+    async def acquire(self, channel: str, chat_id: str, group: bool) -> None:
+        """Wait for this chat's and its bot's next free slot, and take it."""
+        ...
+
+    def pause(self, seconds: float, channel: str = "telegram") -> None:
+        """A 429: nobody sends on that channel until it has passed."""
+        ...
 
 
 class Window:
