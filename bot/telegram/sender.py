@@ -9,7 +9,7 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramRetryAfter,
 )
-from aiogram.types import FSInputFile
+from aiogram.types import BufferedInputFile
 
 from bot.telegram.json_api import JsonBotApi
 from handlers.messages import Reply
@@ -26,16 +26,18 @@ class TelegramSender:
         self._api = JsonBotApi(bot)
         self._media = media  # where pictures named in a reply (a tally chart) are stored
 
-    def _picture(self, reply: Reply) -> FSInputFile | None:
-        """A drawn chart (PNG) or a stored photo (JPEG) the reply names, if any."""
+    async def _picture(self, reply: Reply) -> BufferedInputFile | None:
+        """A drawn chart (PNG) or a stored photo (JPEG) the reply names, if any, read
+        through the media store (any process's, any machine's). A picture gone missing
+        costs the picture, never the message."""
         if self._media is None:
             return None
         if reply.extra.get("chart_sha256"):
-            return FSInputFile(self._media.chart_path(reply.extra["chart_sha256"]),
-                               filename="bieu-do.png")
+            chart = await self._media.fetch(reply.extra["chart_sha256"], "chart")
+            return BufferedInputFile(chart, filename="bieu-do.png") if chart else None
         if reply.extra.get("image_sha256"):
-            return FSInputFile(self._media.path_for(reply.extra["image_sha256"]),
-                               filename="anh.jpg")
+            photo = await self._media.fetch(reply.extra["image_sha256"])
+            return BufferedInputFile(photo, filename="anh.jpg") if photo else None
         return None
 
     def split(self, reply: Reply) -> list[Reply]:
@@ -54,7 +56,7 @@ class TelegramSender:
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         try:
-            picture = self._picture(reply)
+            picture = await self._picture(reply)
             if picture is not None:
                 if len(reply.text) <= CAPTION_LIMIT and not reply.buttons:
                     sent = await self._bot.send_photo(int(chat_id), picture, caption=reply.text)
