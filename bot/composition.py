@@ -13,6 +13,7 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.health import Health
+from bot.media_setup import media_store
 from bot.polling import polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
@@ -37,7 +38,6 @@ from notifications.shared_pace import SharedPace
 from notifications.tally_chart import stored_chart
 from storage.calendar_file import load_calendar, read_calendar_file
 from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
-from storage.media import MediaStore
 from storage.migrate import one_at_a_time, upgrade
 from storage.org_file import read_org_file
 from storage.org_loader import load_org
@@ -155,7 +155,7 @@ async def run(settings: Settings) -> None:
         if settings.calendar_file is not None:
             await load_calendar_from(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
-    services = Services(texts=texts, media=MediaStore(settings.media_dir),
+    services = Services(texts=texts, media=media_store(settings),
                         console_url=f"{settings.base_url}/console",
                         tally_scope=settings.tally_scope)
     context = make_context(sessions, texts, settings.templates_dir)

@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     org_file: Path | None = PROJECT_ROOT / "examples" / "org_demo.yaml"
     calendar_file: Path | None = PROJECT_ROOT / "examples" / "calendar_demo.yaml"
     media_dir: Path = Path("./media")
+    # Where photos and charts are kept: "local" (MEDIA_DIR, one machine) or "s3" (an
+    # S3-compatible bucket every process on every machine reads and writes).
+    media_store: Literal["local", "s3"] = "local"
+    media_s3_bucket: str | None = None
+    media_s3_endpoint_url: str | None = None  # unset: AWS itself
+    media_s3_region: str = "us-east-1"
+    # Unset: boto3's usual sources (AWS_ACCESS_KEY_ID…, an instance role).
+    media_s3_access_key: SecretStr | None = None
+    media_s3_secret_key: SecretStr | None = None
+    media_s3_prefix: str = ""
+    media_s3_addressing: Literal["path", "virtual"] = "path"
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     public_url: str | None = None
@@ -74,3 +85,5 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
+        if self.media_store == "s3" and not self.media_s3_bucket:
+            raise ValueError("MEDIA_STORE=s3 needs MEDIA_S3_BUCKET")
