@@ -24,6 +24,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    via: str = ""  # the path prefix the caller's API base had, if any
 
 
 class FakeTelegram:
@@ -43,12 +44,20 @@ class FakeTelegram:
         # (method, chat id) -> an event the call waits for: a request left in flight
         self.holds: dict[tuple[str, str], asyncio.Event] = {}
         self.refused: list[Call] = []
+        # getUpdates calls (kept apart from `calls`): who polled, and when
+        self.polls: list[Call] = []
+        # method -> how many of its next requests get the connection dropped unanswered
+        self.drops: dict[str, int] = {}
+        self.webhook_url = ""
 
     # -- server ------------------------------------------------------------------------
     async def start(self) -> str:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.*}", self._file)
+        # A base URL with a prefix ("http://…/a") tells one process's calls from another's.
+        app.router.add_get("/{via}/file/bot{token}/{path:.*}", self._file)
+        app.router.add_route("*", "/{via}/bot{token}/{method}", self._api)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -86,13 +95,20 @@ class FakeTelegram:
                                       "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        if method == "getUpdates":
+            self.polls.append(Call(method, params, via=request.match_info.get("via", "")))
+        if self.drops.get(method):  # the connection drops before any answer
+            self.drops[method] -= 1
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response(status=500)
         target = (method, str(params.get("chat_id", "")))
         if self.failures.get(target):  # refused: recorded apart from what was accepted
             error = self.failures[target].pop(0)
             self.refused.append(Call(method, params))
             return web.json_response({"ok": False, **error}, status=error["error_code"])
         if method != "getUpdates":
-            self.calls.append(Call(method, params))
+            self.calls.append(Call(method, params, via=request.match_info.get("via", "")))
         if target in self.holds:
             await self.holds[target].wait()
         handler = getattr(self, f"_m_{method}", None)
@@ -145,6 +161,18 @@ class FakeTelegram:
         return {"message_id": next(self._message_ids), "date": int(time.time()),
                 "chat": {"id": int(params["chat_id"]), "type": "supergroup"},
                 "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}
+
+    async def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook_url = str(params.get("url", ""))
+        return True
+
+    async def _m_deleteWebhook(self, _: dict[str, Any]) -> bool:
+        self.webhook_url = ""
+        return True
+
+    async def _m_getWebhookInfo(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.webhook_url, "has_custom_certificate": False,
+                "pending_update_count": 0}
 
     async def _m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = params["file_id"]

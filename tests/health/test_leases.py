@@ -1,0 +1,92 @@
+"""A lease held by one process of several: the one whose PostgreSQL session holds an
+advisory lock. A holder whose connection is gone stops its work, so two never work at
+once for long."""
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from notifications.leader import AdvisoryLease
+from storage.db import make_engine
+from tests.support.databases import POSTGRES_ADMIN_URL
+
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(60)]
+KEY = 0x7E57_0001
+
+
+async def end_the_lock_session(database: str, key: int) -> int:
+    """What a PostgreSQL restart or a dropped network does to the lock's session."""
+    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
+    try:
+        return int(await admin.fetchval(
+            "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l "
+            "JOIN pg_database d ON d.oid = l.database "
+            "WHERE l.locktype = 'advisory' AND d.datname = $1 AND l.objid = $2",
+            database, key))
+    finally:
+        await admin.close()
+
+
+async def test_a_holder_that_lost_its_lock_stops_and_another_takes_over(postgres_url):
+    first, second = make_engine(postgres_url), make_engine(postgres_url)
+    working, stopped = asyncio.Event(), asyncio.Event()
+
+    async def poll() -> None:
+        working.set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            stopped.set()
+
+    holder = AdvisoryLease(first, KEY, name="test polling", retry_seconds=60,
+                           ping_seconds=0.2)
+    standby = AdvisoryLease(second, KEY, name="test polling", retry_seconds=0.1)
+    holding = asyncio.create_task(holder.hold(poll))
+    try:
+        await asyncio.wait_for(working.wait(), 10)
+        assert await standby.try_acquire() is False
+        assert await end_the_lock_session(postgres_url.rsplit("/", 1)[1], KEY) == 1
+        await asyncio.wait_for(stopped.wait(), 10)  # its pings found the session gone
+        assert holder.held is False
+        await asyncio.wait_for(standby.wait_until_held(), 10)
+        assert standby.held is True
+    finally:
+        holding.cancel()
+        await asyncio.gather(holding, return_exceptions=True)
+        await holder.release()
+        await standby.release()
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_work_that_ends_lets_the_lease_go(postgres_url):
+    first, second = make_engine(postgres_url), make_engine(postgres_url)
+    one = AdvisoryLease(first, KEY + 1, name="test", retry_seconds=0.1)
+    two = AdvisoryLease(second, KEY + 1, name="test", retry_seconds=0.1)
+
+    async def fails() -> None:
+        assert await two.try_acquire() is False  # held while the work runs
+        raise RuntimeError("the work broke")
+
+    try:
+        with pytest.raises(RuntimeError, match="the work broke"):
+            await one.hold(fails)
+        assert one.held is False
+        assert await two.try_acquire() is True
+    finally:
+        await one.release()
+        await two.release()
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_on_sqlite_the_one_process_always_holds(tmp_path):
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'one.db'}")
+    lease = AdvisoryLease(engine, KEY, name="test")
+    try:
+        assert await lease.try_acquire() is True
+        assert await lease.ping() is True
+    finally:
+        await lease.release()
+        await engine.dispose()
