@@ -22,6 +22,7 @@ from storage.staff_auth import (
     recent_failures,
     record_attempt,
 )
+from storage.worker_threads import Lane
 
 COOKIE = "ntvt_console"
 SESSION_HOURS = 12
@@ -39,7 +40,26 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
+    """Blocking (about 230 ms of CPU): scripts call it directly, the app through
+    `password_lane`."""
     return PASSWORDS.hash(password)
+
+
+def password_matches(stored: str | None, password: str) -> bool:
+    """Blocking, like hash_password. An unknown name is checked against a dummy hash so it
+    costs as long as a wrong password."""
+    try:
+        PASSWORDS.verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return stored is not None
+
+
+@cache
+def password_lane() -> Lane:
+    """Two threads for argon2: a burst of sign-ins queues here instead of stalling every
+    chat on the event loop, and leaves the other worker threads alone."""
+    return Lane("argon2", 2)
 
 
 def token_hash(token: str) -> str:
@@ -72,17 +92,17 @@ async def sign_in(session: AsyncSession, *, username: str, password: str, addres
         return SignIn(throttled=True)
     staff = await find_staff(session, username)
     stored = staff.password_hash if staff is not None and staff.password_hash else None
-    try:
-        PASSWORDS.verify(stored or _dummy_hash(), password)
-        ok = stored is not None
-    except (VerificationError, InvalidHashError):
-        ok = False
+    staff_id = staff.id if staff is not None else None
+    # The read transaction ends before argon2 runs: no database connection is held for
+    # the quarter second it takes.
+    await session.rollback()
+    ok = await password_lane().run(password_matches, stored, password)
     record_attempt(session, username=username, ip=address, succeeded=ok, now=now)
-    if not ok or staff is None or staff.id is None:
+    if not ok or staff_id is None:
         await session.commit()
         return SignIn()
     token = secrets.token_urlsafe(32)
-    open_session(session, staff_id=staff.id, token_hash=token_hash(token),
+    open_session(session, staff_id=staff_id, token_hash=token_hash(token),
                  csrf_token=secrets.token_urlsafe(32), now=now,
                  expires_at=now + timedelta(hours=SESSION_HOURS))
     await session.commit()
