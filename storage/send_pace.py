@@ -32,7 +32,8 @@ WITH locked AS (
     FROM locked
 )
 UPDATE send_pace AS pace
-SET next_at = slot.at + CASE WHEN pace.scope = '*' THEN :bot_gap ELSE :chat_gap END
+SET next_at = slot.at + CASE WHEN pace.scope = '*' THEN CAST(:bot_gap AS float8)
+                              ELSE CAST(:chat_gap AS float8) END
 FROM slot
 WHERE pace.channel = :channel AND pace.scope IN ('*', :scope)
 RETURNING slot.at - slot.now
@@ -40,18 +41,20 @@ RETURNING slot.at - slot.now
 
 _PAUSE = text("""
 UPDATE send_pace
-SET paused_until = GREATEST(paused_until, extract(epoch FROM clock_timestamp()) + :seconds)
+SET paused_until = GREATEST(paused_until, extract(epoch FROM clock_timestamp())::float8
+                                          + CAST(:seconds AS float8))
 WHERE channel = :channel AND scope = '*'
 """)
 
 _PAUSED_FOR = text("""
-SELECT paused_until - extract(epoch FROM clock_timestamp()) FROM send_pace
+SELECT paused_until - extract(epoch FROM clock_timestamp())::float8 FROM send_pace
 WHERE channel = :channel AND scope = '*'
 """)
 
 _FORGET = text("""
 DELETE FROM send_pace
-WHERE scope <> '*' AND next_at < extract(epoch FROM clock_timestamp()) - :older_than
+WHERE scope <> '*'
+  AND next_at < extract(epoch FROM clock_timestamp())::float8 - CAST(:older_than AS float8)
 """)
 
 
