@@ -89,7 +89,7 @@ class TelegramPoller:
         if isinstance(exc, TelegramUnauthorizedError):
             if not self._unauthorized:
                 log.critical("Telegram refuses the bot token (401 %s): no updates arrive until "
-                             "TELEGRAM_BOT_TOKEN is fixed; asking again every %.0f s",
+                             "TELEGRAM_BOT_TOKEN is fixed; asking again every %g s",
                              exc.message, self._backoff.most)
             self._unauthorized = True
             self._health.down("unauthorized", f"401: {exc.message}")

@@ -67,7 +67,7 @@ class ZaloPoller:
         if isinstance(exc, ZaloApiError) and exc.code == 401:
             if not self._unauthorized:
                 log.critical("Zalo refuses the bot token (%s): no updates arrive until "
-                             "ZALO_BOT_TOKEN is fixed; asking again every %.0f s", exc,
+                             "ZALO_BOT_TOKEN is fixed; asking again every %g s", exc,
                              self._backoff.most)
             self._unauthorized = True
             self._health.down("unauthorized", str(exc))

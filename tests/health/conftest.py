@@ -1,9 +1,11 @@
 import uuid
+from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
 
 from tests.support.databases import POSTGRES_ADMIN_URL
+from tests.support.fake_zalo import FakeZalo
 
 
 @pytest.fixture
@@ -18,3 +20,11 @@ async def fresh_postgres(postgres_url):
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@pytest.fixture
+async def fake_zalo() -> AsyncIterator[FakeZalo]:
+    server = FakeZalo()
+    await server.start()
+    yield server
+    await server.stop()

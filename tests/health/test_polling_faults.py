@@ -30,9 +30,11 @@ async def readiness(bot: BotProcess) -> tuple[int, dict]:
 
 async def until_ready_is(bot: BotProcess, status: int, telegram: str | None = None,
                          seconds: float = 30) -> dict:
+    """Until /readyz answers `status` (and Telegram's intake is in the state given)."""
     for _ in range(int(seconds * 10)):
         code, report = await readiness(bot)
-        if code == status and telegram in (None, report["parts"]["telegram"]["state"]):
+        if code == status and (telegram is None
+                               or report["parts"]["telegram"]["state"] == telegram):
             return report
         await asyncio.sleep(0.1)
     raise AssertionError(f"/readyz never answered {status}: {report}")
