@@ -15,7 +15,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.send_pace import BOT, ensure_rows, forget_idle_chats, pause, paused_for, take_slot
+from storage.send_pace import (
+    BOT,
+    Slot,
+    ensure_rows,
+    forget_idle_chats,
+    pause,
+    paused_for,
+    take_slot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +53,19 @@ class SharedPace:
                                           time.monotonic() + seconds)
         self._spawn(self._pause(channel, seconds))
 
+    async def flush(self) -> None:
+        """Wait for the writes `pause` started (tests, and a clean stop)."""
+        await asyncio.gather(*self._writes, return_exceptions=True)
+
     async def acquire(self, channel: str, chat_id: str, group: bool) -> None:
         chat_gap = self._group_gap if group else self._private_gap
         while True:
             await self._sleep(self._paused_until.get(channel, 0.0) - time.monotonic())
-            wait = await self._take(channel, chat_id, chat_gap)
-            await self._sleep(wait)
-            if wait < _RECHECK_AFTER:
+            slot = await self._take(channel, chat_id, chat_gap)
+            await self._sleep(slot.wait)
+            if not slot.taken:  # the chat's own turn comes first; then ask again
+                continue
+            if slot.wait < _RECHECK_AFTER:
                 return
             # A 429 while this send slept (here or in another process) voids its slot.
             async with self._engine.connect() as connection:
@@ -60,24 +74,24 @@ class SharedPace:
                 return
             await self._sleep(paused)
 
-    async def _take(self, channel: str, chat_id: str, chat_gap: float) -> float:
+    async def _take(self, channel: str, chat_id: str, chat_gap: float) -> Slot:
         async with self._engine.begin() as connection:
             if (channel, chat_id) not in self._known:
                 await ensure_rows(connection, channel, chat_id)
                 if len(self._known) > _KNOWN_MAX:
                     self._known.clear()
                 self._known.add((channel, chat_id))
-            wait = await take_slot(connection, channel=channel, scope=chat_id,
+            slot = await take_slot(connection, channel=channel, scope=chat_id,
                                    bot_gap=self._bot_gap, chat_gap=chat_gap)
-            if wait is None:  # swept away since we last looked: make it again
+            if slot is None:  # swept away since we last looked: make it again
                 await ensure_rows(connection, channel, chat_id)
-                wait = await take_slot(connection, channel=channel, scope=chat_id,
+                slot = await take_slot(connection, channel=channel, scope=chat_id,
                                        bot_gap=self._bot_gap, chat_gap=chat_gap)
         if time.monotonic() - self._forgot_at > _FORGET_EVERY:
             self._forgot_at = time.monotonic()
             self._known.clear()
             self._spawn(self._forget())
-        return wait or 0.0
+        return slot or Slot(True, 0.0)
 
     @staticmethod
     async def _sleep(seconds: float) -> None:

@@ -2,10 +2,13 @@
 "*") and of each of its chats, on the database's clock.
 
 A send takes its slot with one statement: it locks the bot's row and the chat's row (in
-one order, so two senders never deadlock), takes the later of their next free slots (and
-of a pause after a 429), and moves both on by their spacing. Every process's sends thus
-line up on one timeline, however many processes there are.
+one order, so two senders never deadlock); when the chat's own next slot has come, it
+takes the bot's next free slot (or the end of a pause after a 429) and moves both on by
+their spacing. Every process's sends thus line up on one timeline, however many
+processes there are.
 """
+
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,24 +22,33 @@ ON CONFLICT (channel, scope) DO NOTHING
 """)
 
 # Under READ COMMITTED, FOR UPDATE returns each row's newest version after waiting for
-# its lock, so the slot is computed from what the previous sender wrote.
+# its lock, so the slot is computed from what the previous sender wrote. A chat whose own
+# next slot is still ahead takes nothing: booking the bot's timeline that far ahead would
+# hold every other chat back behind it.
 _TAKE = text("""
-WITH locked AS (
+WITH clock AS (
+    SELECT extract(epoch FROM clock_timestamp())::float8 AS now
+), locked AS (
     SELECT scope, next_at, paused_until FROM send_pace
     WHERE channel = :channel AND scope IN ('*', :scope)
     ORDER BY scope FOR UPDATE
 ), slot AS (
-    SELECT extract(epoch FROM clock_timestamp())::float8 AS now,
-           GREATEST(extract(epoch FROM clock_timestamp())::float8,
-                    max(next_at), max(paused_until)) AS at
-    FROM locked
+    SELECT count(*) AS found, min(clock.now) AS now,
+           max(next_at) FILTER (WHERE scope <> '*') AS chat_next,
+           GREATEST(min(clock.now), max(next_at), max(paused_until)) AS at
+    FROM locked, clock
+), taken AS (
+    UPDATE send_pace AS pace
+    SET next_at = slot.at + CASE WHEN pace.scope = '*' THEN CAST(:bot_gap AS float8)
+                                 ELSE CAST(:chat_gap AS float8) END
+    FROM slot
+    WHERE pace.channel = :channel AND pace.scope IN ('*', :scope)
+      AND slot.found = 2 AND slot.chat_next <= slot.now + CAST(:early AS float8)
+    RETURNING 1
 )
-UPDATE send_pace AS pace
-SET next_at = slot.at + CASE WHEN pace.scope = '*' THEN CAST(:bot_gap AS float8)
-                              ELSE CAST(:chat_gap AS float8) END
+SELECT slot.found, (SELECT count(*) FROM taken) AS taken, slot.at - slot.now AS wait,
+       slot.chat_next - slot.now AS chat_wait
 FROM slot
-WHERE pace.channel = :channel AND pace.scope IN ('*', :scope)
-RETURNING slot.at - slot.now
 """)
 
 _PAUSE = text("""
@@ -62,13 +74,24 @@ async def ensure_rows(connection: AsyncConnection, channel: str, scope: str) -> 
     await connection.execute(_ENSURE, {"channel": channel, "scope": scope})
 
 
+@dataclass(frozen=True)
+class Slot:
+    taken: bool  # False: the chat's own next slot is `wait` seconds ahead; ask again then
+    wait: float  # seconds until the slot (≤ 0: now)
+
+
 async def take_slot(connection: AsyncConnection, *, channel: str, scope: str,
-                    bot_gap: float, chat_gap: float) -> float | None:
-    """Seconds until the slot just taken (≤ 0: now); None when the rows are missing."""
-    result = await connection.execute(_TAKE, {"channel": channel, "scope": scope,
-                                              "bot_gap": bot_gap, "chat_gap": chat_gap})
-    waits = [float(row[0]) for row in result.all()]
-    return max(waits) if len(waits) == 2 else None
+                    bot_gap: float, chat_gap: float, early: float = 0.05) -> Slot | None:
+    """The next slot for this chat, if it is due within `early` seconds; None when the
+    rows are missing."""
+    row = (await connection.execute(_TAKE, {
+        "channel": channel, "scope": scope, "bot_gap": bot_gap, "chat_gap": chat_gap,
+        "early": early})).one()
+    if row.found != 2:
+        return None
+    if not row.taken:
+        return Slot(False, float(row.chat_wait))
+    return Slot(True, float(row.wait))
 
 
 async def pause(connection: AsyncConnection, *, channel: str, seconds: float) -> None:
