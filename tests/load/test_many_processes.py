@@ -1,0 +1,196 @@
+"""Several `python -m bot` processes on one PostgreSQL database behind a webhook splitter
+that sends each update to a random process, 1-3 times, as a load balancer plus Telegram's
+own retries do. Hundreds of residents complete the whole dialog at once; afterwards the
+database must hold every nomination exactly once, each with the answers its own resident
+typed, and no resident may have been answered twice.
+"""
+
+import asyncio
+import os
+import signal
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from storage.db import make_engine
+from tests.load.residents import (
+    Answers,
+    CountingFake,
+    Progress,
+    answers_of,
+    replies_per_step,
+    run_residents,
+)
+from tests.support.databases import drop_postgres, postgres_or_skip
+from tests.support.fake_telegram import TOKEN
+from tests.support.process import BotProcess, start_bot
+from tests.support.splitter import WebhookSplitter
+
+pytestmark = [pytest.mark.process, pytest.mark.postgres]
+SECRET = "split-Secret_42"
+RESIDENTS = 300
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test alone."""
+    url = postgres_or_skip()
+    yield url
+    drop_postgres(url)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[CountingFake]:
+    server = CountingFake(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@asynccontextmanager
+async def behind_splitter(count: int, database: str, fake: CountingFake, workdir: Path,
+                          seed: int) -> AsyncIterator[tuple[WebhookSplitter, list[BotProcess]]]:
+    """`count` bot processes on one database, and the splitter in front of them."""
+    splitter = WebhookSplitter([], SECRET, seed=seed)
+    await splitter.start()
+    bots: list[BotProcess] = []
+    try:
+        for number in range(count):  # one after another: the migration race is tested apart
+            folder = workdir / f"process-{number}"
+            folder.mkdir()
+            bots.append(await start_bot(
+                folder, DATABASE_URL=database, TELEGRAM_BOT_TOKEN=TOKEN,
+                TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}", TELEGRAM_MODE="webhook",
+                TELEGRAM_WEBHOOK_URL=splitter.url, TELEGRAM_WEBHOOK_SECRET=SECRET,
+                LOG_LEVEL="WARNING"))
+        splitter.targets.extend(bot.base_url for bot in bots)
+        yield splitter, bots
+        await splitter.drain()
+        await until_quiet(fake)
+    finally:
+        for bot in bots:
+            await bot.stop()
+        await splitter.stop()
+
+
+async def rows(database: str, sql: str) -> list[tuple]:
+    engine = make_engine(database)
+    async with engine.connect() as conn:
+        result = [tuple(r) for r in (await conn.execute(text(sql))).all()]
+    await engine.dispose()
+    return result
+
+
+async def until_quiet(fake: CountingFake, seconds: float = 1.5) -> None:
+    """Until no message has reached the fake for `seconds`: a late repeat is counted."""
+    while True:
+        before = len(fake.calls)
+        await asyncio.sleep(seconds)
+        if len(fake.calls) == before:
+            return
+
+
+async def nominations_by_resident(database: str) -> dict[int, list[tuple]]:
+    found: dict[int, list[tuple]] = {}
+    for row in await rows(database, """
+            SELECT n.submitter_user_id, n.nominee_name, n.nominee_role, u.name, n.place,
+                   n.deed, n.submitter_name, n.reference
+            FROM nomination n JOIN unit u ON u.id = n.unit_id"""):
+        found.setdefault(int(row[0]), []).append(row[1:])
+    return found
+
+
+async def assert_every_nomination_whole_and_once(
+        database: str, fake: CountingFake, residents: list[Answers], progress: Progress,
+        expected: list[int]) -> dict[int, int]:
+    """The checks every test here makes; returns the residents who got more messages than
+    the dialog sends (repeated replies), with how many more."""
+    ids = [a.user_id for a in residents]
+    stuck = Counter(progress.stuck.values())
+    assert not progress.stuck, (
+        f"{len(progress.stuck)} of {len(ids)} residents left unanswered, by step: "
+        f"{dict(sorted(stuck.items()))}")
+    nominations = await nominations_by_resident(database)
+    missing = [i for i in ids if i not in nominations]
+    assert not missing, f"{len(missing)} nominations never arrived"
+    duplicated = {i: len(n) for i, n in nominations.items() if len(n) > 1}
+    assert not duplicated, f"{len(duplicated)} residents' nominations stored twice or more"
+    crossed = [a.user_id for a in residents if nominations[a.user_id][0][:6] != a.as_stored()]
+    assert not crossed, (f"{len(crossed)} nominations with crossed fields, e.g. typed "
+                         f"{answers_of(crossed[0]).as_stored()}, stored "
+                         f"{nominations[crossed[0]][0][:6]}")
+    # Each resident's last message names their own nomination's reference.
+    wrong_reference = [i for i in ids if nominations[i][0][6] not in fake.received[i][-1]]
+    assert not wrong_reference, f"{len(wrong_reference)} residents told another reference"
+    left = await rows(database, "SELECT count(*) FROM inbox_update "
+                      "WHERE processed_at IS NULL OR set_aside_at IS NOT NULL")
+    assert left == [(0,)], "inbox rows left unprocessed or set aside"
+    copies = await rows(database, "SELECT count(*) FROM inbox_update "
+                        "GROUP BY channel, update_id HAVING count(*) > 1")
+    assert copies == []
+    total = sum(expected)
+    return {i: fake.count(i) - total for i in ids if fake.count(i) != total}
+
+
+async def many_residents_behind_the_splitter(processes: int, database: str,
+                                             fake: CountingFake, workdir: Path) -> None:
+    residents = [answers_of(500_000 + processes * 1000 + i) for i in range(RESIDENTS)]
+    expected = await replies_per_step(residents[0])
+    async with behind_splitter(processes, database, fake, workdir, processes) as (splitter,
+                                                                                 bots):
+        progress = await run_residents(fake, splitter.send, residents, expected)
+    assert splitter.stats.deliveries > splitter.stats.updates  # redeliveries did happen
+    assert all(splitter.stats.per_target.get(bot.base_url) for bot in bots)
+    repeated = await assert_every_nomination_whole_and_once(database, fake, residents,
+                                                            progress, expected)
+    assert repeated == {}, f"{len(repeated)} residents got replies repeated or missing"
+    tracebacks = sum(bot.log.read_text().count("Traceback") for bot in bots)
+    assert tracebacks == 0, f"{tracebacks} tracebacks logged"
+
+
+@pytest.mark.timeout(150)
+async def test_300_residents_through_two_processes(database, fake, tmp_path):
+    await many_residents_behind_the_splitter(2, database, fake, tmp_path)
+
+
+@pytest.mark.timeout(150)
+async def test_300_residents_through_three_processes(database, fake, tmp_path):
+    await many_residents_behind_the_splitter(3, database, fake, tmp_path)
+
+
+@pytest.mark.timeout(200)
+async def test_a_process_killed_mid_run_loses_nothing(database, fake, tmp_path):
+    """One of three processes is killed -9 while residents are mid-dialog. Its claimed rows
+    wait for their lease to run out, then another process takes them: every nomination
+    still arrives whole, and only residents whose turn was in flight at the kill may see
+    that turn's replies again."""
+    residents = [answers_of(700_000 + i) for i in range(RESIDENTS)]
+    expected = await replies_per_step(residents[0])
+    in_flight: set[int] = set()
+    progress = Progress()
+    async with behind_splitter(3, database, fake, tmp_path, 7) as (splitter, bots):
+        victim = bots[1]
+
+        async def kill_when_busy() -> None:
+            # A third of the way in: every resident is somewhere in the middle of the dialog.
+            while splitter.stats.updates < RESIDENTS * len(expected) // 3:
+                await asyncio.sleep(0.05)
+            splitter.remove(victim.base_url)  # the balancer's health check notices at once
+            os.kill(victim.process.pid, signal.SIGKILL)
+            in_flight.update(progress.waiting)
+
+        killer = asyncio.create_task(kill_when_busy())
+        await run_residents(fake, splitter.send, residents, expected, step_timeout=75,
+                            progress=progress)
+        await killer
+    assert victim.process.returncode == -signal.SIGKILL
+    repeated = await assert_every_nomination_whole_and_once(database, fake, residents,
+                                                            progress, expected)
+    assert set(repeated) <= in_flight, "a reply repeated for a turn not in flight at the kill"
+    assert all(0 < extra <= max(expected) for extra in repeated.values()), repeated
+    tracebacks = sum(bot.log.read_text().count("Traceback") for bot in bots if bot is not victim)
+    assert tracebacks == 0, f"{tracebacks} tracebacks logged by the surviving processes"
