@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.telegram_limits import RateLimitedTelegram, TelegramLimits
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Wards the unit step finds from their name alone (none has residential groups below it).
@@ -143,6 +144,20 @@ class CountingFake(FakeTelegram):
             if not future.done():
                 future.set_result(None)
         return result
+
+
+class LimitedFake(RateLimitedTelegram, CountingFake):
+    """The counting fake behind Telegram's sending limits (30 messages a second per bot,
+    20 a minute per group, 1 a second per private chat), from the moment `limit()` is
+    called: what comes before it (residents reaching the step measured) is not limited."""
+
+    def __init__(self, token: str) -> None:
+        unlimited = (10**9, 1.0)
+        super().__init__(token, TelegramLimits(per_bot=unlimited, per_group=unlimited,
+                                               per_private=unlimited))
+
+    def limit(self) -> None:
+        self.limits = TelegramLimits()
 
 
 _update_ids = itertools.count(10_000_000)

@@ -20,6 +20,7 @@ from storage.db import make_engine
 from tests.load.residents import (
     Answers,
     CountingFake,
+    LimitedFake,
     Progress,
     answers_of,
     replies_per_step,
@@ -194,3 +195,33 @@ async def test_a_process_killed_mid_run_loses_nothing(database, fake, tmp_path):
     assert all(0 < extra <= max(expected) for extra in repeated.values()), repeated
     tracebacks = sum(bot.log.read_text().count("Traceback") for bot in bots if bot is not victim)
     assert tracebacks == 0, f"{tracebacks} tracebacks logged by the surviving processes"
+
+
+@pytest.fixture
+async def limited() -> AsyncIterator[LimitedFake]:
+    server = LimitedFake(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.mark.timeout(150)
+async def test_200_residents_answering_at_once_under_telegrams_limit(database, limited,
+                                                                      tmp_path):
+    """Two processes, Telegram allowing 30 messages a second for the whole bot, replies
+    included: 200 residents type the nominee's name at once, then the role. Every reply
+    arrives, none twice, however many 429 answers the bot drew on the way."""
+    residents = [answers_of(800_000 + i) for i in range(200)]
+    expected = await replies_per_step(residents[0])
+    async with behind_splitter(2, database, limited, tmp_path, 9) as (splitter, _):
+        await run_residents(limited, splitter.send, residents, expected, steps=range(3))
+        limited.limit()
+        progress = await run_residents(limited, splitter.send, residents, expected,
+                                       steps=range(3, 5), step_timeout=100)
+    assert not progress.stuck, (f"{len(progress.stuck)} of 200 residents never got their "
+                                f"reply ({len(limited.too_many)} answers 429)")
+    wanted = sum(expected[:5])
+    wrong = {a.user_id: limited.count(a.user_id) - wanted for a in residents
+             if limited.count(a.user_id) != wanted}
+    assert wrong == {}, (f"{len(wrong)} residents got replies repeated or missing "
+                         f"({len(limited.too_many)} × 429)")
