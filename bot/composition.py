@@ -204,7 +204,7 @@ async def run(settings: Settings) -> None:
     gc.freeze()
     tasks = _Tasks(health, settings)
     outbox: OutboxSender | None = None
-    clock: Clock | None = None
+    clocks: list[Clock] = []  # the running one, while this process leads
     leadership: Leadership | None = None
     if is_sqlite(settings.database_url):
         path = database_path(settings.database_url)
@@ -233,21 +233,33 @@ async def run(settings: Settings) -> None:
         chart = stored_chart(services.media, entries_label=texts.get(
             texts.default_locale, "tally.entries"), quota_label=texts.get(
             texts.default_locale, "tally.quota"))
-        clock = Clock(sessions, digest_at=settings.digest_at,
-                      tally=TallyPlan(chart, day=settings.tally_day, at=settings.tally_at,
-                                      scope=settings.tally_scope,
-                                      nudge_below=settings.tally_nudge_below),
-                      channels=frozenset(outbox.channels if outbox is not None else ()),
-                      queued=outbox.wake if outbox is not None else lambda: None)
+        sending = outbox
+
+        async def start_clock() -> None:
+            # A clock of its own each time the lead is taken: APScheduler drops its jobs
+            # when it shuts down, so a stopped clock cannot start again.
+            clocks.append(Clock(
+                sessions, digest_at=settings.digest_at,
+                tally=TallyPlan(chart, day=settings.tally_day, at=settings.tally_at,
+                                scope=settings.tally_scope,
+                                nudge_below=settings.tally_nudge_below),
+                channels=frozenset(sending.channels if sending is not None else ()),
+                queued=sending.wake if sending is not None else lambda: None))
+            await clocks[-1].start()
+
+        def stop_clock() -> None:
+            while clocks:
+                clocks.pop().stop()
+
         leadership = Leadership(engine, retry_seconds=settings.leader_retry_seconds)
-        lead, running_clock = leadership, clock
-        tasks.start("scheduler", lambda: lead.lead(running_clock.start, running_clock.stop))
+        lead = leadership
+        tasks.start("scheduler", lambda: lead.lead(start_clock, stop_clock))
         log.info("NTVT is up: web chat at %s/chat%s%s", settings.base_url,
                  f", Telegram by {settings.telegram_mode}" if telegram else "",
                  f", Zalo by {settings.zalo_mode}" if zalo else "")
         await server.serve()
     finally:
-        if clock is not None:
+        for clock in clocks:
             clock.stop()
         if leadership is not None:
             await leadership.release()
