@@ -7,7 +7,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from notifications.leader import AdvisoryLease
+from notifications.leader import LOCK_KEY, AdvisoryLease, Leadership
 from storage.db import make_engine
 from tests.support.databases import POSTGRES_ADMIN_URL
 
@@ -89,4 +89,32 @@ async def test_on_sqlite_the_one_process_always_holds(tmp_path):
         assert await lease.ping() is True
     finally:
         await lease.release()
+        await engine.dispose()
+
+
+async def test_the_scheduler_stops_when_its_lead_is_lost_and_starts_again_on_retaking_it(
+        postgres_url):
+    engine = make_engine(postgres_url)
+    leadership = Leadership(engine, retry_seconds=0.1, ping_seconds=0.2)
+    events: list[str] = []
+    restarted = asyncio.Event()
+
+    async def start() -> None:
+        events.append("start")
+        if events.count("start") == 2:
+            restarted.set()
+
+    leading = asyncio.create_task(leadership.lead(start, lambda: events.append("stop")))
+    try:
+        for _ in range(200):
+            if events:
+                break
+            await asyncio.sleep(0.05)
+        assert await end_the_lock_session(postgres_url.rsplit("/", 1)[1], LOCK_KEY) == 1
+        await asyncio.wait_for(restarted.wait(), 10)  # the lock was free: taken again
+        assert events == ["start", "stop", "start"]
+    finally:
+        leading.cancel()
+        await asyncio.gather(leading, return_exceptions=True)
+        await leadership.release()
         await engine.dispose()
