@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.health import Health
 from bot.media_setup import media_store
+from bot.memory import give_large_blocks_back
 from bot.polling import polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
@@ -146,6 +147,7 @@ def _watch_telegram_webhook(settings: Settings, health: Health, tasks: _Tasks,
 
 
 async def run(settings: Settings) -> None:
+    give_large_blocks_back()  # decoded photos' memory returns to the system when freed
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     async with one_at_a_time(engine):

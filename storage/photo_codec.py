@@ -8,6 +8,7 @@ errors, no metadata kept (GPS included)."""
 
 import hashlib
 import io
+import math
 import threading
 import warnings
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 THUMBNAIL_BOX = (320, 320)
 # Pillow keeps 4 bytes per pixel for RGB and RGBA alike.
 BYTES_PER_PIXEL = 4
+_STRIP_ROWS = 64
 _ORIENTATION = 0x0112
 _UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
             4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
@@ -136,16 +138,38 @@ def _downscaled_upright(image: Image.Image, max_side: int) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image.load()
-            if image.mode not in ("RGB", "RGBA", "L", "LA"):
-                image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-            image.thumbnail((max_side, max_side))
+            rgb = _fit(image, max_side)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise MediaRejected("too_many_pixels") from exc
         except Exception as exc:
             raise MediaRejected("not_an_image") from exc
-    rgb = image.convert("RGB")
     method = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
     return rgb.transpose(method) if method is not None else rgb
+
+
+def _fit(image: Image.Image, max_side: int) -> Image.Image:
+    """The decoded image as RGB within max_side, scaled a strip of rows at a time: a
+    whole-image resize (or an RGB copy of a palette image) would hold a second large
+    copy beside the decoded one. Each strip takes the source rows the bicubic filter
+    reaches, so the result is the same as one resize."""
+    width, height = image.size
+    if max(width, height) <= max_side:
+        return image.convert("RGB")
+    scale = max_side / max(width, height)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    ratio = height / size[1]
+    margin = math.ceil(2 * ratio) + 2  # bicubic reaches two output pixels each way
+    out = Image.new("RGB", size)
+    for top in range(0, size[1], _STRIP_ROWS):
+        bottom = min(size[1], top + _STRIP_ROWS)
+        first, last = top * ratio, bottom * ratio
+        crop_top = max(0, math.floor(first) - margin)
+        crop_bottom = min(height, math.ceil(last) + margin)
+        piece = image.crop((0, crop_top, width, crop_bottom))
+        piece = piece if piece.mode == "RGB" else piece.convert("RGB")
+        out.paste(piece.resize((size[0], bottom - top), Image.Resampling.BICUBIC,
+                               box=(0, first - crop_top, width, last - crop_top)), (0, top))
+    return out
 
 
 def _jpeg(image: Image.Image, *, quality: int) -> bytes:

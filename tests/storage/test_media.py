@@ -100,3 +100,20 @@ def test_names_cannot_escape_the_store(store):
 def test_nothing_stored_reads_as_none(store):
     assert store.read("a" * 64) is None
     assert store.read("a" * 64, "chart") is None
+
+
+@pytest.mark.parametrize("mode", ["RGB", "P", "L", "RGBA"])
+def test_scaling_a_strip_at_a_time_looks_like_one_resize(mode):
+    """Big photos are scaled strip by strip to keep one full-size copy in memory; the
+    picture is the one a whole-image resize gives (off by at most one level)."""
+    from PIL import ImageChops
+
+    from storage.photo_codec import _fit
+
+    noise = Image.effect_noise((1500, 1100), 60)
+    source = Image.merge("RGB", (noise, Image.linear_gradient("L").resize((1500, 1100)),
+                                 noise.transpose(Image.Transpose.FLIP_LEFT_RIGHT))).convert(mode)
+    scaled = _fit(source, 700)
+    whole = source.convert("RGB").resize(scaled.size, Image.Resampling.BICUBIC)
+    assert scaled.size == (700, 513)
+    assert all(high <= 1 for _, high in ImageChops.difference(scaled, whole).getextrema())

@@ -1,0 +1,68 @@
+"""A resident in the web chat of a running process, over HTTP: the same JSON the page
+sends. The dialog to the photo step is the one in tests/core/test_resident_story.py."""
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+DEED = ("Ông Tuấn nhặt được ví có 12 triệu đồng và giấy tờ tuỳ thân trên phố Đội Cấn, "
+        "đã mang đến Công an phường để trả lại người đánh rơi.")
+
+
+@dataclass
+class WebVisitor:
+    client: httpx.AsyncClient
+    last: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def at(cls, base_url: str, *, timeout: float = 120) -> "WebVisitor":
+        return cls(httpx.AsyncClient(base_url=base_url, timeout=timeout,
+                                     cookies={"ntvt_chat": secrets.token_urlsafe(32)},
+                                     headers={"X-NTVT-Chat": "1"}))
+
+    async def _answer(self, response: httpx.Response) -> list[dict[str, Any]]:
+        response.raise_for_status()
+        self.last = response.json()["replies"]
+        return self.last
+
+    async def say(self, text: str) -> list[dict[str, Any]]:
+        return await self._answer(await self.client.post(
+            "/chat/api/message", json={"id": uuid.uuid4().hex, "text": text}))
+
+    async def press(self, label: str) -> list[dict[str, Any]]:
+        for reply in reversed(self.last):
+            for row in reply["buttons"]:
+                for button in row:
+                    if label in button["label"]:
+                        return await self._answer(await self.client.post(
+                            "/chat/api/message",
+                            json={"id": uuid.uuid4().hex, "payload": button["payload"]}))
+        raise AssertionError(f"no button {label!r} in {self.last}")
+
+    async def photo(self, data: bytes, name: str = "anh.png") -> list[dict[str, Any]]:
+        return await self._answer(await self.client.post(
+            "/chat/api/photo", data={"id": uuid.uuid4().hex},
+            files={"photo": (name, data, "image/png")}))
+
+    def text(self) -> str:
+        return "\n".join(reply["text"] for reply in self.last)
+
+    async def up_to_the_photos(self) -> None:
+        await self.say("/start")
+        await self.press("Tôi đồng ý")
+        await self.press("Cá nhân")
+        await self.say("Nguyễn Văn Tuấn")
+        await self.say("Tổ trưởng tổ dân phố số 3")
+        await self.say("doi can")
+        await self.press("Phường Đội Cấn")
+        await self.say("Ngõ 12 phố Đội Cấn")
+        await self.press("An ninh – trật tự")
+        await self.say(DEED)
+        await self.say("15/10/2026")
+        assert "ảnh minh chứng" in self.text(), self.text()
+
+    async def close(self) -> None:
+        await self.client.aclose()
