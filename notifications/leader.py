@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,23 @@ class AdvisoryLease:
         if not taken:
             await connection.close()
             return False
+        await self._end_if_silent(connection)
         self._connection = connection
         self._set(True)
         return True
+
+    async def _end_if_silent(self, connection: AsyncConnection) -> None:
+        """Have PostgreSQL end the lock's session after a few missed pings. A holder cut
+        off by the network, or frozen, would otherwise keep the lock until TCP keepalive
+        gives up on its socket (two hours by default), and no process could take over.
+        (PostgreSQL 14 and later; older ones keep the default.)"""
+        milliseconds = int((3 * self._ping_seconds + 2) * 1000)
+        try:
+            await connection.execute(text("SELECT set_config('idle_session_timeout', :value, "
+                                          "false)"), {"value": str(milliseconds)})
+            await connection.commit()
+        except DBAPIError:
+            await connection.rollback()
 
     async def ping(self) -> bool:
         """Whether the lock is still ours: its connection answers within the ping interval.
@@ -92,9 +107,9 @@ class AdvisoryLease:
 
     async def hold(self, work: Callable[[], Awaitable[None]]) -> None:
         """Forever: wait for the lease, run `work` while it is held, and cancel it as soon
-        as a ping finds the lease lost (then wait for the lease again). If `work` ends by
-        itself the lease is let go, so another process may take over, and its outcome
-        (return or exception) is this call's."""
+        as a ping finds the lease lost (then, after a pause, wait for the lease again). If
+        `work` ends by itself the lease is let go, so another process may take over, and
+        its outcome (return or exception) is this call's."""
         while True:
             await self.wait_until_held()
             log.info("this process holds the %s lease", self.name)
@@ -113,6 +128,8 @@ class AdvisoryLease:
                 await self.release()
                 task.result()  # its exception, if it raised
                 return
+            # Lost: likely trouble with the database; another process may take a turn.
+            await asyncio.sleep(self._retry_seconds)
 
     async def release(self) -> None:
         if self._connection is not None:

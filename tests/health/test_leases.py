@@ -118,3 +118,21 @@ async def test_the_scheduler_stops_when_its_lead_is_lost_and_starts_again_on_ret
         await asyncio.gather(leading, return_exceptions=True)
         await leadership.release()
         await engine.dispose()
+
+
+async def test_a_holder_that_goes_silent_loses_its_lock_to_postgresql(postgres_url):
+    """A holder cut off from the database (or frozen) stops pinging: PostgreSQL ends its
+    session after a few missed pings, and another process takes over."""
+    first, second = make_engine(postgres_url), make_engine(postgres_url)
+    silent = AdvisoryLease(first, KEY + 2, name="test", ping_seconds=0.5)
+    standby = AdvisoryLease(second, KEY + 2, name="test", retry_seconds=0.2)
+    try:
+        assert await silent.try_acquire() is True  # and then it never pings
+        assert await standby.try_acquire() is False
+        await asyncio.wait_for(standby.wait_until_held(), 30)
+        assert await silent.ping() is False
+    finally:
+        await silent.release()
+        await standby.release()
+        await first.dispose()
+        await second.dispose()
