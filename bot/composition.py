@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.health import Health
 from bot.media_setup import media_store
 from bot.memory import give_large_blocks_back
-from bot.polling import polling_lease
+from bot.polling import PollerBeat, polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
 from bot.telegram.channel import TelegramChannel
@@ -108,20 +108,24 @@ class _Tasks:
 def _start_polling(settings: Settings, health: Health, tasks: _Tasks, engine: AsyncEngine,
                    telegram: TelegramChannel | None, zalo: ZaloChannel | None) -> None:
     """One process of several polls each platform: the holder of its polling lease."""
+    # Often enough that a standby never finds a working poller's heartbeat stale.
+    beat_every = min(10.0, settings.intake_window_seconds / 4)
     if telegram is not None and settings.telegram_mode == "polling":
         component = health.component("telegram", window_seconds=settings.intake_window_seconds)
         telegram_lease = polling_lease(engine, TELEGRAM_POLLING_KEY, name="Telegram polling",
                                        component=component,
                                        takeover_seconds=settings.polling_takeover_seconds)
         poller = TelegramPoller(telegram, component,
-                                longest_wait=settings.poll_longest_wait_seconds)
+                                longest_wait=settings.poll_longest_wait_seconds,
+                                beat=PollerBeat(engine, "telegram", every=beat_every))
         tasks.start("telegram-polling", lambda: telegram_lease.hold(poller.run))
     if zalo is not None and settings.zalo_mode == "polling":
         component = health.component("zalo", window_seconds=settings.intake_window_seconds)
         zalo_lease = polling_lease(engine, ZALO_POLLING_KEY, name="Zalo polling",
                                    component=component,
                                    takeover_seconds=settings.polling_takeover_seconds)
-        zalo_poller = ZaloPoller(zalo, component, longest_wait=settings.poll_longest_wait_seconds)
+        zalo_poller = ZaloPoller(zalo, component, longest_wait=settings.poll_longest_wait_seconds,
+                                 beat=PollerBeat(engine, "zalo", every=beat_every))
         tasks.start("zalo-polling", lambda: zalo_lease.hold(zalo_poller.run))
 
 

@@ -33,7 +33,7 @@ class BotProcess:
                 await self.process.wait()
 
 
-async def start_bot(workdir: Path, **settings: str) -> BotProcess:
+async def start_bot(workdir: Path, *, up_within: float = 30.0, **settings: str) -> BotProcess:
     port = free_port()
     database_url = settings.pop("DATABASE_URL", f"sqlite+aiosqlite:///{workdir / 'ntvt.db'}")
     env = {key: value for key, value in os.environ.items()
@@ -46,7 +46,7 @@ async def start_bot(workdir: Path, **settings: str) -> BotProcess:
         sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stdout=handle, stderr=handle)
     base_url = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient() as client:
-        for _ in range(300):
+        for _ in range(int(up_within * 10)):
             if process.returncode is not None:
                 raise RuntimeError(f"bot exited early:\n{log.read_text()}")
             try:
