@@ -3,8 +3,9 @@
 A part is a channel's intake (Telegram, Zalo) or a long-running task. What "alive" means:
 - a polling channel: a getUpdates answered within its window (a failing poll stays
   alive until the window has passed; a refused token is down at once);
-- a process standing by for the polling lease: alive, it polls nothing but takes over
-  within seconds of the poller's end (the lease is free the moment its holder dies);
+- a process standing by for the polling lease polls nothing (it takes over within seconds
+  of the poller's end): it reports the installation's poller, from the heartbeat the
+  poller writes to the database, and is alive while that poller is;
 - a Telegram webhook: the process asks Telegram (getWebhookInfo) every so often; alive
   while Telegram answers, with our address registered;
 - a Zalo webhook: Zalo offers no such check, so it counts as alive (the last webhook
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.migrate import current_revision, head_revision
 from storage.monitoring import QueueCounts, queue_counts
+from storage.pollers import Heartbeat, heartbeats
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,16 @@ class Component:
     def standby(self, detail: str | None = None) -> None:
         self.state, self.detail, self._down = "standby", detail, False
         self._since, self._last_ok = self._clock(), None
+
+    def standby_alive(self, beat_age: float | None) -> bool:
+        """A standby is as alive as the installation's poller: its last answered
+        getUpdates within the window (or, with none seen yet, the window since this
+        process began standing by, for a poller that is starting)."""
+        if self.window_seconds is None:
+            return True
+        if beat_age is not None and beat_age <= self.window_seconds:
+            return True
+        return self._clock() - self._since <= self.window_seconds
 
     def alive(self) -> bool:
         if self._down:
@@ -101,20 +113,38 @@ class Health:
         made = self.components[name] = Component(name, window_seconds=window_seconds)
         return made
 
-    async def _database(self) -> dict[str, Any]:
+    async def _database(self) -> tuple[dict[str, Any], dict[str, Heartbeat]]:
         try:
             async with asyncio.timeout(self._timeout), self._engine.connect() as connection:
                 revision = await current_revision(connection)
+                beats = await heartbeats(connection) if revision == self._head else {}
         except Exception as exc:  # unreachable, refused, too slow: all the same to a probe
-            return {"alive": False, "state": "unreachable", "detail": repr(exc)[:200]}
+            return {"alive": False, "state": "unreachable", "detail": repr(exc)[:200]}, {}
         if revision != self._head:
             return {"alive": False, "state": "migrations behind",
-                    "detail": f"at {revision}, head is {self._head}"}
-        return {"alive": True, "state": "ok", "revision": revision}
+                    "detail": f"at {revision}, head is {self._head}"}, {}
+        return {"alive": True, "state": "ok", "revision": revision}, beats
+
+    def _part(self, part: Component, beat: Heartbeat | None) -> dict[str, Any]:
+        report = part.report()
+        if beat is None:
+            if part.state == "standby":
+                report["alive"] = part.standby_alive(None)
+            return report
+        polled_at = beat.polled_at if beat.polled_at.tzinfo else \
+            beat.polled_at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+        report["poller"] = {"process": beat.process,
+                            "last_poll": polled_at.isoformat(timespec="seconds")}
+        if part.state == "standby":
+            age = (datetime.now(UTC) - polled_at).total_seconds()
+            report["alive"] = part.standby_alive(age)
+        return report
 
     async def ready(self) -> tuple[bool, dict[str, Any]]:
-        parts = {"database": await self._database(),
-                 **{name: part.report() for name, part in self.components.items()}}
+        database, beats = await self._database()
+        parts = {"database": database,
+                 **{name: self._part(part, beats.get(name))
+                    for name, part in self.components.items()}}
         ready = all(part["alive"] for part in parts.values())
         return ready, {"ready": ready, "parts": parts}
 

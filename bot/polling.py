@@ -1,14 +1,22 @@
 """What the Telegram and Zalo pollers share: back-off with jitter, a log line at most once
 a minute per kind of trouble, and the lease that lets one process of several poll."""
 
+import asyncio
+import logging
+import os
 import random
+import socket
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.health import Component
 from notifications.leader import AdvisoryLease
+from storage.pollers import beat
+
+log = logging.getLogger(__name__)
 
 
 class Backoff:
@@ -67,3 +75,28 @@ def polling_lease(engine: AsyncEngine, key: int, *, name: str, component: Compon
         changed(False)
     return AdvisoryLease(engine, key, name=name, retry_seconds=takeover_seconds,
                          ping_seconds=takeover_seconds, on_change=changed)
+
+
+class PollerBeat:
+    """Tells the database, at most every `every` seconds, that this process's getUpdates
+    was answered: the processes standing by report it. A failed write is only logged."""
+
+    def __init__(self, engine: AsyncEngine, channel: str, *, every: float = 10.0) -> None:
+        self._engine = engine
+        self._channel = channel
+        self._every = every
+        self._process = f"{socket.gethostname()}:{os.getpid()}"
+        self._last: float | None = None
+
+    async def __call__(self) -> None:
+        now = time.monotonic()
+        if self._last is not None and now - self._last < self._every:
+            return
+        self._last = now
+        try:
+            async with asyncio.timeout(5), self._engine.begin() as connection:
+                await beat(connection, channel=self._channel, process=self._process,
+                           now=datetime.now(UTC))
+        except Exception:
+            log.warning("could not record the %s poller's heartbeat", self._channel,
+                        exc_info=True)

@@ -394,3 +394,14 @@ class Campaign(SQLModel, table=True):
     quotas: dict[str, int] = Field(default_factory=dict,
                                    sa_column=Column(JSON, nullable=False))  # unit code → quota
     active: bool = True
+
+
+class PollerHeartbeat(SQLModel, table=True):
+    """The installation's poller of a channel (one process of several holds the polling
+    lease): which process, and when getUpdates last answered it. Every process reports it
+    in /readyz, the ones standing by included."""
+
+    __tablename__ = "poller_heartbeat"
+    channel: str = Field(max_length=16, primary_key=True)
+    process: str = Field(max_length=128)
+    polled_at: datetime = _ts()

@@ -15,6 +15,7 @@ the wait before the next try:
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.exceptions import (
@@ -35,8 +36,10 @@ log = logging.getLogger(__name__)
 class TelegramPoller:
     def __init__(self, channel: TelegramChannel, health: Component, *,
                  long_poll_seconds: int = 25, first_wait: float = 1.0,
-                 longest_wait: float = 60.0) -> None:
+                 longest_wait: float = 60.0,
+                 beat: Callable[[], Awaitable[None]] | None = None) -> None:
         self._channel = channel
+        self._beat = beat
         self._health = health
         self._long_poll = long_poll_seconds
         self._backoff = Backoff(first_wait, longest_wait)
@@ -59,6 +62,8 @@ class TelegramPoller:
                 await asyncio.sleep(self._after_failure(exc))
                 continue
             self._answered()
+            if self._beat is not None:
+                await self._beat()
             if not payloads:
                 continue
             try:

@@ -5,6 +5,7 @@ again, as Zalo hands each update out only once."""
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -20,8 +21,10 @@ log = logging.getLogger(__name__)
 
 class ZaloPoller:
     def __init__(self, channel: ZaloChannel, health: Component, *, first_wait: float = 1.0,
-                 longest_wait: float = 60.0) -> None:
+                 longest_wait: float = 60.0,
+                 beat: Callable[[], Awaitable[None]] | None = None) -> None:
         self._channel = channel
+        self._beat = beat
         self._health = health
         self._backoff = Backoff(first_wait, longest_wait)
         self._say = EveryMinute()
@@ -52,6 +55,8 @@ class ZaloPoller:
                 await asyncio.sleep(self._after_failure(exc))
                 continue
             self._answered()
+            if self._beat is not None:
+                await self._beat()
             kept = [update for update in map(unwrap, answer) if update]
 
     def _answered(self) -> None:

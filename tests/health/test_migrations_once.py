@@ -19,7 +19,7 @@ async def test_three_processes_start_at_once_on_an_empty_database(fresh_postgres
     for folder in folders:
         folder.mkdir()
     started = await asyncio.gather(
-        *(start_bot(folder, DATABASE_URL=fresh_postgres) for folder in folders),
+        *(start_bot(folder, DATABASE_URL=fresh_postgres, up_within=120) for folder in folders),
         return_exceptions=True)
     bots = [bot for bot in started if not isinstance(bot, BaseException)]
     try:

@@ -3,12 +3,14 @@ and restarted."""
 
 import asyncio
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.health import Component
+from bot.health import Component, Health
 from bot.polling import Backoff, EveryMinute
 from bot.supervise import supervise
+from storage.pollers import beat
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -108,3 +110,33 @@ async def test_a_task_that_fails_is_logged_shown_down_and_restarted(caplog):
     failed = [r for r in caplog.records if r.getMessage() == "background task outbox failed"]
     assert failed and failed[0].exc_info and "the database went away" in caplog.text
     assert "background task outbox ended" in caplog.text
+
+
+async def test_a_standby_reports_the_installations_poller_and_is_as_alive_as_it(empty_db):
+    health = Health(empty_db.engine)
+    clock = Clock()
+    telegram = health.components["telegram"] = Component("telegram", window_seconds=90,
+                                                          clock=clock)
+    telegram.standby("another process polls")
+    ready, report = await health.ready()
+    assert ready and "poller" not in report["parts"]["telegram"]  # none yet: starting
+
+    now = datetime.now(UTC)
+    async with empty_db.engine.begin() as connection:
+        await beat(connection, channel="telegram", process="web-2:4242",
+                   now=now - timedelta(seconds=5))
+    clock.now += 600  # long past the grace of a poller that is starting
+    ready, report = await health.ready()
+    assert ready
+    assert report["parts"]["telegram"] == {
+        "alive": True, "state": "standby", "detail": "another process polls",
+        "poller": {"process": "web-2:4242",
+                   "last_poll": (now - timedelta(seconds=5)).isoformat(timespec="seconds")}}
+
+    async with empty_db.engine.begin() as connection:  # the poller stopped answering
+        await beat(connection, channel="telegram", process="web-2:4242",
+                   now=now - timedelta(seconds=300))
+    ready, report = await health.ready()
+    assert not ready
+    assert report["parts"]["telegram"]["alive"] is False
+    assert report["parts"]["database"]["alive"] is True

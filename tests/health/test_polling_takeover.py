@@ -41,13 +41,17 @@ async def test_one_process_polls_and_the_other_takes_over_when_it_is_killed(
         # Each process calls the fake under its own prefix, so the fake tells who polls.
         bots[name] = await start_bot(tmp_path / name, DATABASE_URL=fresh_postgres,
                                      TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=f"{api}/{name}",
-                                     POLLING_TAKEOVER_SECONDS="0.5")
+                                     POLLING_TAKEOVER_SECONDS="0.5", up_within=90)
     try:
         await until_polled_by(fake, "a", 0, 20)
         start = len(fake.polls)
         await asyncio.sleep(3)  # several of the standby's tries for the lease
         assert await pollers(fake, start) == {"a"}
         assert await telegram_state(bots["b"]) == (200, "standby")
+        async with httpx.AsyncClient() as client:
+            seen_from_b = (await client.get(f"{bots['b'].base_url}/readyz")).json()
+        poller = seen_from_b["parts"]["telegram"]["poller"]["process"]
+        assert poller.endswith(f":{bots['a'].process.pid}")  # the standby names the poller
         hoa = TelegramUser(fake, 8301)
         await hoa.say("/start")
         assert CONSENT in hoa.texts()
