@@ -6,10 +6,13 @@
    the achieved rate ÷ 30 (target ≥ 0.95) and the 429s (target 0). Baseline, same run:
    the same messages to a fake with no limits and the pace switched off, which shows
    what the sender could do if Telegram allowed it.
+   Then the same on PostgreSQL with two sender processes sharing the pace through the
+   database (`--repeats-two` times): each repeat's rate ÷ 30 and 429s, and the medians.
 2. The tally query over 1,000,000 nominations in 1,000 units on PostgreSQL (target
    < 0.5 s), beside a baseline of `SELECT count(*)` over the same table.
 
     .venv/bin/python benchmarks/broadcast.py --messages 3000 --nominations 1000000
+    .venv/bin/python benchmarks/broadcast.py --messages 3000 --skip-query   # delivery only
 """
 
 import argparse
@@ -20,7 +23,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,6 @@ import asyncpg
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiohttp import web
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,51 +41,17 @@ from handlers.texts import Texts
 from notifications.outbox_sender import OutboxSender
 from notifications.rate_limit import Pace
 from notifications.render import make_renderer
-from storage.db import make_engine, make_session_factory
+from notifications.shared_pace import SharedPace
+from storage.db import SessionFactory, make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Campaign, Unit
 from storage.outbox import enqueue
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.telegram_limits import RateLimitedTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-broadcast"
-
-
-class LimitedTelegram(FakeTelegram):
-    """Answers 429 past 30 sends in any second, or 20 in any minute to one group."""
-
-    def __init__(self, token: str, *, limited: bool) -> None:
-        super().__init__(token)
-        self.limited = limited
-        self.sends: deque[float] = deque()
-        self.per_chat: dict[str, deque[float]] = {}
-        self.too_many = 0
-        self.times: list[float] = []
-
-    async def _api(self, request: web.Request) -> web.Response:
-        if request.match_info["method"] == "sendMessage" and self.limited:
-            now = time.monotonic()
-            params = await self._params(request)
-            chat = self.per_chat.setdefault(str(params.get("chat_id")), deque())
-            while self.sends and self.sends[0] <= now - 1.0:
-                self.sends.popleft()
-            while chat and chat[0] <= now - 60.0:
-                chat.popleft()
-            if len(self.sends) >= 30 or len(chat) >= 20:
-                self.too_many += 1
-                return web.json_response({"ok": False, "error_code": 429,
-                                          "description": "Too Many Requests: retry after 1",
-                                          "parameters": {"retry_after": 1}}, status=429)
-            self.sends.append(now)
-            chat.append(now)
-            self.times.append(now)
-            return await self._answer(params)
-        if request.match_info["method"] == "sendMessage":
-            self.times.append(time.monotonic())
-        return await super()._api(request)
-
-    async def _answer(self, params: dict[str, Any]) -> web.Response:
-        return web.json_response({"ok": True, "result": await self._m_sendMessage(params)})
+SENDER_COMMAND = [sys.executable, __file__]
 
 
 def table(units: int = 14) -> list[dict[str, Any]]:
@@ -92,43 +59,105 @@ def table(units: int = 14) -> list[dict[str, Any]]:
              "share": 3 * n / 24, "rank": n} for n in range(1, units + 1)]
 
 
+async def queue_tallies(sessions: SessionFactory, messages: int) -> None:
+    now = datetime.now(UTC)
+    async with sessions() as session:
+        for n in range(messages):
+            chat = str(-1003000000000 - n)
+            enqueue(session, dedupe_key=f"tally:bench:2026-10:telegram:{chat}",
+                    kind="tally", channel="telegram", chat_id=chat, now=now,
+                    payload={"campaign": "Người tốt, việc tốt 2026", "month": "10/2026",
+                             "unit": "Phường số 3", "rows": table(), "image_sha256": ""})
+        await session.commit()
+
+
+async def unsent(sessions: SessionFactory) -> int:
+    async with sessions() as session:
+        return int((await session.exec(text(  # type: ignore[call-overload]
+            "SELECT count(*) FROM notification WHERE sent_at IS NULL"))).scalar_one())
+
+
+def accepted_rate(fake: FakeTelegram) -> float:
+    """Messages per second from the first accepted send to the last, as the server saw."""
+    times = [call.at for call in fake.calls if call.method == "sendMessage"]
+    return (len(times) - 1) / (times[-1] - times[0])
+
+
 async def deliver(messages: int, *, limited: bool) -> tuple[float, int]:
-    """Send `messages` tallies to as many groups; (messages per second, 429 answers)."""
-    fake = LimitedTelegram(TOKEN, limited=limited)
+    """Send `messages` tallies to as many groups from one process on SQLite; (messages per
+    second, 429 answers)."""
+    fake = RateLimitedTelegram(TOKEN) if limited else FakeTelegram(TOKEN)
     api = await fake.start()
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api)))
     with tempfile.TemporaryDirectory() as workdir:
         engine = make_engine(f"sqlite+aiosqlite:///{workdir}/bench.db")
         await upgrade(engine)
         sessions = make_session_factory(engine)
-        now = datetime.now(UTC)
-        async with sessions() as session:
-            for n in range(messages):
-                chat = str(-1003000000000 - n)
-                enqueue(session, dedupe_key=f"tally:bench:2026-10:telegram:{chat}",
-                        kind="tally", channel="telegram", chat_id=chat, now=now,
-                        payload={"campaign": "Người tốt, việc tốt 2026", "month": "10/2026",
-                                 "unit": "Phường số 3", "rows": table(),
-                                 "image_sha256": ""})
-            await session.commit()
+        await queue_tallies(sessions, messages)
         texts = Texts.load(ROOT / "templates" / "bot")
         pace = Pace() if limited else Pace(per_bot=(10**6, 1.0), per_group=(10**6, 1.0))
         sender = OutboxSender(sessions, {"telegram": TelegramSender(bot)},
                               make_renderer(texts, console_url="https://x/console"),
-                              pace=pace, batch=200, in_flight=16)
-        while True:
+                              pace=pace, chats=200, in_flight=16)
+        while await unsent(sessions):
             await sender.send_due()
-            async with sessions() as session:
-                left = (await session.exec(text(  # type: ignore[call-overload]
-                    "SELECT count(*) FROM notification WHERE sent_at IS NULL"))).scalar_one()
-            if left == 0:
-                break
             await asyncio.sleep(0.05)
         await engine.dispose()
     await bot.session.close()
     await fake.stop()
-    elapsed = fake.times[-1] - fake.times[0]
-    return (len(fake.times) - 1) / elapsed, fake.too_many
+    too_many = len(fake.too_many) if isinstance(fake, RateLimitedTelegram) else 0
+    return accepted_rate(fake), too_many
+
+
+async def sender_process(database_url: str, api: str) -> None:
+    """One of the two processes: the product's outbox sender and shared pace, until the
+    outbox is empty."""
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api)))
+    texts = Texts.load(ROOT / "templates" / "bot")
+    pace = SharedPace(engine)
+    sender = OutboxSender(sessions, {"telegram": TelegramSender(bot)},
+                          make_renderer(texts, console_url="https://x/console"),
+                          pace=pace, in_flight=16)
+    running = asyncio.create_task(sender.run())
+    while await unsent(sessions):
+        await asyncio.sleep(0.25)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    await pace.close()
+    await bot.session.close()
+    await engine.dispose()
+
+
+async def deliver_two_processes(messages: int, admin_url: str,
+                                database: str) -> tuple[float, int]:
+    """The same tallies from two sender processes on one PostgreSQL database."""
+    connection = await asyncpg.connect(admin_url)
+    await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    await connection.execute(f'CREATE DATABASE "{database}"')
+    await connection.close()
+    url = (admin_url.rsplit("/", 1)[0] + f"/{database}").replace(
+        "postgresql://", "postgresql+asyncpg://")
+    engine = make_engine(url)
+    await upgrade(engine)
+    await queue_tallies(make_session_factory(engine), messages)
+    await engine.dispose()
+    fake = RateLimitedTelegram(TOKEN)
+    api = await fake.start()
+    processes = [await asyncio.create_subprocess_exec(
+        *SENDER_COMMAND, "--sender-process", url, f"{api}/{name}")
+        for name in ("a", "b")]
+    codes = [await process.wait() for process in processes]
+    await fake.stop()
+    if any(codes):
+        raise RuntimeError(f"a sender process failed: exit codes {codes}")
+    sent = [call for call in fake.calls if call.method == "sendMessage"]
+    per_process = {name: sum(call.via == name for call in sent) for name in ("a", "b")}
+    chats = {str(call.params["chat_id"]) for call in sent}
+    print(f"  sent {len(sent)} to {len(chats)} groups (process a {per_process['a']}, "
+          f"b {per_process['b']})")
+    return accepted_rate(fake), len(fake.too_many)
 
 
 async def fill_units_and_nominations(dsn: str, units: int, count: int) -> None:
@@ -220,15 +249,39 @@ async def main() -> None:
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="ntvt_bench_tally")
     parser.add_argument("--skip-delivery", action="store_true")
+    parser.add_argument("--skip-query", action="store_true")
+    parser.add_argument("--skip-one", action="store_true",
+                        help="leave out the one-process SQLite runs")
+    parser.add_argument("--repeats-two", type=int, default=3)
+    parser.add_argument("--sender-process", nargs=2, metavar=("DATABASE_URL", "API"))
     args = parser.parse_args()
     gc.freeze()
+    if args.sender_process:
+        await sender_process(*args.sender_process)
+        return
 
-    if not args.skip_delivery:
+    if not args.skip_delivery and not args.skip_one:
         unlimited, _ = await deliver(args.messages, limited=False)
         print(f"baseline, no limits and no pace: {unlimited:.0f} messages/s")
         rate, too_many = await deliver(args.messages, limited=True)
-        print(f"{args.messages} groups at Telegram's limits: {rate:.2f} messages/s = "
-              f"{rate / 30:.3f} × 30 (target ≥ 0.95), 429 answers: {too_many} (target 0)")
+        print(f"{args.messages} groups at Telegram's limits, one process on SQLite: "
+              f"{rate:.2f} messages/s = {rate / 30:.3f} × 30 (target ≥ 0.95), "
+              f"429 answers: {too_many} (target 0)")
+    if not args.skip_delivery:
+        runs = []
+        for repeat in range(1, args.repeats_two + 1):
+            rate, too_many = await deliver_two_processes(
+                args.messages, args.admin_url, f"{args.database}_outbox")
+            runs.append((rate, too_many))
+            print(f"two processes on PostgreSQL, repeat {repeat}: {rate:.2f} messages/s = "
+                  f"{rate / 30:.3f} × 30, 429 answers: {too_many}")
+        median = statistics.median(rate for rate, _ in runs)
+        print(f"two processes on PostgreSQL, {args.messages} groups: median "
+              f"{median:.2f} messages/s = {median / 30:.3f} × 30 (target ≥ 0.95); "
+              f"ratios {', '.join(f'{rate / 30:.3f}' for rate, _ in runs)}; 429 answers "
+              f"{', '.join(str(n) for _, n in runs)} (target 0)")
+    if args.skip_query:
+        return
 
     timings, baseline = await tally_query(args.admin_url, args.database, args.units,
                                           args.nominations, args.repeats)

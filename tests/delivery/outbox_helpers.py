@@ -34,6 +34,11 @@ def pace_for(engine: AsyncEngine) -> SendPace:
     return Pace(per_bot=TEST_BOT, per_group=TEST_GROUP, per_private=TEST_PRIVATE)
 
 
+async def close_pace(pace: SendPace) -> None:
+    if isinstance(pace, SharedPace):  # it holds a connection of its own
+        await pace.close()
+
+
 async def queue_nudges(sessions, chat_id: str, count: int, *, first: int = 1) -> None:
     """`count` nudges for one chat, numbered by `year_to_date` so their order shows."""
     async with sessions() as session:

@@ -19,7 +19,7 @@ from storage.db import make_engine, make_session_factory
 from storage.media import MediaStore
 from storage.models import Notification
 from storage.outbox import enqueue
-from tests.delivery.outbox_helpers import bot_for, pace_for, queue_nudges, unsent
+from tests.delivery.outbox_helpers import bot_for, close_pace, pace_for, queue_nudges, unsent
 from tests.support.fake_telegram import TOKEN
 from tests.support.telegram_limits import RateLimitedTelegram
 
@@ -73,6 +73,8 @@ async def test_two_senders_on_one_database_send_each_notice_once_in_order_and_ne
     finally:
         for bot in bots:
             await bot.session.close()
+        await close_pace(first_pace)
+        await close_pace(second_pace)
         if second_engine is not db.engine:
             await second_engine.dispose()
 
@@ -92,8 +94,9 @@ async def test_a_busy_group_waits_for_its_window_while_a_quiet_group_gets_its_ca
         db, limited, texts):
     await queue_nudges(db.sessions, BUSY_GROUP, 30)
     bot = bot_for(limited)
+    pace = pace_for(db.engine)
     sender = OutboxSender(db.sessions, {"telegram": TelegramSender(bot)}, renderer(texts),
-                          pace=pace_for(db.engine))
+                          pace=pace)
     running = asyncio.create_task(sender.run())
     try:
         await limited.wait_for(lambda calls: len(calls) >= 1)  # the busy group is served
@@ -109,6 +112,7 @@ async def test_a_busy_group_waits_for_its_window_while_a_quiet_group_gets_its_ca
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await bot.session.close()
+        await close_pace(pace)
 
     # Within seconds, not after the busy group's minute (the whole batch used to wait).
     assert waited < 10

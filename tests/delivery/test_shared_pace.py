@@ -46,7 +46,7 @@ async def test_a_429_met_by_one_process_pauses_the_bot_for_the_other(two_engines
     first, second = two_engines
     paused = SharedPace(first)
     paused.pause(30, "telegram")
-    await paused.flush()
+    await paused.close()  # its write is done
     async with second.connect() as connection:
         assert 25 < await paused_for(connection, "telegram") <= 30
     after = await slot(second, "5003", chat_gap=1.0)
