@@ -280,7 +280,9 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
             found.nomination_id else None
         if found is None or owner is None or not staff.scope.can_see(owner.unit_id):
             raise HTTPException(status_code=404)
-        data = await media.fetch(found.sha256, "thumbnail" if thumb else "photo")
+        sha256 = found.sha256
+        await session.rollback()  # read only: no connection held while the store answers
+        data = await media.fetch(sha256, "thumbnail" if thumb else "photo")
         if data is None:
             raise HTTPException(status_code=404)
         return Response(data, media_type="image/jpeg",
