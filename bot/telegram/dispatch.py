@@ -140,7 +140,7 @@ def build_dispatcher(services: Services, sessions: SessionFactory,
         inbound = from_message(message, bot)
         if isinstance(inbound.photo, TelegramPhoto):
             # Downloaded before the turn touches the database, never while holding it.
-            await inbound.photo.prefetch(services.media.limits.max_bytes)
+            await inbound.photo.prefetch(services.media)
         return await _turn(inbound, session, services, inbox_id)
 
     @router.callback_query(is_private_press)

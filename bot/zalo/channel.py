@@ -53,7 +53,7 @@ class ZaloChannel(ChannelIntake):
                 await session.commit()
             return
         if isinstance(inbound.photo, ZaloPhoto):  # fetched before the turn holds the db
-            await inbound.photo.prefetch(self._services.media.limits.max_bytes)
+            await inbound.photo.prefetch(self._services.media)
         async with self._sessions() as session:
             replies = await handle(inbound, session=session, now=now, services=self._services,
                                    inbox_id=item.id)
