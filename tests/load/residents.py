@@ -192,11 +192,14 @@ class Progress:
 
 async def run_residents(fake: CountingFake, send: Callable[[dict[str, Any]], Awaitable[None]],
                         residents: list[Answers], expected: list[int], *,
-                        steps: range | None = None, step_timeout: float = 45.0,
-                        progress: Progress | None = None) -> Progress:
-    """Every resident at once, each step only after all of the previous step's replies."""
+                        steps: range | None = None, step_timeout: float = 60.0,
+                        within: float = 600.0, progress: Progress | None = None) -> Progress:
+    """Every resident at once, each step only after all of the previous step's replies.
+    A step unanswered for `step_timeout` seconds, or still unanswered `within` seconds
+    after the start, leaves the resident stuck there."""
     progress = progress or Progress()
     steps = steps if steps is not None else range(len(expected))
+    deadline = time.monotonic() + within
 
     async def resident(answers: Answers) -> None:
         message_ids = itertools.count(1 + 100 * steps.start)
@@ -207,7 +210,8 @@ async def run_residents(fake: CountingFake, send: Callable[[dict[str, Any]], Awa
             started = time.perf_counter()
             await send(update_for(answers, step, message_ids))
             try:
-                await fake.until_count(chat_id, before + expected[step], step_timeout)
+                await fake.until_count(chat_id, before + expected[step],
+                                       max(0.0, min(step_timeout, deadline - time.monotonic())))
             except TimeoutError:
                 progress.stuck[chat_id] = step
                 return
