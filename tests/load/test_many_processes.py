@@ -69,7 +69,7 @@ async def behind_splitter(count: int, database: str, fake: CountingFake, workdir
             folder.mkdir()
         # Started side by side: importing aiogram alone takes seconds of CPU.
         started = await asyncio.gather(*(start_bot(
-            folder, DATABASE_URL=database, TELEGRAM_BOT_TOKEN=TOKEN,
+            folder, up_within=90, DATABASE_URL=database, TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}", TELEGRAM_MODE="webhook",
             TELEGRAM_WEBHOOK_URL=splitter.url, TELEGRAM_WEBHOOK_SECRET=SECRET,
             LOG_LEVEL="WARNING") for folder in folders), return_exceptions=True)
