@@ -1,72 +1,199 @@
-"""Processes inbox rows: one chat's updates in order, different chats side by side.
+"""Processes inbox rows: each chat's rows one at a time and oldest first, whatever process
+received them; different chats side by side.
 
-Rows arrive from the poller or a webhook right after their commit; at start, and every
-`sweep_seconds`, rows a crash or an error left unprocessed are picked up again.
+A webhook behind a load balancer reaches any process, so the worker never trusts what it
+holds in memory about a chat: it is told "this chat has news" and then takes, under the
+chat's lock (storage/inbox_turns.py), the chat's oldest waiting row, which may be one
+another process received. A row that needs a download first (a photo) is claimed, fetched
+outside any transaction, then processed. A row that fails is tried again a few times, then
+put aside with an apology to the person, so it never blocks the chat or replays onto a
+later question. Every `sweep_seconds` the worker looks for chats nobody is working on: rows
+a crash or a stopped process left behind.
 """
 
 import asyncio
 import logging
-from collections import deque
+import random
 from collections.abc import Awaitable, Callable
-from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.messages import Reply
 from storage.db import SessionFactory
-from storage.inbox import PendingUpdate, mark_failed, pending_updates
+from storage.inbox_turns import ChatHead, chat_head, chats_waiting, claim, lock_chat, record_attempt
 
 log = logging.getLogger(__name__)
-Process = Callable[[PendingUpdate], Awaitable[None]]
+MAX_ATTEMPTS = 3
+
+
+class Malformed(Exception):
+    """The update can never be processed (it does not parse, or lacks what every update of
+    its kind has): put aside at once, not retried."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a committed turn says, and to which chat."""
+
+    chat_id: str
+    replies: list[Reply]
+
+
+class Turns(Protocol):
+    """What a channel tells the worker about its updates."""
+
+    def needs_fetch(self, payload: dict[str, Any]) -> bool:
+        """Whether the update carries something to download before its turn."""
+        ...
+
+    async def fetch(self, head: ChatHead) -> Any:
+        """The download, run outside any transaction; a refusal is returned, not raised."""
+        ...
+
+    async def run(self, head: ChatHead, fetched: Any, session: AsyncSession) -> Outcome | None:
+        """Apply the update in `session` (which holds the chat) and commit it with the row
+        marked processed."""
+        ...
+
+    def apology(self, head: ChatHead) -> Outcome | None:
+        """What to tell a waiting person when their message is put aside, if anyone waits."""
+        ...
+
+
+Deliver = Callable[[int, Outcome], Awaitable[None]]
 
 
 class InboxWorker:
-    def __init__(self, channel: str, sessions: SessionFactory, process: Process,
-                 *, sweep_seconds: float = 30.0) -> None:
+    def __init__(self, channel: str, sessions: SessionFactory, turns: Turns,
+                 deliver: Deliver, *, me: str, lease: timedelta = timedelta(seconds=30),
+                 sweep_seconds: float = 5.0, retry_delays: tuple[float, ...] = (0.3, 1.5),
+                 ) -> None:
         self.channel = channel
+        self.me = me
         self._sessions = sessions
-        self._process = process
+        self._turns = turns
+        self._deliver = deliver
+        self._lease = lease
         self._sweep_seconds = sweep_seconds
-        self._queues: dict[str, deque[PendingUpdate]] = {}
-        self._known: set[int] = set()
+        self._retry_delays = retry_delays
+        self._dirty: set[str] = set()
+        self._draining: set[str] = set()
+        self._fetched: dict[int, Any] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def submit(self, item: PendingUpdate) -> None:
-        if item.id in self._known:
+    def submit(self, chat_key: str) -> None:
+        """The chat has a new row (here or in another process): work through it."""
+        self._dirty.add(chat_key)
+        if chat_key in self._draining:
             return
-        self._known.add(item.id)
-        queue = self._queues.get(item.chat_key)
-        if queue is not None:
-            queue.append(item)
-            return
-        self._queues[item.chat_key] = deque([item])
-        task = asyncio.create_task(self._drain(item.chat_key))
+        self._draining.add(chat_key)
+        task = asyncio.create_task(self._drain(chat_key))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _drain(self, chat_key: str) -> None:
-        queue = self._queues[chat_key]
-        while queue:
-            item = queue[0]
-            try:
-                await self._process(item)
-            except Exception as exc:
-                log.exception("inbox update %s failed", item.id)
-                async with self._sessions() as session:
-                    await mark_failed(session, item.id, error=repr(exc))
+        try:
+            while chat_key in self._dirty:
+                self._dirty.discard(chat_key)
+                while await self._step(chat_key):
+                    pass
+        finally:
+            self._draining.discard(chat_key)
+
+    async def _step(self, chat_key: str) -> bool:
+        """Process the chat's next row; False when there is nothing (left) to do here."""
+        head: ChatHead | None = None
+        try:
+            async with self._sessions() as session:
+                now = datetime.now(UTC)
+                await lock_chat(session, channel=self.channel, chat_key=chat_key)
+                head = await chat_head(session, channel=self.channel, chat_key=chat_key)
+                if head is None or head.claimed_by_other(self.me, now):
+                    await session.rollback()  # the other claimant goes on with the chat
+                    return False
+                fetched = self._fetched.pop(head.id, None)
+                must_fetch = fetched is None and self._turns.needs_fetch(head.payload)
+                # Claimed while its photo is fetched, or, committed with the turn, while
+                # its replies are sent.
+                await claim(session, head.id, by=self.me, until=now + self._lease)
+                if must_fetch:
                     await session.commit()
-            finally:
-                queue.popleft()
-                self._known.discard(item.id)
-        del self._queues[chat_key]
+                    outcome = None
+                else:
+                    outcome = await self._turns.run(head, fetched, session)
+            if must_fetch:  # outside any transaction
+                self._fetched[head.id] = await self._turns.fetch(head)
+                return True
+        except Malformed as exc:
+            assert head is not None
+            log.warning("inbox row %s put aside: %s", head.id, exc)
+            await self._give_up(head, repr(exc))
+            return True
+        except Exception as exc:
+            if head is None:  # the database itself failed: the sweep comes back later
+                log.warning("inbox of %s chat unreachable: %r", self.channel, exc)
+                await asyncio.sleep(self._retry_delays[-1] if self._retry_delays else 1.0)
+                return False
+            log.exception("inbox row %s failed (attempt %d)", head.id, head.attempts + 1)
+            return await self._failed(head, exc)
+        if outcome is not None and outcome.replies:
+            await self._deliver(head.id, outcome)
+        return True
+
+    async def _failed(self, head: ChatHead, exc: Exception) -> bool:
+        self._fetched.pop(head.id, None)
+        if head.attempts + 1 >= MAX_ATTEMPTS:
+            await self._give_up(head, repr(exc))
+            return True
+        try:
+            async with self._sessions() as session:
+                await record_attempt(session, head.id, error=repr(exc), set_aside_at=None)
+                await session.commit()
+        except Exception:
+            log.warning("could not count the failed try of inbox row %s", head.id,
+                        exc_info=True)
+        delay = self._retry_delays[min(head.attempts, len(self._retry_delays) - 1)]
+        await asyncio.sleep(delay * (0.75 + random.random() / 2))
+        return True
+
+    async def _give_up(self, head: ChatHead, error: str) -> None:
+        """Put the row aside for staff to see, and tell a waiting person to say it again."""
+        self._fetched.pop(head.id, None)
+        apology = self._turns.apology(head)
+        now = datetime.now(UTC)
+        result = None if apology is None else {
+            "chat_id": apology.chat_id, "replies": [r.to_json() for r in apology.replies]}
+        try:
+            async with self._sessions() as session:
+                await record_attempt(session, head.id, error=error, set_aside_at=now,
+                                     result=result, claim=(self.me, now + self._lease))
+                await session.commit()
+        except Exception:  # the row stays waiting: the sweep brings it back
+            log.warning("could not put inbox row %s aside", head.id, exc_info=True)
+            return
+        if apology is not None:
+            await self._deliver(head.id, apology)
 
     async def recover(self) -> int:
+        """Submit every chat with a row nobody is working on."""
+        now = datetime.now(UTC)
         async with self._sessions() as session:
-            found = await pending_updates(session, channel=self.channel, limit=1000)
-        for item in found:
-            self.submit(item)
-        return len(found)
+            chats = await chats_waiting(session, channel=self.channel, now=now,
+                                        received_before=now - timedelta(seconds=2),
+                                        limit=1000)
+        for chat_key in chats:
+            self.submit(chat_key)
+        return len(chats)
 
     async def run_sweeps(self) -> None:
         while True:
-            await self.recover()
+            try:
+                await self.recover()
+            except Exception:
+                log.warning("inbox sweep failed; trying again", exc_info=True)
             await asyncio.sleep(self._sweep_seconds)
 
     async def idle(self) -> None:
@@ -77,5 +204,4 @@ class InboxWorker:
     async def stop(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        with suppress(asyncio.CancelledError):
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)

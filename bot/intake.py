@@ -1,26 +1,159 @@
-"""What every channel with an inbox shares: a worker that processes its rows (one chat in
-order, chats side by side) and a ledger that sends replies after the turn's commit."""
+"""What every channel with an inbox shares: accepting updates into it (never failing on a
+bad one), a worker that processes its rows chat by chat in order across processes, and a
+ledger that sends the replies after each turn's commit, at the bot's pace."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import logging
+import os
+import socket
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from bot.inbox_worker import InboxWorker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.inbox_worker import InboxWorker, Outcome
 from bot.reply_ledger import ReplyLedger
 from handlers.messages import Reply
+from notifications.rate_limit import SendPace
 from storage.db import SessionFactory
-from storage.inbox import PendingUpdate
+from storage.inbox import NewUpdate, PendingUpdate, record_updates
+from storage.inbox_turns import ChatHead, set_aside_new
+
+log = logging.getLogger(__name__)
 
 
-class ChannelIntake:
-    def __init__(self, channel: str, sessions: SessionFactory,
-                 process: Callable[[PendingUpdate], Awaitable[None]],
-                 send: Callable[[str, list[Reply]], Awaitable[None]]) -> None:
-        self.worker = InboxWorker(channel, sessions, process)
-        self.replies = ReplyLedger(channel, sessions, send)
+class Unfit(Exception):
+    """An update no ordinary inbox row can hold (no usable id, an impossible chat)."""
 
+    def __init__(self, reason: str, update_id: str) -> None:
+        super().__init__(reason)
+        self.update_id = update_id
+
+
+def process_name() -> str:
+    """Who claims rows: unique per running process, readable in the database."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class IntakeOptions:
+    pace: SendPace | None = None  # shared with the outbox; None sends at once (tests)
+    lease: timedelta = timedelta(seconds=30)
+    sweep_seconds: float = 5.0
+    me: str = field(default_factory=process_name)
+
+
+def _clean(value: Any) -> Any:
+    """The same JSON with text a database can store: a lone surrogate becomes U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
+class ChannelIntake(ABC):
+    def __init__(self, channel: str, sessions: SessionFactory, options: IntakeOptions) -> None:
+        self.channel = channel
+        self._sessions = sessions
+        self.replies = ReplyLedger(channel, sessions, self.send_one, me=options.me,
+                                   pace=options.pace, is_group=self.is_group,
+                                   lease=options.lease)
+        self.worker = InboxWorker(channel, sessions, self, self._deliver, me=options.me,
+                                  lease=options.lease, sweep_seconds=options.sweep_seconds)
+        self._sweep_seconds = options.sweep_seconds
+
+    # -- what each channel says of its updates and replies -------------------------------
+    @abstractmethod
+    def describe(self, payload: dict[str, Any]) -> NewUpdate:
+        """The inbox row for an update; raises Unfit when none can hold it."""
+
+    @abstractmethod
+    def needs_fetch(self, payload: dict[str, Any]) -> bool: ...
+
+    @abstractmethod
+    async def fetch(self, head: ChatHead) -> Any: ...
+
+    @abstractmethod
+    async def run(self, head: ChatHead, fetched: Any,
+                  session: AsyncSession) -> Outcome | None: ...
+
+    @abstractmethod
+    def apology(self, head: ChatHead) -> Outcome | None: ...
+
+    @abstractmethod
+    async def send_one(self, chat_id: str, reply: Reply) -> object: ...
+
+    @abstractmethod
+    def is_group(self, chat_id: str) -> bool: ...
+
+    # -- intake ----------------------------------------------------------------------------
+    async def accept(self, payloads: list[dict[str, Any]]) -> None:
+        """Commit updates to the inbox, then start on their chats. A redelivered update is
+        a no-op; one that cannot be an ordinary row is kept aside, so the platform can be
+        told "received" and intake goes on. Raises only when the database cannot take
+        them (then nothing may be acknowledged)."""
+        rows: list[NewUpdate] = []
+        unfit: list[tuple[dict[str, Any], Unfit]] = []
+        for payload in payloads:
+            try:
+                rows.append(self.describe(payload))
+            except Unfit as bad:
+                unfit.append((payload, bad))
+        now = datetime.now(UTC)
+        try:
+            fresh = await self._record(rows, unfit, now)
+        except Exception:  # one of them cannot be stored as it came: one at a time
+            fresh = await self._record_each(rows, unfit, now)
+        for chat_key in dict.fromkeys(pending.chat_key for pending in fresh):
+            self.worker.submit(chat_key)
+
+    async def _record(self, rows: list[NewUpdate],
+                      unfit: list[tuple[dict[str, Any], Unfit]],
+                      now: datetime) -> list[PendingUpdate]:
+        async with self._sessions() as session:
+            fresh = await record_updates(session, channel=self.channel, updates=rows, now=now)
+            for payload, bad in unfit:
+                log.warning("%s update %s kept aside: %s", self.channel, bad.update_id, bad)
+                await set_aside_new(session, channel=self.channel, update_id=bad.update_id,
+                                    chat_key="unfit", payload=_clean(payload),
+                                    reason=str(bad), now=now)
+            await session.commit()
+        return fresh
+
+    async def _record_each(self, rows: list[NewUpdate],
+                           unfit: list[tuple[dict[str, Any], Unfit]],
+                           now: datetime) -> list[PendingUpdate]:
+        fresh: list[PendingUpdate] = []
+        for row in rows:
+            try:
+                fresh += await self._record([row], [], now)
+                continue
+            except Exception as exc:
+                first = exc
+            cleaned = NewUpdate(row.update_id, row.chat_key, _clean(row.payload))
+            try:
+                fresh += await self._record([cleaned], [], now)
+            except Exception:
+                log.warning("%s update %s cannot be stored (%r); kept aside", self.channel,
+                            row.update_id, first)
+                await self._record([], [({"unstorable": row.update_id},
+                                         Unfit(repr(first), row.update_id))], now)
+        await self._record([], unfit, now)
+        return fresh
+
+    async def _deliver(self, row_id: int, outcome: Outcome) -> None:
+        await self.replies.deliver(row_id, outcome.chat_id, outcome.replies)
+
+    # -- running ---------------------------------------------------------------------------
     async def upkeep(self) -> None:
-        """Pick up updates a crash left unprocessed, and replies it left unsent."""
-        await asyncio.gather(self.worker.run_sweeps(), self.replies.run())
+        """Pick up updates nobody is working on, and replies nobody sent."""
+        await asyncio.gather(self.worker.run_sweeps(),
+                             self.replies.run(sweep_seconds=self._sweep_seconds))
 
     async def stop_intake(self) -> None:
         await self.worker.stop()

@@ -15,8 +15,10 @@ class SendPace(Protocol):
     """What every sender of a bot (the outbox, a turn's replies) waits on before a send:
     `Pace` in one process (SQLite), `SharedPace` across processes (PostgreSQL)."""
 
-    async def acquire(self, channel: str, chat_id: str, group: bool) -> None:
-        """Wait for this chat's and its bot's next free slot, and take it."""
+    async def acquire(self, channel: str, chat_id: str, group: bool, *,
+                      chat_window: bool = True) -> None:
+        """Wait for this chat's and its bot's next free slot, and take it; without
+        `chat_window`, the bot's only (a turn's replies, a short burst in one chat)."""
         ...
 
     def pause(self, seconds: float, channel: str = "telegram") -> None:
@@ -91,12 +93,23 @@ class Pace:
         for window in self._windows(channel, chat_id, group):
             window.take(now)
 
-    async def acquire(self, channel: str, chat_id: str, group: bool) -> None:
-        """Wait for a free slot and take it (one caller at a time decides)."""
+    async def acquire(self, channel: str, chat_id: str, group: bool, *,
+                      chat_window: bool = True) -> None:
+        """Wait for a free slot and take it (one caller at a time decides). Without
+        `chat_window` only the bot's pace applies: a turn's two or three replies go out as
+        the short burst Telegram allows in a chat, and the outbox spaces its notices."""
         while True:
             async with self._lock:
-                wait = self.delay(channel, chat_id, group)
+                if chat_window:
+                    wait = self.delay(channel, chat_id, group)
+                else:
+                    now = self._clock()
+                    bot, _ = self._windows(channel, chat_id, group)
+                    wait = max(self._paused_until.get(channel, 0.0) - now, bot.wait_for(now))
                 if wait <= 0:
-                    self.record(channel, chat_id, group)
+                    if chat_window:
+                        self.record(channel, chat_id, group)
+                    else:
+                        self._windows(channel, chat_id, group)[0].take(self._clock())
                     return
             await asyncio.sleep(wait)

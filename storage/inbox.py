@@ -6,13 +6,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, bindparam, update
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import connection_of, dialect_insert
 from storage.models import InboxUpdate
 
-MAX_ATTEMPTS = 5
 _TABLE = InboxUpdate.__table__  # type: ignore[attr-defined]
 
 
@@ -91,19 +90,6 @@ async def find_update(session: AsyncSession, *, channel: str, update_id: str) ->
     return (await session.exec(query)).first()
 
 
-async def pending_updates(
-    session: AsyncSession, *, channel: str, limit: int
-) -> list[PendingUpdate]:
-    """Updates a crash left unprocessed, oldest first, so each chat keeps its order."""
-    query = (select(InboxUpdate)
-             .where(InboxUpdate.channel == channel, col(InboxUpdate.processed_at).is_(None),
-                    col(InboxUpdate.attempts) < MAX_ATTEMPTS)
-             .order_by(col(InboxUpdate.id)).limit(limit))
-    return [PendingUpdate(id=row.id, channel=row.channel, chat_key=row.chat_key,
-                          payload=row.payload)
-            for row in (await session.exec(query)).all() if row.id is not None]
-
-
 async def mark_processed(
     session: AsyncSession, update_id: int, *, now: datetime, result: dict[str, Any] | None = None
 ) -> None:
@@ -115,34 +101,3 @@ async def mark_processed(
 async def mark_replied(session: AsyncSession, update_ids: list[int], *, now: datetime) -> None:
     connection = await connection_of(session)
     await connection.execute(_replied_statement(), {"row_ids": update_ids, "replied_at": now})
-
-
-@dataclass(frozen=True)
-class UnsentReplies:
-    id: int
-    chat_id: str
-    replies: list[dict[str, Any]]
-
-
-async def unsent_replies(
-    session: AsyncSession, *, channel: str, processed_before: datetime,
-    processed_after: datetime, limit: int,
-) -> list[UnsentReplies]:
-    """Turns committed but never confirmed as answered: a crash between commit and send."""
-    query = (select(InboxUpdate)
-             .where(InboxUpdate.channel == channel,
-                    col(InboxUpdate.processed_at) < processed_before,
-                    col(InboxUpdate.processed_at) > processed_after,
-                    col(InboxUpdate.replied_at).is_(None), col(InboxUpdate.result).is_not(None))
-             .order_by(col(InboxUpdate.id)).limit(limit))
-    found = []
-    for row in (await session.exec(query)).all():
-        result = row.result or {}
-        if row.id is not None and result.get("replies") and result.get("chat_id"):
-            found.append(UnsentReplies(row.id, str(result["chat_id"]), result["replies"]))
-    return found
-
-
-async def mark_failed(session: AsyncSession, update_id: int, *, error: str) -> None:
-    await session.exec(update(InboxUpdate).where(col(InboxUpdate.id) == update_id)
-                       .values(attempts=col(InboxUpdate.attempts) + 1, last_error=error[:500]))

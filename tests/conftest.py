@@ -75,3 +75,14 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def channel(db, services, fake):
+    """The Telegram channel in process, talking to the fake Bot API."""
+    from bot.telegram.channel import TelegramChannel
+
+    made = TelegramChannel(token=FAKE_TOKEN, api_base=f"http://127.0.0.1:{fake.port}",
+                           sessions=db.sessions, services=services)
+    yield made
+    await made.close()

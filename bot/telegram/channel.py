@@ -3,91 +3,116 @@
 import asyncio
 import hmac
 import logging
-from datetime import UTC, datetime
+from contextlib import suppress
 from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
+from pydantic import ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.intake import ChannelIntake
-from bot.telegram.dispatch import Outcome, build_dispatcher
-from bot.telegram.inbound import CHANNEL
+from bot.inbox_worker import Malformed, Outcome
+from bot.intake import ChannelIntake, IntakeOptions, Unfit
+from bot.telegram.dispatch import Answer, build_dispatcher
+from bot.telegram.inbound import CHANNEL, TelegramPhoto
 from bot.telegram.json_api import JsonBotApi
 from bot.telegram.response_types import KeepResponseTypes
+from bot.telegram.updates import describe_update, photo_in, private_chat_of
+from bot.webhook_body import BadBody, read_json
 from handlers.commands import COMMANDS
 from handlers.messages import Reply
 from handlers.texts import LOCALES
 from handlers.turn import Services
+from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter
 from storage.db import SessionFactory
-from storage.inbox import NewUpdate, PendingUpdate, record_updates
+from storage.inbox import NewUpdate
+from storage.inbox_turns import ChatHead
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 
 
-def chat_key(payload: dict[str, Any]) -> str:
-    """Updates of one chat are processed in order; different chats in parallel."""
-    for kind in ("message", "edited_message", "callback_query", "my_chat_member"):
-        body = payload.get(kind)
-        if isinstance(body, dict):
-            chat = body.get("chat") or (body.get("message") or {}).get("chat") or body.get("from")
-            if isinstance(chat, dict) and "id" in chat:
-                return str(chat["id"])
-    return f"update:{payload.get('update_id')}"
-
-
 class TelegramChannel(ChannelIntake):
     def __init__(self, *, token: str, api_base: str, sessions: SessionFactory,
-                 services: Services) -> None:
-        super().__init__(CHANNEL, sessions, self._process, self.send_replies)
+                 services: Services, options: IntakeOptions | None = None) -> None:
+        super().__init__(CHANNEL, sessions, options or IntakeOptions())
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
         session.middleware(KeepResponseTypes())
         self.bot = Bot(token=token, session=session)
         self.api = JsonBotApi(self.bot)
-        self._sessions = sessions
         self._services = services
-        self._dispatcher = build_dispatcher(services, sessions, self.api)
+        self._dispatcher = build_dispatcher(services)
 
-    async def _process(self, item: PendingUpdate) -> None:
-        # Parsed once, here: the poller and the webhook keep the update as it came.
-        update = Update.model_validate(item.payload, context={"bot": self.bot})
-        outcome = await self._dispatcher.feed_update(self.bot, update, inbox_id=item.id)
-        if isinstance(outcome, Outcome):
-            await self.replies.deliver(item.id, outcome.chat_id, outcome.replies)
+    # -- intake: what an update is, what it needs, its turn ------------------------------
+    def describe(self, payload: dict[str, Any]) -> NewUpdate:
+        return describe_update(payload)
 
-    async def send_replies(self, chat_id: str, replies: list[Reply]) -> None:
-        """Raises on what a later try may fix; a chat that blocked the bot, or a reply
-        Telegram refuses, is given up (retrying cannot change the answer)."""
+    def needs_fetch(self, payload: dict[str, Any]) -> bool:
+        return photo_in(payload) is not None
+
+    async def fetch(self, head: ChatHead) -> Any:
+        found = photo_in(head.payload)
+        if found is None:
+            return None
+        photo = TelegramPhoto(self.bot, *found)
+        await photo.prefetch(self._services.media)
+        return photo
+
+    async def run(self, head: ChatHead, fetched: Any,
+                  session: AsyncSession) -> Outcome | None:
         try:
-            for reply in replies:
-                await self.api.send_reply(int(chat_id), reply)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            log.warning("reply to chat %s given up: %s", chat_id, exc)
+            # Parsed once, here: the poller and the webhook keep the update as it came.
+            update = Update.model_validate(head.payload, context={"bot": self.bot})
+        except ValidationError as exc:
+            raise Malformed(f"not a Telegram update ({exc.error_count()} errors)") from exc
+        outcome = await self._dispatcher.feed_update(self.bot, update, session=session,
+                                                     inbox_id=head.id, fetched=fetched)
+        if not isinstance(outcome, Answer):
+            return None
+        if outcome.callback_id is not None:  # the button's spinner, once the turn is in
+            with suppress(TelegramAPIError):
+                await self.api.answer_callback(outcome.callback_id)
+        return Outcome(outcome.chat_id, outcome.replies)
 
-    async def accept(self, payloads: list[dict[str, Any]]) -> None:
-        """Commit updates to the inbox in one transaction, then queue them. A redelivered
-        update is a no-op."""
-        batch = [NewUpdate(str(payload["update_id"]), chat_key(payload), payload)
-                 for payload in payloads]
-        async with self._sessions() as session:
-            fresh = await record_updates(session, channel=CHANNEL, updates=batch,
-                                         now=datetime.now(UTC))
-            await session.commit()
-        for pending in fresh:
-            self.worker.submit(pending)
+    def apology(self, head: ChatHead) -> Outcome | None:
+        chat_id = private_chat_of(head.payload)
+        if chat_id is None:
+            return None
+        texts = self._services.texts
+        return Outcome(chat_id, [Reply(texts.get(texts.default_locale, "error.not_processed"))])
+
+    # -- replies ---------------------------------------------------------------------------
+    async def send_one(self, chat_id: str, reply: Reply) -> object:
+        try:
+            return await self.api.send_reply(int(chat_id), reply)
+        except TelegramRetryAfter as exc:
+            raise RetryAfter(exc.retry_after) from exc
+        except TelegramMigrateToChat as exc:
+            raise ChatMigrated(str(exc.migrate_to_chat_id)) from exc
+        except TelegramForbiddenError as exc:
+            raise ChatGone(exc.message) from exc
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise ChatGone(exc.message) from exc
+            raise Refused(exc.message) from exc
+
+    def is_group(self, chat_id: str) -> bool:
+        return chat_id.startswith("-")  # group and channel ids are negative
 
     async def register_commands(self) -> None:
         texts = self._services.texts
@@ -132,9 +157,13 @@ class TelegramChannel(ChannelIntake):
             if not hmac.compare_digest(given.encode(), secret.encode()):
                 return Response(status_code=401)
             try:
-                payload = await request.json()
-                int(payload["update_id"])
-            except (ValueError, KeyError, TypeError):
+                payload = await read_json(request)
+                if not isinstance(payload, dict):
+                    raise BadBody(400, "not an update")
+                self.describe(payload)
+            except BadBody as bad:
+                return Response(status_code=bad.status)
+            except Unfit:
                 return Response(status_code=400)
             await self.accept([payload])
             return Response(status_code=200)

@@ -1,6 +1,6 @@
 """aiogram routing: private messages and button presses go to the conversation core.
 
-A handler only runs the turn and returns what to say (an `Outcome`); the channel sends it
+A handler only runs the turn and returns what to say (an `Answer`); the channel sends it
 after the commit, so no network call ever happens while a turn holds the database.
 """
 
@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, Dispatcher, Router
+from aiogram import BaseMiddleware, Dispatcher, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.telegram.inbound import CHANNEL, TelegramPhoto, from_callback, from_message
-from bot.telegram.json_api import JsonBotApi
+from bot.telegram.inbound import CHANNEL, from_callback, from_message
 from bot.telegram.review_buttons import on_review_press
 from handlers.conversation import handle
 from handlers.deadlines import deadlines_for_chat
@@ -24,7 +23,6 @@ from handlers.group_links import answered, bot_membership_changed, link_group, u
 from handlers.messages import Inbound, Reply
 from handlers.tally import tally_for_chat
 from handlers.turn import Services
-from storage.db import SessionFactory
 from storage.inbox import mark_processed
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -34,28 +32,35 @@ PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR,
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Answer:
+    """A committed turn's replies; and the button press whose spinner to stop once the
+    turn is in (never before: the turn holds its chat's lock until it commits)."""
+
     chat_id: str
     replies: list[Reply]
+    callback_id: str | None = None
 
 
-class InboxSessionMiddleware(BaseMiddleware):
-    """Gives each update a database session. A turn marks its inbox row processed in its
-    own commit; an update no handler wanted is marked here."""
-
-    def __init__(self, sessions: SessionFactory) -> None:
-        self._sessions = sessions
+class MarkProcessed(BaseMiddleware):
+    """A turn marks its inbox row processed in its own commit; an update no handler
+    wanted, or one whose handler commits no answer, is marked here."""
 
     async def __call__(self, handler: Handler, event: TelegramObject,
                        data: dict[str, Any]) -> Any:
-        async with self._sessions() as session:
-            data["session"] = session
-            result = await handler(event, data)
-            inbox_id = data.get("inbox_id")
-            if not isinstance(result, Outcome) and inbox_id is not None:
-                await mark_processed(session, inbox_id, now=datetime.now(UTC))
-                await session.commit()
-            return result
+        result = await handler(event, data)
+        inbox_id = data.get("inbox_id")
+        if not isinstance(result, Answer) and inbox_id is not None:
+            session: AsyncSession = data["session"]
+            await mark_processed(session, inbox_id, now=datetime.now(UTC))
+            await session.commit()
+        return result
+
+
+def topic_of(message: Message) -> str | None:
+    """A forum topic's thread: a group command there is answered there."""
+    if message.is_topic_message and message.message_thread_id is not None:
+        return str(message.message_thread_id)
+    return None
 
 
 # The routing filters are coroutines on purpose: aiogram runs a plain function filter,
@@ -78,14 +83,13 @@ async def is_private_press(query: CallbackQuery) -> bool:
 
 
 async def _turn(inbound: Inbound, session: AsyncSession, services: Services,
-                inbox_id: int | None) -> Outcome:
+                inbox_id: int | None, callback_id: str | None = None) -> Answer:
     replies = await handle(inbound, session=session, now=datetime.now(UTC), services=services,
                            inbox_id=inbox_id)
-    return Outcome(inbound.chat_id, replies)
+    return Answer(inbound.chat_id, replies, callback_id)
 
 
-def build_dispatcher(services: Services, sessions: SessionFactory,
-                     api: JsonBotApi) -> Dispatcher:
+def build_dispatcher(services: Services) -> Dispatcher:
     router = Router(name="nomination")
 
     @router.callback_query(is_review_press)
@@ -94,38 +98,39 @@ def build_dispatcher(services: Services, sessions: SessionFactory,
 
     @router.message(in_group_chat, Command("link"))
     async def on_link(message: Message, command: CommandObject, session: AsyncSession,
-                      inbox_id: int | None = None) -> Outcome:
+                      inbox_id: int | None = None) -> Answer:
         chat_id = str(message.chat.id)
-        return Outcome(chat_id, await link_group(
+        return Answer(chat_id, await link_group(
             session, channel=CHANNEL, chat_id=chat_id, code=command.args or "",
-            now=datetime.now(UTC), texts=services.texts, inbox_id=inbox_id))
+            now=datetime.now(UTC), texts=services.texts, inbox_id=inbox_id,
+            thread_id=topic_of(message)))
 
     @router.message(in_group_chat, Command("unlink"))
     async def on_unlink(message: Message, session: AsyncSession,
-                        inbox_id: int | None = None) -> Outcome:
+                        inbox_id: int | None = None) -> Answer:
         chat_id = str(message.chat.id)
         by = str(message.from_user.id) if message.from_user else ""
-        return Outcome(chat_id, await unlink_group(
+        return Answer(chat_id, await unlink_group(
             session, channel=CHANNEL, chat_id=chat_id, by=by, now=datetime.now(UTC),
-            texts=services.texts, inbox_id=inbox_id))
+            texts=services.texts, inbox_id=inbox_id, thread_id=topic_of(message)))
 
     @router.message(in_group_chat, Command("deadlines"))
     async def on_deadlines(message: Message, session: AsyncSession,
-                           inbox_id: int | None = None) -> Outcome:
+                           inbox_id: int | None = None) -> Answer:
         chat_id, now = str(message.chat.id), datetime.now(UTC)
         reply = await deadlines_for_chat(session, channel=CHANNEL, chat_id=chat_id, now=now,
                                          texts=services.texts)
-        return Outcome(chat_id, await answered(session, chat_id, [reply], now=now,
-                                               inbox_id=inbox_id))
+        return Answer(chat_id, await answered(session, chat_id, [reply], now=now,
+                                              inbox_id=inbox_id, thread_id=topic_of(message)))
 
     @router.message(in_group_chat, Command("tally"))
     async def on_tally(message: Message, session: AsyncSession,
-                       inbox_id: int | None = None) -> Outcome:
+                       inbox_id: int | None = None) -> Answer:
         chat_id, now = str(message.chat.id), datetime.now(UTC)
         reply = await tally_for_chat(session, channel=CHANNEL, chat_id=chat_id, now=now,
                                      texts=services.texts, scope=services.tally_scope)
-        return Outcome(chat_id, await answered(session, chat_id, [reply], now=now,
-                                               inbox_id=inbox_id))
+        return Answer(chat_id, await answered(session, chat_id, [reply], now=now,
+                                              inbox_id=inbox_id, thread_id=topic_of(message)))
 
     @router.my_chat_member()
     async def on_membership(event: ChatMemberUpdated, session: AsyncSession) -> None:
@@ -135,23 +140,18 @@ def build_dispatcher(services: Services, sessions: SessionFactory,
                                          chat_id=str(event.chat.id), present=present)
 
     @router.message(in_private_chat)
-    async def on_message(message: Message, bot: Bot, session: AsyncSession,
-                         inbox_id: int | None = None) -> Outcome:
-        inbound = from_message(message, bot)
-        if isinstance(inbound.photo, TelegramPhoto):
-            # Downloaded before the turn touches the database, never while holding it.
-            await inbound.photo.prefetch(services.media)
-        return await _turn(inbound, session, services, inbox_id)
+    async def on_message(message: Message, session: AsyncSession,
+                         inbox_id: int | None = None, fetched: Any = None) -> Answer:
+        # A photo was fetched before the turn took its chat (never while holding it).
+        return await _turn(from_message(message, fetched), session, services, inbox_id)
 
     @router.callback_query(is_private_press)
     async def on_button(query: CallbackQuery, session: AsyncSession,
-                        inbox_id: int | None = None) -> Outcome:
-        # Stop the button's spinner first, before the turn opens a transaction.
-        await api.answer_callback(query.id)
-        return await _turn(from_callback(query), session, services, inbox_id)
+                        inbox_id: int | None = None) -> Answer:
+        return await _turn(from_callback(query), session, services, inbox_id, query.id)
 
     # No aiogram FSM: the dialog's state lives in the database (handlers/).
     dispatcher = Dispatcher(disable_fsm=True)
-    dispatcher.update.outer_middleware(InboxSessionMiddleware(sessions))
+    dispatcher.update.outer_middleware(MarkProcessed())
     dispatcher.include_router(router)
     return dispatcher

@@ -6,6 +6,7 @@ from io import BytesIO
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 
+from bot.inbox_worker import Malformed
 from bot.prefetched_photo import PrefetchedPhoto
 from handlers.messages import Inbound
 from storage.media import MediaRejected
@@ -41,24 +42,32 @@ class TelegramPhoto(PrefetchedPhoto):
         return data
 
 
-def from_message(message: Message, bot: Bot) -> Inbound:
+def from_message(message: Message, fetched: PrefetchedPhoto | None = None) -> Inbound:
+    """`fetched`: the photo the worker downloaded before the turn, if the message has one."""
     user = message.from_user
-    assert user is not None
+    if user is None:  # every private message has a sender; this one is not a real update
+        raise Malformed("a private message without a sender")
     base = Inbound(channel=CHANNEL, user_id=str(user.id), chat_id=str(message.chat.id),
                    display_name=user.full_name)
     if message.text is not None:
         return replace(base, text=message.text)
-    if message.photo:
-        largest = max(message.photo, key=lambda size: size.width * size.height)
-        return replace(base, photo=TelegramPhoto(bot, largest.file_id, largest.file_size))
-    if message.document and (message.document.mime_type or "").startswith("image/"):
+    is_image_file = message.document is not None and \
+        (message.document.mime_type or "").startswith("image/")
+    if message.photo or is_image_file:
         # Sent "as a file" to keep quality: still sniffed by content in the pipeline.
-        document = message.document
-        return replace(base, photo=TelegramPhoto(bot, document.file_id, document.file_size))
+        return replace(base, photo=fetched or NotFetched())
     if message.contact is not None:
         own = message.contact.user_id == user.id
         return replace(base, contact_phone=message.contact.phone_number, contact_is_own=own)
     return replace(base, unsupported=str(message.content_type))
+
+
+class NotFetched(PrefetchedPhoto):
+    """A photo the worker did not fetch (it should have): refused like a failed download,
+    never downloaded inside the turn."""
+
+    async def _download(self, max_bytes: int) -> bytes:
+        raise MediaRejected("download_failed")
 
 
 def from_callback(query: CallbackQuery) -> Inbound:

@@ -32,6 +32,7 @@ from handlers.messages import Inbound, Reply
 from handlers.turn import Services
 from notifications.render import Render
 from storage.inbox import find_update, record_update
+from storage.inbox_turns import lock_chat
 from storage.media import MediaRejected
 from storage.outbox import picked_up_by_chat
 from web.app import WebContext, get_session, page
@@ -100,6 +101,9 @@ def build_router(context: WebContext, services: Services, render_notice: Render)
                        inbound: Inbound) -> JSONResponse:
         now = datetime.now(UTC)
         update_id = f"{user}:{message_id}"
+        # A visitor's messages may reach two processes at once (a double tap, a resend
+        # after a dropped connection): one turn at a time per visitor, in every process.
+        await lock_chat(session, channel=CHANNEL, chat_key=user)
         pending = await record_update(session, channel=CHANNEL, update_id=update_id,
                                       chat_key=user, payload={"id": message_id}, now=now)
         if pending is None:  # a resend: answer as the first time, change nothing

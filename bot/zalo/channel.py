@@ -7,70 +7,103 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.intake import ChannelIntake
+from bot.inbox_worker import Malformed, Outcome
+from bot.intake import ChannelIntake, IntakeOptions, Unfit
+from bot.webhook_body import BadBody, read_json
 from bot.zalo.client import ZaloApiError, ZaloClient
-from bot.zalo.inbound import CHANNEL, ZaloPhoto, chat_of, event_id, from_update, unwrap
+from bot.zalo.inbound import (
+    CHANNEL,
+    ZaloPhoto,
+    chat_of,
+    event_id,
+    from_update,
+    is_group_update,
+    photo_url,
+    unwrap,
+)
 from bot.zalo.render import as_texts
 from handlers.conversation import handle
 from handlers.messages import Reply
 from handlers.turn import Services
+from notifications.delivery import Refused, Throttled
 from storage.db import SessionFactory
-from storage.inbox import NewUpdate, PendingUpdate, mark_processed, record_updates
+from storage.inbox import NewUpdate, mark_processed
+from storage.inbox_turns import ChatHead
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-MAX_WEBHOOK_BYTES = 1024 * 1024
 
 
 class ZaloChannel(ChannelIntake):
     def __init__(self, *, client: ZaloClient, sessions: SessionFactory,
-                 services: Services) -> None:
-        super().__init__(CHANNEL, sessions, self._process, self.send_replies)
+                 services: Services, options: IntakeOptions | None = None) -> None:
+        super().__init__(CHANNEL, sessions, options or IntakeOptions())
         self.client = client
-        self._sessions = sessions
         self._services = services
 
-    async def accept(self, updates: list[dict[str, Any]]) -> None:
-        """Commit updates to the inbox, then queue them; a redelivered event is a no-op."""
-        batch = [NewUpdate(event_id(update), chat_of(update), update) for update in updates]
-        async with self._sessions() as session:
-            fresh = await record_updates(session, channel=CHANNEL, updates=batch,
-                                         now=datetime.now(UTC))
-            await session.commit()
-        for pending in fresh:
-            self.worker.submit(pending)
+    # -- intake: what an update is, what it needs, its turn ------------------------------
+    def describe(self, payload: dict[str, Any]) -> NewUpdate:
+        chat = chat_of(payload)
+        if not chat or len(chat) > 64:
+            raise Unfit("the chat has no usable id", event_id(payload))
+        return NewUpdate(event_id(payload), chat, payload)
 
-    async def _process(self, item: PendingUpdate) -> None:
-        inbound = from_update(item.payload, self.client)
+    def needs_fetch(self, payload: dict[str, Any]) -> bool:
+        return photo_url(payload) is not None
+
+    async def fetch(self, head: ChatHead) -> Any:
+        url = photo_url(head.payload)
+        if url is None:
+            return None
+        photo = ZaloPhoto(self.client, url)
+        await photo.prefetch(self._services.media)
+        return photo
+
+    async def run(self, head: ChatHead, fetched: Any,
+                  session: AsyncSession) -> Outcome | None:
+        try:
+            inbound = from_update(head.payload, fetched)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise Malformed(f"not a Zalo update: {exc!r}") from exc
         now = datetime.now(UTC)
         if inbound is None:  # not for the dialog: recorded, answered with silence
-            async with self._sessions() as session:
-                await mark_processed(session, item.id, now=now)
-                await session.commit()
-            return
-        if isinstance(inbound.photo, ZaloPhoto):  # fetched before the turn holds the db
-            await inbound.photo.prefetch(self._services.media)
-        async with self._sessions() as session:
-            replies = await handle(inbound, session=session, now=now, services=self._services,
-                                   inbox_id=item.id)
-        await self.replies.deliver(item.id, inbound.chat_id, replies)
+            await mark_processed(session, head.id, now=now)
+            await session.commit()
+            return None
+        replies = await handle(inbound, session=session, now=now, services=self._services,
+                               inbox_id=head.id)
+        return Outcome(inbound.chat_id, replies)
 
-    async def send_replies(self, chat_id: str, replies: list[Reply]) -> None:
-        """Raises on what a later try may fix (a quota answer, Zalo unreachable): the
-        ledger's sweep sends them again. A refusal that retrying cannot change is dropped."""
+    def apology(self, head: ChatHead) -> Outcome | None:
+        chat = chat_of(head.payload)
+        if not chat or is_group_update(head.payload):
+            return None
+        texts = self._services.texts
+        return Outcome(chat, [Reply(texts.get(texts.default_locale, "error.not_processed"))])
+
+    # -- replies ---------------------------------------------------------------------------
+    async def send_one(self, chat_id: str, reply: Reply) -> object:
+        """A quota answer pauses Zalo's sending; an unreachable Zalo or a 5xx is tried
+        again later; a refusal that retrying cannot change is given up."""
         texts = self._services.texts
         try:
-            for reply in replies:
-                for text in as_texts(reply, texts, texts.default_locale):
-                    await self.client.send_message(chat_id, text)
+            for text in as_texts(reply, texts, texts.default_locale):
+                await self.client.send_message(chat_id, text)
         except ZaloApiError as exc:
-            if exc.is_quota or exc.code >= 500:
+            if exc.is_quota:
+                raise Throttled(str(exc)) from exc
+            if exc.code >= 500:
                 raise
-            log.warning("reply to Zalo chat %s given up: %s", chat_id, exc)
+            raise Refused(str(exc)) from exc
+        return None
+
+    def is_group(self, chat_id: str) -> bool:
+        return False  # the Zalo bot talks to people in private chats only
 
     async def poll(self) -> None:
         """Development intake: getUpdates, committed to the inbox before the next call."""
@@ -94,13 +127,14 @@ class ZaloChannel(ChannelIntake):
             given = request.headers.get(SECRET_HEADER, "")
             if not hmac.compare_digest(given.encode(), secret.encode()):
                 return Response(status_code=403)
-            if int(request.headers.get("content-length") or 0) > MAX_WEBHOOK_BYTES:
-                return Response(status_code=413)
             try:
-                update = unwrap(await request.json())
-            except ValueError:
-                update = None
-            if update is None:
+                update = unwrap(await read_json(request))
+                if update is None:
+                    raise BadBody(400, "not an update")
+                self.describe(update)
+            except BadBody as bad:
+                return Response(status_code=bad.status)
+            except Unfit:
                 return Response(status_code=400)
             await self.accept([update])
             return Response(status_code=200)

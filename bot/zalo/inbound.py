@@ -47,10 +47,28 @@ class ZaloPhoto(PrefetchedPhoto):
         return await self.client.download(self.url, max_bytes)
 
 
-def from_update(update: dict[str, Any], client: ZaloClient) -> Inbound | None:
-    """None for what the dialog does not take: group chats (the dialog is private)."""
+def is_group_update(update: dict[str, Any]) -> bool:
+    chat = update["message"]["chat"]
+    return str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE"
+
+
+def photo_url(update: dict[str, Any]) -> str | None:
+    """The picture a private image message carries, to fetch before its turn."""
+    message = update.get("message")
+    if update.get("event_name") != IMAGE or not isinstance(message, dict) or \
+            not isinstance(message.get("chat"), dict) or is_group_update(update):
+        return None
+    photo = message.get("photo") or message.get("photo_url")
+    if isinstance(photo, dict):  # some payloads give {"url": ...}
+        photo = photo.get("url")
+    return photo if isinstance(photo, str) and photo else None
+
+
+def from_update(update: dict[str, Any], fetched: PrefetchedPhoto | None) -> Inbound | None:
+    """None for what the dialog does not take: group chats (the dialog is private).
+    `fetched`: the photo the worker downloaded before the turn, if the update has one."""
     message = update["message"]
-    if str(message["chat"].get("chat_type", "PRIVATE")).upper() != "PRIVATE":
+    if is_group_update(update):
         return None
     sender = message.get("from") or {}
     base = Inbound(channel=CHANNEL, user_id=str(sender.get("id") or chat_of(update)),
@@ -58,11 +76,15 @@ def from_update(update: dict[str, Any], client: ZaloClient) -> Inbound | None:
     event = update.get("event_name")
     if event == TEXT and isinstance(message.get("text"), str):
         return replace(base, text=message["text"])
-    if event == IMAGE:
-        photo = message.get("photo") or message.get("photo_url")
-        if isinstance(photo, dict):  # some payloads give {"url": ...}
-            photo = photo.get("url")
-        if isinstance(photo, str) and photo:
-            return replace(base, photo=ZaloPhoto(client, photo))
+    if photo_url(update) is not None:
+        return replace(base, photo=fetched or NotFetched())
     kind = str(event or "unknown").removeprefix("message.").removesuffix(".received")
     return replace(base, unsupported=kind)
+
+
+class NotFetched(PrefetchedPhoto):
+    """A photo the worker did not fetch: refused like a failed download, never fetched
+    inside the turn."""
+
+    async def _download(self, max_bytes: int) -> bytes:
+        raise MediaRejected("download_failed")

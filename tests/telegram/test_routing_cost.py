@@ -11,7 +11,7 @@ from handlers.messages import Button, Reply
 def test_no_routing_filter_is_handed_to_a_worker_thread():
     # aiogram runs a plain function filter (an `F.…` magic filter too) through
     # asyncio.to_thread on every update it checks; coroutine filters run inline.
-    dispatcher = build_dispatcher(cast(Any, None), cast(Any, None), cast(Any, None))
+    dispatcher = build_dispatcher(cast(Any, None))
     checked = 0
     for router in dispatcher.chain_tail:
         for observer in router.observers.values():

@@ -1,0 +1,19 @@
+import pytest
+
+from storage.db import make_engine, make_session_factory
+from storage.org_file import read_org_file
+from storage.org_loader import load_org
+from tests.conftest import ORG_DEMO, Db
+from tests.support.databases import truncate_all
+
+
+@pytest.fixture
+async def pg_db(postgres_url):
+    """The demo organisation on PostgreSQL: what several processes share."""
+    await truncate_all(postgres_url)
+    engine = make_engine(postgres_url)
+    sessions = make_session_factory(engine)
+    async with sessions() as session:
+        await load_org(session, read_org_file(ORG_DEMO))
+    yield Db(postgres_url, engine, sessions)
+    await engine.dispose()
