@@ -7,12 +7,14 @@ import logging
 import secrets
 import signal
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.health import Health
+from bot.intake import IntakeOptions
 from bot.media_setup import media_store
 from bot.memory import give_large_blocks_back
 from bot.polling import PollerBeat, polling_lease
@@ -167,12 +169,16 @@ async def run(settings: Settings) -> None:
     context = make_context(sessions, texts, settings.templates_dir)
     render_notice = make_renderer(texts, console_url=services.console_url)
 
+    # One pace for the bot's sends: the turns' replies and the outbox share it.
+    pace = make_pace(settings, engine)
+    intake = IntakeOptions(pace=pace, lease=timedelta(seconds=settings.inbox_lease_seconds),
+                           sweep_seconds=settings.inbox_sweep_seconds)
     telegram: TelegramChannel | None = None
     routes = []
     if settings.telegram_bot_token is not None:
         telegram = TelegramChannel(token=settings.telegram_bot_token.get_secret_value(),
                                    api_base=settings.telegram_api_base, sessions=sessions,
-                                   services=services)
+                                   services=services, options=intake)
         if settings.telegram_mode == "webhook":
             assert settings.telegram_webhook_secret is not None
             routes.append(telegram.webhook_route(
@@ -182,7 +188,7 @@ async def run(settings: Settings) -> None:
     if settings.zalo_bot_token is not None:
         zalo = ZaloChannel(client=ZaloClient(settings.zalo_bot_token.get_secret_value(),
                                              settings.zalo_api_base),
-                           sessions=sessions, services=services)
+                           sessions=sessions, services=services, options=intake)
         if settings.zalo_mode == "webhook":
             assert settings.zalo_webhook_secret is not None
             routes.append(zalo.webhook_route(
@@ -233,8 +239,7 @@ async def run(settings: Settings) -> None:
                 _watch_telegram_webhook(settings, health, tasks, telegram)
         _start_polling(settings, health, tasks, engine, telegram, zalo)
         if senders:
-            outbox = OutboxSender(sessions, senders, render_notice,
-                                  pace=make_pace(settings, engine))
+            outbox = OutboxSender(sessions, senders, render_notice, pace=pace)
             tasks.start("outbox", outbox.run)
         chart = stored_chart(services.media, entries_label=texts.get(
             texts.default_locale, "tally.entries"), quota_label=texts.get(
@@ -278,4 +283,6 @@ async def run(settings: Settings) -> None:
             await telegram.close()
         if zalo is not None:
             await zalo.close()
+        if isinstance(pace, SharedPace):  # its own connection goes back before the pool
+            await pace.close()
         await engine.dispose()

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     # With several processes on PostgreSQL one leads the scheduler; the others ask for the
     # lead this often, so one takes over this long after the leader stops.
     leader_retry_seconds: float = 15.0
+    # How long a process's claim on an inbox row lasts (a photo being fetched, a turn's
+    # replies being sent): after a crash, another process takes the row this long after.
+    inbox_lease_seconds: float = Field(default=30.0, gt=0)
+    # How often each process looks for inbox rows and replies nobody is working on.
+    inbox_sweep_seconds: float = Field(default=5.0, gt=0)
     # Telegram (and Zalo) polling: one process polls, holding a lease; the others ask for
     # it this often, and the holder checks this often that its lease is still held.
     polling_takeover_seconds: float = Field(default=3.0, gt=0)
@@ -80,10 +85,10 @@ class Settings(BaseSettings):
                 self.zalo_webhook_secret
                 and 8 <= len(self.zalo_webhook_secret.get_secret_value()) <= 256):
             raise ValueError("Zalo webhook mode needs ZALO_WEBHOOK_SECRET (8-256 characters)")
+        if self.media_store == "s3" and not self.media_s3_bucket:
+            raise ValueError("MEDIA_STORE=s3 needs MEDIA_S3_BUCKET")
         return self
 
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
-        if self.media_store == "s3" and not self.media_s3_bucket:
-            raise ValueError("MEDIA_STORE=s3 needs MEDIA_S3_BUCKET")
