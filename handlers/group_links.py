@@ -5,6 +5,7 @@ A group command's answer is committed in its inbox row like a turn's replies, so
 channel sends it after the commit and can send it again after a crash.
 """
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,7 +32,8 @@ async def make_link_code(session: AsyncSession, *, unit: Unit, staff_id: int | N
 
 
 async def link_group(session: AsyncSession, *, channel: str, chat_id: str, code: str,
-                     now: datetime, texts: Texts, inbox_id: int | None) -> list[Reply]:
+                     now: datetime, texts: Texts, inbox_id: int | None,
+                     thread_id: str | None = None) -> list[Reply]:
     locale = texts.default_locale
     unit = await redeem(session, code=code, channel=channel, chat_id=chat_id, now=now) \
         if code.strip() else None
@@ -39,11 +41,13 @@ async def link_group(session: AsyncSession, *, channel: str, chat_id: str, code:
         reply = Reply(texts.get(locale, "group_link.bad_code"))
     else:
         reply = Reply(texts.get(locale, "group_link.done", unit=unit.name))
-    return await answered(session, chat_id, [reply], now=now, inbox_id=inbox_id)
+    return await answered(session, chat_id, [reply], now=now, inbox_id=inbox_id,
+                          thread_id=thread_id)
 
 
 async def unlink_group(session: AsyncSession, *, channel: str, chat_id: str, by: str,
-                       now: datetime, texts: Texts, inbox_id: int | None) -> list[Reply]:
+                       now: datetime, texts: Texts, inbox_id: int | None,
+                       thread_id: str | None = None) -> list[Reply]:
     """Only staff who may decide for every unit the group serves may unbind it."""
     locale = texts.default_locale
     linked = await units_of_chat(session, channel=channel, chat_id=chat_id)
@@ -58,7 +62,8 @@ async def unlink_group(session: AsyncSession, *, channel: str, chat_id: str, by:
             await session.delete(chat)
         reply = Reply(texts.get(locale, "group_link.removed",
                                 units=", ".join(unit.name for _, unit in linked)))
-    return await answered(session, chat_id, [reply], now=now, inbox_id=inbox_id)
+    return await answered(session, chat_id, [reply], now=now, inbox_id=inbox_id,
+                          thread_id=thread_id)
 
 
 async def bot_membership_changed(session: AsyncSession, *, channel: str, chat_id: str,
@@ -70,8 +75,13 @@ async def bot_membership_changed(session: AsyncSession, *, channel: str, chat_id
 
 
 async def answered(session: AsyncSession, chat_id: str, replies: list[Reply], *,
-                   now: datetime, inbox_id: int | None) -> list[Reply]:
-    """A group command's answer, committed in its inbox row (sent after the commit)."""
+                   now: datetime, inbox_id: int | None,
+                   thread_id: str | None = None) -> list[Reply]:
+    """A group command's answer, committed in its inbox row (sent after the commit); in
+    the forum topic (`thread_id`) where the command was given, if it was."""
+    if thread_id is not None:
+        replies = [replace(reply, extra={**reply.extra, "thread_id": thread_id})
+                   for reply in replies]
     if inbox_id is not None:
         result: dict[str, Any] = {"chat_id": chat_id,
                                   "replies": [reply.to_json() for reply in replies]}

@@ -11,6 +11,8 @@ MAX_TEXT = 4096
 def reply_params(chat_id: int, reply: Reply) -> dict[str, Any]:
     text = reply.text if len(reply.text) <= MAX_TEXT else reply.text[:MAX_TEXT - 1] + "…"
     params: dict[str, Any] = {"chat_id": chat_id, "text": text}
+    if reply.extra.get("thread_id"):  # a group command asked in a forum topic
+        params["message_thread_id"] = int(reply.extra["thread_id"])
     if reply.buttons:
         params["reply_markup"] = {"inline_keyboard": [
             [{"text": b.label, "callback_data": b.payload} for b in row]

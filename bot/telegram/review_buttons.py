@@ -15,6 +15,7 @@ from storage.review import staff_for_account
 
 log = logging.getLogger(__name__)
 FINAL = {"approved", "rejected", "duplicate", "withdrawn"}
+LARGEST_ID = 2 ** 31 - 1  # the nomination table's integer key
 BUTTON_REASON = {"needs_info": "reasons.needs_info.details",
                  "reject": "reasons.reject.not_enough",
                  "duplicate": "reasons.duplicate.default"}
@@ -25,7 +26,10 @@ async def on_review_press(query: CallbackQuery, session: AsyncSession, texts: Te
         _, action, raw_id = (query.data or "").split(":")
         nomination_id = int(raw_id)
     except ValueError:
-        await query.answer()
+        nomination_id = 0
+    if not 0 < nomination_id <= LARGEST_ID:  # forged or garbled button data
+        await session.commit()  # nothing to keep; no network call while holding the chat
+        await query.answer(texts.get(texts.default_locale, "review.unknown"), show_alert=True)
         return
     locale = texts.default_locale  # staff groups read the default language
 
@@ -39,6 +43,7 @@ async def on_review_press(query: CallbackQuery, session: AsyncSession, texts: Te
     outcome = await decide(session, nomination_id=nomination_id, action=action, now=now,
                            by=Decider(staff.id if staff else None, CHANNEL, presser),
                            reason=reason)
+    await session.commit()  # whatever `decide` left open ends before the answers go out
     status = say(f"status.{outcome.status}") if outcome.status else ""
     if outcome.result != "done" or staff is None:
         await query.answer(say(f"review.{outcome.result}", status=status),
