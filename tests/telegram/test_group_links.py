@@ -140,3 +140,20 @@ async def test_tally_in_a_linked_group_shows_its_cluster_s_live_figures(db, fake
     assert "Người tốt, việc tốt 2026 – số liệu đến hôm nay" in answer
     assert "👉" in answer and "Phường Kim Mã: 0 / 0 / 18 (0%)" in answer
     assert answer.count("Phường ") == 14  # the wards' emulation cluster
+
+
+async def test_a_command_in_a_forum_topic_is_answered_in_that_topic(channel, fake, db):
+    """A ward's staff group with topics: /link typed in the "Người tốt, việc tốt" topic
+    gets its answer there, not in the group's general thread."""
+    code = await code_for(db, "kim-ma")
+    await channel.accept([{"update_id": next(ids), "message": {
+        "message_id": next(ids), "date": int(time.time()), "text": f"/link {code}",
+        "message_thread_id": 77, "is_topic_message": True,
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        "chat": {"id": NEW_GROUP, "type": "supergroup", "title": "Phường Kim Mã",
+                 "is_forum": True},
+        "from": {"id": PEOPLE["noivu.lan"], "is_bot": False, "first_name": "Lan"}}}])
+    await channel.worker.idle()
+    [answer] = fake.sent_to(NEW_GROUP)
+    assert "Kim Mã" in answer.params["text"]
+    assert int(answer.params["message_thread_id"]) == 77
