@@ -49,6 +49,7 @@ from web.app import create_app, make_context
 from web.console.deadlines import build_router as console_deadlines_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.groups import build_router as console_groups_router
+from web.console.intake import build_router as console_intake_router
 from web.console.routes import build_router as console_router
 from web.console.tally import build_router as console_tally_router
 from web.media_links import MediaLinks
@@ -204,6 +205,7 @@ async def run(settings: Settings) -> None:
                      routers=[webchat_router(context, services, render_notice),
                               console_router(context, services.media),
                               console_groups_router(context),
+                              console_intake_router(context),
                               console_deadlines_router(context),
                               console_tally_router(context),
                               media_links_router(links, services.media)],

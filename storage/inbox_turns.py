@@ -161,3 +161,11 @@ async def set_aside_rows(session: AsyncSession, *, limit: int = 200) -> list[Set
              .order_by(_TABLE.c.id.desc()).limit(limit))
     return [SetAside(row.id, row.channel, row.chat_key, as_utc(row.received_at),
                      row.attempts, row.last_error) for row in await connection.execute(query)]
+
+
+async def waiting_count(session: AsyncSession) -> int:
+    """Rows not processed yet, nor set aside: a number that keeps growing means intake is
+    stuck."""
+    connection = await connection_of(session)
+    query = select(func.count()).select_from(_TABLE).where(*_WAITING)
+    return int((await connection.execute(query)).scalar_one())

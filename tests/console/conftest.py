@@ -12,6 +12,7 @@ from web.console.auth import hash_password
 from web.console.deadlines import build_router as console_deadlines_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.groups import build_router as console_groups_router
+from web.console.intake import build_router as console_intake_router
 from web.console.routes import build_router as console_router
 from web.console.tally import build_router as console_tally_router
 
@@ -46,7 +47,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
     context = make_context(db.sessions, texts, ROOT / "templates")
     app = create_app(context, templates_dir=ROOT / "templates",
                      routers=[console_router(context, media), console_groups_router(context),
-                              console_deadlines_router(context), console_tally_router(context)],
+                              console_deadlines_router(context), console_tally_router(context),
+                              console_intake_router(context)],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:
