@@ -43,9 +43,11 @@ class MediaLimits:
     max_bytes: int = 15 * 1024 * 1024
     max_pixels: int = 40_000_000
     max_side: int = 2560
-    # Pixels decoded at once across all decoding threads (about 4 bytes each): a second
-    # huge photo waits for the first instead of doubling the memory; small ones overlap.
-    decode_budget_pixels: int = 48_000_000
+    # Pixels decoded at once across all decoding threads (4 bytes each, plus about 35 MB
+    # of scaling per photo): a second large photo waits for the first instead of doubling
+    # the memory; small ones overlap. 40 million: 12 huge photos at once peaked at 458 MB
+    # on a process idling at 250 MB.
+    decode_budget_pixels: int = 40_000_000
 
 
 @dataclass(frozen=True)
