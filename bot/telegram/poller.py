@@ -29,6 +29,7 @@ from aiogram.exceptions import (
 from bot.health import Component
 from bot.polling import Backoff, EveryMinute
 from bot.telegram.channel import ALLOWED_UPDATES, TelegramChannel
+from bot.telegram.updates import next_offset
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class TelegramPoller:
                 self._health.trouble("inbox failing", "updates could not be committed")
                 await asyncio.sleep(wait)
                 continue
-            offset = int(payloads[-1]["update_id"]) + 1
+            offset = next_offset(payloads, offset)
 
     def _answered(self) -> None:
         if self._backoff.failures or self._unauthorized:

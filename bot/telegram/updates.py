@@ -82,3 +82,11 @@ def _area(size: dict[str, Any]) -> int:
 def _size(file: dict[str, Any]) -> int | None:
     size = file.get("file_size")
     return size if isinstance(size, int) else None
+
+
+def next_offset(payloads: list[dict[str, Any]], current: int | None) -> int | None:
+    """The getUpdates offset that acknowledges a committed batch: past its highest id. An
+    update with an unusable id (kept aside) must not stop the offset from moving on, or
+    the same batch would be fetched again for ever."""
+    usable = [p["update_id"] for p in payloads if _is_id(p.get("update_id"))]
+    return max(usable) + 1 if usable else current

@@ -13,7 +13,8 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 
 from bot.telegram.channel import SECRET_HEADER
-from tests.support.fake_telegram import TelegramUser
+from tests.support.fake_telegram import TOKEN, TelegramUser
+from tests.support.process import start_bot
 
 ids = itertools.count(500)
 NOW = int(time.time())
@@ -182,3 +183,22 @@ async def test_the_webhook_caps_what_even_the_right_secret_may_send(webhook, db)
     async with db.engine.connect() as connection:
         stored = (await connection.execute(text("SELECT count(*) FROM inbox_update"))).scalar()
     assert stored == 0
+
+
+@pytest.mark.process
+@pytest.mark.timeout(120)
+async def test_a_polling_process_takes_every_update_and_keeps_polling(fake, tmp_path):
+    """Fed through getUpdates to a real process, as Telegram would: every kind, then the
+    broken ones; polling goes on, and a resident's /start is answered after them."""
+    bot = await start_bot(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN,
+                          TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}")
+    try:
+        for update in [*every_kind(), *malformed()]:
+            await fake.push({"update_id": next(ids), **update})
+        hoa = TelegramUser(fake, 8500)
+        await hoa.say("/start")
+        assert "dữ liệu cá nhân" in hoa.texts()
+    finally:
+        await bot.stop()
+    log = bot.log.read_text()
+    assert "Traceback" not in log, log
