@@ -1,6 +1,5 @@
 """The Telegram channel: the bot client, polling or webhook intake, and start-up chores."""
 
-import asyncio
 import hmac
 import logging
 from contextlib import suppress
@@ -14,9 +13,7 @@ from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramMigrateToChat,
-    TelegramNetworkError,
     TelegramRetryAfter,
-    TelegramServerError,
 )
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 from pydantic import ValidationError
@@ -123,29 +120,6 @@ class TelegramChannel(ChannelIntake):
             language = None if locale == texts.default_locale else locale
             await self.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(),
                                            language_code=language)
-
-    async def poll(self) -> None:
-        """Long polling. The next getUpdates call is what acknowledges a batch, and it is
-        made only after the batch is committed to the inbox."""
-        await self.bot.delete_webhook(drop_pending_updates=False)
-        offset: int | None = None
-        backoff = 1.0
-        while True:
-            try:
-                payloads = await self.api.get_updates(offset=offset, long_poll_seconds=25,
-                                                      allowed_updates=ALLOWED_UPDATES)
-                backoff = 1.0
-            except TelegramRetryAfter as exc:
-                await asyncio.sleep(exc.retry_after)
-                continue
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                log.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 60)
-                continue
-            if payloads:
-                await self.accept(payloads)
-                offset = int(payloads[-1]["update_id"]) + 1
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)

@@ -1,7 +1,6 @@
 """The Zalo channel: webhook (production) or polling (development) intake into the inbox,
 processing after the quick 200, replies sent after the turn's commit."""
 
-import asyncio
 import hmac
 import logging
 from datetime import UTC, datetime
@@ -104,22 +103,6 @@ class ZaloChannel(ChannelIntake):
 
     def is_group(self, chat_id: str) -> bool:
         return False  # the Zalo bot talks to people in private chats only
-
-    async def poll(self) -> None:
-        """Development intake: getUpdates, committed to the inbox before the next call."""
-        await self.client.delete_webhook()
-        backoff = 1.0
-        while True:
-            try:
-                updates = [u for u in map(unwrap, await self.client.get_updates()) if u]
-                backoff = 1.0
-            except Exception as exc:  # Zalo unreachable: nothing was taken, wait and ask again
-                log.warning("Zalo getUpdates failed (%r); retrying in %.0f s", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 60)
-                continue
-            if updates:
-                await self.accept(updates)
 
     def webhook_route(self, path: str, secret: str) -> Route:
         async def receive(request: Request) -> Response:
