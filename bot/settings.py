@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     # With several processes on PostgreSQL one leads the scheduler; the others ask for the
     # lead this often, so one takes over this long after the leader stops.
     leader_retry_seconds: float = 15.0
+    # The bot's sending pace, for every process together: Telegram's limits by default.
+    # Raise them only for a bot Telegram allows more (paid broadcasts, a local Bot API
+    # server) or for a benchmark against a fake server.
+    send_rate_per_second: int = Field(default=30, gt=0)
+    send_rate_group_per_minute: int = Field(default=20, gt=0)
+    send_rate_chat_per_second: int = Field(default=1, gt=0)
     # How long a process's claim on an inbox row lasts (a photo being fetched, a turn's
     # replies being sent): after a crash, another process takes the row this long after.
     inbox_lease_seconds: float = Field(default=30.0, gt=0)
