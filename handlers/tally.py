@@ -94,6 +94,10 @@ async def peers(session: AsyncSession, unit: Unit, *, scope: str) -> list[Unit]:
 Chart = Callable[[str, list[TallyRow]], Awaitable[str | None]]
 
 
+def _chart_key(title: str, rows: list[TallyRow]) -> tuple[str, ...]:
+    return (title, *(f"{r.unit}:{r.year_to_date}" for r in rows))
+
+
 async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
                               channels: frozenset[str], chart: Chart,
                               scope: str = "cluster", nudge_below: float = NUDGE_BELOW) -> int:
@@ -107,6 +111,7 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
     peers_of: dict[int, list[Unit]] = {}  # one query per unit, not per chat and campaign
     for unit in {unit.id: unit for _, unit in recipients}.values():
         peers_of[unit.id or 0] = await peers(session, unit, scope=scope)
+    planned: list[tuple[Campaign, tuple[str, str], Unit, list[TallyRow], str]] = []
     for campaign in await active_campaigns(session):
         if not campaign.starts_on <= last_day.isoformat() <= campaign.ends_on:
             continue
@@ -116,26 +121,30 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
             key = tuple(u.id or 0 for u in group)
             if key not in tables:
                 tables[key] = await tally(session, campaign, group, year=year, month=month)
-            rows = tables[key]
-            title = f"{campaign.name} – {month:02d}/{year}"
-            chart_key = (title, *(f"{r.unit}:{r.year_to_date}" for r in rows))
-            if chart_key not in charts:
-                charts[chart_key] = await chart(title, rows)
+            planned.append((campaign, chat, unit, tables[key],
+                            f"{campaign.name} – {month:02d}/{year}"))
+    # The reads are done: ending their transaction frees the connection (SQLite's only
+    # one) while the charts are drawn, up to a second or so each, in a worker thread.
+    await session.commit()
+    for _, _, _, rows, title in planned:
+        if _chart_key(title, rows) not in charts:
+            charts[_chart_key(title, rows)] = await chart(title, rows)
+    for campaign, chat, unit, rows, title in planned:
+        queued += await enqueue_once(
+            session, kind="tally", channel=chat[0], chat_id=chat[1], now=now,
+            dedupe_key=f"tally:{campaign.code}:{year}-{month:02d}:{chat[0]}:{chat[1]}",
+            payload={"campaign": campaign.name, "month": f"{month:02d}/{year}",
+                     "unit": unit.name, "rows": [r.__dict__ for r in rows],
+                     "chart_sha256": charts[_chart_key(title, rows)] or ""})
+        mine = next((r for r in rows if r.unit == unit.name), None)
+        due = prorated(campaign, mine.quota, last_day) if mine else 0.0
+        if mine and mine.quota and mine.year_to_date < nudge_below * due:
             queued += await enqueue_once(
-                session, kind="tally", channel=chat[0], chat_id=chat[1], now=now,
-                dedupe_key=f"tally:{campaign.code}:{year}-{month:02d}:{chat[0]}:{chat[1]}",
-                payload={"campaign": campaign.name, "month": f"{month:02d}/{year}",
-                         "unit": unit.name, "rows": [r.__dict__ for r in rows],
-                         "chart_sha256": charts[chart_key] or ""})
-            mine = next((r for r in rows if r.unit == unit.name), None)
-            due = prorated(campaign, mine.quota, last_day) if mine else 0.0
-            if mine and mine.quota and mine.year_to_date < nudge_below * due:
-                queued += await enqueue_once(
-                    session, kind="tally_nudge", channel=chat[0], chat_id=chat[1], now=now,
-                    dedupe_key=f"nudge:{campaign.code}:{year}-{month:02d}:{chat[0]}:{chat[1]}",
-                    payload={"campaign": campaign.name, "unit": unit.name,
-                             "year_to_date": mine.year_to_date, "due": round(due, 1),
-                             "quota": mine.quota})
+                session, kind="tally_nudge", channel=chat[0], chat_id=chat[1], now=now,
+                dedupe_key=f"nudge:{campaign.code}:{year}-{month:02d}:{chat[0]}:{chat[1]}",
+                payload={"campaign": campaign.name, "unit": unit.name,
+                         "year_to_date": mine.year_to_date, "due": round(due, 1),
+                         "quota": mine.quota})
     await session.commit()
     return queued
 

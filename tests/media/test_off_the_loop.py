@@ -150,3 +150,26 @@ async def test_the_tally_chart_is_drawn_off_the_loop(tmp_path, monkeypatch):
         sha = await chart("Người tốt, việc tốt – 10/2026", rows)
     assert sha is not None and store.read(sha, "chart") == png
     assert slow.loop_thread not in slow.threads
+
+
+async def test_while_the_tally_draws_its_charts_the_database_serves_others(db):
+    """On SQLite the engine has one connection: had the tally job kept its transaction
+    open while drawing, every chat would wait for the chart. A resident's turn (another
+    session) gets the database while each chart is being drawn."""
+    from sqlmodel import select
+
+    from storage.models import Unit
+    from tests.delivery.test_monthly_tally import NOV_1_0800, clock, fixture, rows_of
+
+    await fixture(db)
+    served: list[int] = []
+
+    async def chart(title: str, rows: list[TallyRow]) -> str | None:
+        async with db.sessions() as other:
+            units = (await asyncio.wait_for(other.exec(select(Unit)), 10)).all()
+        served.append(len(units))
+        return None
+
+    await clock(db, chart).monthly_tally(NOV_1_0800)
+    assert len(served) == 2 and all(served)  # two tables, each drawn with the db free
+    assert len(await rows_of(db, "tally")) > 2
