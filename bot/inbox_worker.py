@@ -162,7 +162,11 @@ class InboxWorker:
     async def _give_up(self, head: ChatHead, error: str) -> None:
         """Put the row aside for staff to see, and tell a waiting person to say it again."""
         self._fetched.pop(head.id, None)
-        apology = self._turns.apology(head)
+        try:
+            apology = self._turns.apology(head)
+        except Exception:  # too broken to tell who sent it: set aside in silence
+            log.warning("no apology for inbox row %s", head.id, exc_info=True)
+            apology = None
         now = datetime.now(UTC)
         result = None if apology is None else {
             "chat_id": apology.chat_id, "replies": [r.to_json() for r in apology.replies]}

@@ -3,6 +3,8 @@ bad one), a worker that processes its rows chat by chat in order across processe
 ledger that sends the replies after each turn's commit, at the bot's pace."""
 
 import asyncio
+import hashlib
+import json
 import logging
 import os
 import socket
@@ -119,9 +121,13 @@ class ChannelIntake(ABC):
             fresh = await record_updates(session, channel=self.channel, updates=rows, now=now)
             for payload, bad in unfit:
                 log.warning("%s update %s kept aside: %s", self.channel, bad.update_id, bad)
-                await set_aside_new(session, channel=self.channel, update_id=bad.update_id,
-                                    chat_key="unfit", payload=_clean(payload),
-                                    reason=str(bad), now=now)
+                cleaned = _clean(payload)
+                # Keyed by content: its own id cannot be trusted (and may be missing).
+                digest = hashlib.sha256(json.dumps(cleaned, sort_keys=True, default=str)
+                                        .encode()).hexdigest()
+                await set_aside_new(session, channel=self.channel, update_id=f"unfit:{digest}",
+                                    chat_key="unfit", payload=cleaned,
+                                    reason=f"{bad} (update {bad.update_id})", now=now)
             await session.commit()
         return fresh
 

@@ -47,10 +47,13 @@ class ZaloChannel(ChannelIntake):
 
     # -- intake: what an update is, what it needs, its turn ------------------------------
     def describe(self, payload: dict[str, Any]) -> NewUpdate:
-        chat = chat_of(payload)
+        try:
+            update_id, chat = event_id(payload), chat_of(payload)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise Unfit(f"not a Zalo message event: {exc!r}", "unknown") from exc
         if not chat or len(chat) > 64:
-            raise Unfit("the chat has no usable id", event_id(payload))
-        return NewUpdate(event_id(payload), chat, payload)
+            raise Unfit("the chat has no usable id", update_id)
+        return NewUpdate(update_id, chat, payload)
 
     def needs_fetch(self, payload: dict[str, Any]) -> bool:
         return photo_url(payload) is not None
@@ -79,8 +82,11 @@ class ZaloChannel(ChannelIntake):
         return Outcome(inbound.chat_id, replies)
 
     def apology(self, head: ChatHead) -> Outcome | None:
-        chat = chat_of(head.payload)
-        if not chat or is_group_update(head.payload):
+        try:
+            chat = chat_of(head.payload)
+            if not chat or is_group_update(head.payload):
+                return None
+        except (KeyError, TypeError, AttributeError):  # too broken to know who sent it
             return None
         texts = self._services.texts
         return Outcome(chat, [Reply(texts.get(texts.default_locale, "error.not_processed"))])
