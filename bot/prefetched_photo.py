@@ -6,7 +6,6 @@ from storage.media import MediaRejected, MediaStore, PreparedPhoto
 
 
 class PrefetchedPhoto:
-    _fetched: bytes | MediaRejected | None = None
     _prepared: PreparedPhoto | MediaRejected | None = None
 
     async def _download(self, max_bytes: int) -> bytes:
@@ -15,16 +14,16 @@ class PrefetchedPhoto:
     async def prefetch(self, media: MediaStore) -> None:
         """Download and decode now (in the media store's worker threads)."""
         try:
-            self._fetched = await self._download(media.limits.max_bytes)
-            self._prepared = await media.prepare(self._fetched)
+            self._prepared = await media.prepare(await self._download(media.limits.max_bytes))
         except MediaRejected as rejected:
-            self._fetched = self._fetched if self._fetched is not None else rejected
             self._prepared = rejected
+        # Only the prepared photo is kept while the row waits for its turn: the sent file
+        # (up to 15 MB) is let go; read() would fetch it again.
 
     async def read(self, max_bytes: int) -> bytes:
-        fetched = self._fetched if self._fetched is not None else await self._download(max_bytes)
-        if isinstance(fetched, MediaRejected):
-            raise fetched
+        if isinstance(self._prepared, MediaRejected):
+            raise self._prepared
+        fetched = await self._download(max_bytes)
         if len(fetched) > max_bytes:
             raise MediaRejected("too_large")
         return fetched
