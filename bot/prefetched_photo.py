@@ -13,10 +13,12 @@ class PrefetchedPhoto:
 
     async def prefetch(self, media: MediaStore) -> None:
         """Download and decode now (in the media store's worker threads)."""
-        try:
-            self._prepared = await media.prepare(await self._download(media.limits.max_bytes))
-        except MediaRejected as rejected:
-            self._prepared = rejected
+        async with media.intake:
+            try:
+                self._prepared = await media.prepare(
+                    await self._download(media.limits.max_bytes))
+            except MediaRejected as rejected:
+                self._prepared = rejected
         # Only the prepared photo is kept while the row waits for its turn: the sent file
         # (up to 15 MB) is let go; read() would fetch it again.
 

@@ -3,6 +3,7 @@ content hash of what we keep; where the bytes live (a folder, an S3-compatible b
 the Blobs behind it. Decoding runs in a few worker threads of its own within a pixel
 budget, object-store calls in others: nothing here blocks the event loop."""
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,9 +49,13 @@ def key_for(sha256: str, kind: Kind = "photo") -> str:
 
 class MediaStore:
     def __init__(self, blobs: Blobs | Path, limits: MediaLimits | None = None, *,
-                 decoders: int = 2, transfers: int = 8) -> None:
+                 decoders: int = 2, transfers: int = 8, intake: int = 4) -> None:
         self.blobs: Blobs = FolderBlobs(blobs) if isinstance(blobs, Path) else blobs
         self.limits = limits or MediaLimits()
+        # Sent files (up to max_bytes each) held in memory at once, from download to
+        # decoded: twelve 15 MB uploads at once wait their turn on disk or at the
+        # platform, not as 180 MB of bytes queued for the decoding threads.
+        self.intake = asyncio.Semaphore(intake)
         self._budget = PixelBudget(self.limits.decode_budget_pixels)
         self._decoding = Lane("photo-decode", decoders)
         self._transfers = Lane("media-io", transfers)

@@ -180,3 +180,38 @@ async def test_while_the_tally_draws_its_charts_the_database_serves_others(db):
     await clock(db, chart).monthly_tally(NOV_1_0800)
     assert len(served) == 2 and all(served)  # two tables, each drawn with the db free
     assert len(await rows_of(db, "tally")) > 2
+
+
+async def test_twelve_photos_at_once_hold_at_most_four_sent_files_in_memory(tmp_path):
+    """From download to decoded, a sent file is held in memory; the rest wait at the
+    platform or on disk (the web chat spools uploads) instead of queueing as bytes."""
+    from bot.prefetched_photo import PrefetchedPhoto
+
+    store = MediaStore(tmp_path / "media", intake=4)
+    held = [0]
+    most = [0]
+
+    class Sent(PrefetchedPhoto):
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        async def _download(self, max_bytes: int) -> bytes:
+            held[0] += 1
+            most[0] = max(most[0], held[0])
+            await asyncio.sleep(0)
+            return self.data
+
+    real_prepare = store.prepare
+
+    async def prepare(data: bytes) -> Any:
+        try:
+            return await real_prepare(data)
+        finally:
+            held[0] -= 1
+
+    store.prepare = prepare  # type: ignore[method-assign]
+    photos = [Sent(jpeg(300 + i, 200)) for i in range(12)]
+    await asyncio.gather(*(photo.prefetch(store) for photo in photos))
+    kept = [await photo.prepared(store) for photo in photos]
+    assert len({photo.sha256 for photo in kept}) == 12
+    assert 2 <= most[0] <= 4
