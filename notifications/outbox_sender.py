@@ -134,13 +134,16 @@ class OutboxSender:
     async def _work(self, key: ChatKey) -> None:
         """One chat's rows, in order, until none is due."""
         queue = self._queues[key]
+        more = True
         try:
             while True:
-                if not queue:
+                if not queue and more:
                     queue.extend(await self._claim(limit=1, chat=key))
-                if not queue:
+                if not queue:  # rows queued from now on are the feeder's to find
                     return
-                finished = await self._send_row(queue.popleft())
+                row = queue.popleft()
+                more = row.more
+                finished = await self._send_row(row)
                 self._handled += 1
                 if not finished:  # waiting out a back-off: the chat's next rows wait too
                     return

@@ -55,6 +55,7 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     parts_sent: int = 0
+    more: bool = False  # the chat had later rows waiting when this one was claimed
 
 
 def _unfinished(table: Any) -> Any:
@@ -73,8 +74,11 @@ async def claim_heads(
     back-off after an error keeps its chat's later rows waiting behind it. On PostgreSQL,
     `FOR UPDATE SKIP LOCKED` lets several senders claim side by side.
     """
-    earlier = aliased(Notification)
-    query = (select(Notification)
+    earlier, later = aliased(Notification), aliased(Notification)
+    more = exists().where(col(later.channel) == col(Notification.channel),
+                          col(later.chat_id) == col(Notification.chat_id),
+                          col(later.id) > col(Notification.id), _unfinished(later))
+    query = (select(Notification, more.label("more"))
              .where(_unfinished(Notification), col(Notification.channel).in_(channels),
                     or_(col(Notification.not_before).is_(None),
                         col(Notification.not_before) <= now),
@@ -89,15 +93,16 @@ async def claim_heads(
     if chat is not None:
         query = query.where(col(Notification.channel) == chat[0],
                             col(Notification.chat_id) == chat[1])
-    rows = list((await session.exec(query)).all())
-    if not rows:
+    found = list((await session.exec(query)).all())
+    if not found:
         return []
-    ids = [row.id for row in rows if row.id is not None]
+    ids = [row.id for row, _ in found if row.id is not None]
     await session.exec(update(Notification).where(col(Notification.id).in_(ids))
                        .values(claimed_until=now + lease)
                        .execution_options(synchronize_session=False))
     return [Claimed(row.id, row.kind, row.channel, row.chat_id, dict(row.payload),
-                    row.attempts, row.parts_sent) for row in rows if row.id is not None]
+                    row.attempts, row.parts_sent, bool(later_rows))
+            for row, later_rows in found if row.id is not None]
 
 
 async def picked_up_by_chat(
