@@ -26,6 +26,9 @@ class SendPace(Protocol):
         ...
 
 
+LATE_TOLERANCE = 0.02  # seconds; measured under load, see docs/benchmarks.md
+
+
 class Window:
     def __init__(self, limit: int, period: float, *, spaced: bool = False) -> None:
         self.limit = limit
@@ -48,7 +51,10 @@ class Window:
     def take(self, now: float) -> None:
         self.sent.append(now)
         if self.spacing:
-            ideal = self.next_slot if now - self.next_slot < self.spacing else now
+            # A send more than a little late (a busy event loop) restarts the timeline
+            # from itself instead of crowding the slots after it into one window.
+            late = now - self.next_slot
+            ideal = self.next_slot if late < min(self.spacing, LATE_TOLERANCE) else now
             self.next_slot = ideal + self.spacing
 
 
