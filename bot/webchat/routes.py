@@ -40,10 +40,12 @@ from web.app import WebContext, get_session, page
 CHANNEL = "webchat"
 COOKIE = "ntvt_chat"
 CLIENT_HEADER = "X-NTVT-Chat"
+MESSAGE_ID_LENGTH = 30
 
 
 class ChatMessage(BaseModel):
-    id: str = Field(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    # The inbox keys it as "<visitor>:<id>" in 64 characters: the visitor takes 33.
+    id: str = Field(min_length=8, max_length=MESSAGE_ID_LENGTH, pattern=r"^[A-Za-z0-9_-]+$")
     text: str | None = Field(default=None, max_length=5000)
     payload: str | None = Field(default=None, max_length=64)
 
@@ -124,7 +126,7 @@ def build_router(context: WebContext, services: Services, render_notice: Render)
 
     @router.post("/chat/api/photo", dependencies=[Depends(require_client_header)])
     async def chat_photo(request: Request, session: Session,
-                         id: Annotated[str, Form(min_length=8, max_length=40,
+                         id: Annotated[str, Form(min_length=8, max_length=MESSAGE_ID_LENGTH,
                                                  pattern=r"^[A-Za-z0-9_-]+$")],
                          photo: Annotated[UploadFile, File()]) -> Response:
         user = visitor_id(request)
