@@ -110,6 +110,14 @@ class AdvisoryLease:
         as a ping finds the lease lost (then, after a pause, wait for the lease again). If
         `work` ends by itself the lease is let go, so another process may take over, and
         its outcome (return or exception) is this call's."""
+        try:
+            await self._hold(work)
+        finally:
+            # Ended or cancelled (the process stops): the next process may take over now,
+            # not once this one's sockets close.
+            await self.release()
+
+    async def _hold(self, work: Callable[[], Awaitable[None]]) -> None:
         while True:
             await self.wait_until_held()
             log.info("this process holds the %s lease", self.name)
@@ -125,7 +133,6 @@ class AdvisoryLease:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
             if not task.cancelled():
-                await self.release()
                 task.result()  # its exception, if it raised
                 return
             # Lost: likely trouble with the database; another process may take a turn.

@@ -136,3 +136,27 @@ async def test_a_holder_that_goes_silent_loses_its_lock_to_postgresql(postgres_u
         await standby.release()
         await first.dispose()
         await second.dispose()
+
+
+async def test_a_process_that_stops_lets_the_lease_go_at_once(postgres_url):
+    first, second = make_engine(postgres_url), make_engine(postgres_url)
+    one = AdvisoryLease(first, KEY + 3, name="test", retry_seconds=0.1)
+    two = AdvisoryLease(second, KEY + 3, name="test", retry_seconds=0.1)
+    working = asyncio.Event()
+
+    async def poll() -> None:
+        working.set()
+        await asyncio.Event().wait()
+
+    holding = asyncio.create_task(one.hold(poll))
+    try:
+        await asyncio.wait_for(working.wait(), 10)
+        assert await two.try_acquire() is False
+        holding.cancel()  # what stopping the process does to its tasks
+        await asyncio.gather(holding, return_exceptions=True)
+        assert await two.try_acquire() is True
+    finally:
+        await one.release()
+        await two.release()
+        await first.dispose()
+        await second.dispose()
