@@ -41,6 +41,10 @@ from tests.support.splitter import WebhookSplitter
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-Secret_1"
+# The bot paces its own sends at Telegram's limits (30 messages/s, 1/s per chat); against
+# a fake with no limits that pace, not the bot, would set the rate. The echo bot has none.
+UNPACED = {"SEND_RATE_PER_SECOND": "100000", "SEND_RATE_CHAT_PER_SECOND": "100000",
+           "SEND_RATE_GROUP_PER_MINUTE": "100000"}
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -70,12 +74,12 @@ async def echo_bot(fake: CountingFake, workdir: Path) -> AsyncIterator[tuple[lis
 
 
 @contextlib.asynccontextmanager
-async def ntvt(fake: CountingFake, workdir: Path, *, processes: int,
-               database: str | None) -> AsyncIterator[tuple[list[int], Send]]:
+async def ntvt(fake: CountingFake, workdir: Path, *, processes: int, database: str | None,
+               paced: bool = False) -> AsyncIterator[tuple[list[int], Send]]:
     """`processes` bots: on PostgreSQL behind the splitter (webhooks), else one polling
-    SQLite bot."""
+    SQLite bot; at Telegram's pace only if `paced`."""
     common = {"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": "WARNING",
-              "TELEGRAM_API_BASE": f"http://127.0.0.1:{fake.port}"}
+              "TELEGRAM_API_BASE": f"http://127.0.0.1:{fake.port}", **({} if paced else UNPACED)}
     splitter = WebhookSplitter([], SECRET, copies=(1, 1), seed=1)
     await splitter.start()
     bots = []
@@ -128,7 +132,8 @@ async def throughput(name: str, users: int, first: int, *, processes: int = 1,
                 elapsed = time.perf_counter() - started
                 cpu = sum(cpu_seconds(pid) for pid in pids) - cpu
             if progress.stuck:
-                raise SystemExit(f"{name}: {len(progress.stuck)} residents got stuck")
+                raise SystemExit(f"{name}: {len(progress.stuck)} residents got stuck, at "
+                                 f"steps {sorted(set(progress.stuck.values()))}")
             if not echo:  # every resident must really have reached a reference number
                 missing = [a for a in residents if "NTVT-20" not in fake.received[a.user_id][-1]]
                 if missing:
@@ -194,8 +199,8 @@ async def paced(users: int, first: int, processes: int) -> dict[str, float]:
     expected = await replies_per_step(residents[0])
     try:
         with tempfile.TemporaryDirectory() as workdir:
-            async with ntvt(fake, Path(workdir), processes=processes,
-                            database=database) as (pids, send):
+            async with ntvt(fake, Path(workdir), processes=processes, database=database,
+                            paced=True) as (pids, send):
                 await settle(pids)
                 # Up to the nominee's name without the limit: it is the answer measured.
                 await run_residents(fake, send, residents, expected, steps=range(3))

@@ -40,6 +40,8 @@ RESIDENTS = 300
 # too slow for the test's timeout still ends with where each resident got to.
 STEP = 120.0
 RUN = 600.0
+UNPACED = {"SEND_RATE_PER_SECOND": "100000", "SEND_RATE_CHAT_PER_SECOND": "100000",
+           "SEND_RATE_GROUP_PER_MINUTE": "100000"}
 
 
 @pytest.fixture
@@ -60,8 +62,12 @@ async def fake() -> AsyncIterator[CountingFake]:
 
 @asynccontextmanager
 async def behind_splitter(count: int, database: str, fake: CountingFake, workdir: Path,
-                          seed: int) -> AsyncIterator[tuple[WebhookSplitter, list[BotProcess]]]:
-    """`count` bot processes on one database, and the splitter in front of them."""
+                          seed: int, *, paced: bool = False,
+                          ) -> AsyncIterator[tuple[WebhookSplitter, list[BotProcess]]]:
+    """`count` bot processes on one database, and the splitter in front of them. Unless
+    `paced`, the bots' own pace (Telegram's limits) is lifted: the fake enforces none, and
+    at 30 messages a second these tests would take minutes for nothing."""
+    pace = {} if paced else UNPACED
     splitter = WebhookSplitter([], SECRET, seed=seed)
     await splitter.start()
     bots: list[BotProcess] = []
@@ -74,7 +80,7 @@ async def behind_splitter(count: int, database: str, fake: CountingFake, workdir
             folder, up_within=90, DATABASE_URL=database, TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}", TELEGRAM_MODE="webhook",
             TELEGRAM_WEBHOOK_URL=splitter.url, TELEGRAM_WEBHOOK_SECRET=SECRET,
-            LOG_LEVEL="WARNING") for folder in folders), return_exceptions=True)
+            LOG_LEVEL="WARNING", **pace) for folder in folders), return_exceptions=True)
         bots.extend(bot for bot in started if isinstance(bot, BotProcess))
         for failure in started:
             if isinstance(failure, BaseException):
@@ -238,7 +244,7 @@ async def test_200_residents_answering_at_once_under_telegrams_limit(database, l
     arrives, none twice, however many 429 answers the bot drew on the way."""
     residents = [answers_of(800_000 + i) for i in range(200)]
     expected = await replies_per_step(residents[0])
-    async with behind_splitter(2, database, limited, tmp_path, 9) as (splitter, _):
+    async with behind_splitter(2, database, limited, tmp_path, 9, paced=True) as (splitter, _):
         await run_residents(limited, splitter.send, residents, expected, steps=range(3),
                             within=RUN)
         limited.limit()
