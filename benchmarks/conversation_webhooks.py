@@ -150,12 +150,13 @@ async def throughput(name: str, users: int, first: int, *, processes: int = 1,
     return result
 
 
-async def memory(users: int, first: int, steps: int) -> dict[str, float]:
-    """One bot process on PostgreSQL: its RSS idle, then at its peak while `users`
-    residents go through the dialog's first `steps` steps at once (16: the whole of it)."""
+async def memory(users: int, first: int, steps: int, postgres: bool) -> dict[str, float]:
+    """One bot process (webhooks on PostgreSQL, or polling on SQLite): its RSS idle, then
+    at its peak while `users` residents go through the dialog's first `steps` steps at
+    once (16: the whole of it)."""
     fake = CountingFake(TOKEN)
     await fake.start()
-    database = postgres_or_skip()
+    database = postgres_or_skip() if postgres else None
     residents = [answers_of(first + i) for i in range(users)]
     expected = await replies_per_step(residents[0])
     peak = 0.0
@@ -180,7 +181,8 @@ async def memory(users: int, first: int, steps: int) -> dict[str, float]:
                 high_water = rss_mb(pids[0])[1]
     finally:
         await fake.stop()
-        drop_postgres(database)
+        if database:
+            drop_postgres(database)
     result = {"idle_mb": idle, "peak_mb": max(peak, high_water), "seconds": elapsed,
               "updates": float(users * steps),
               "stuck": float(len(progress.stuck))}
@@ -229,24 +231,21 @@ def median_of(rows: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in rows)
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--memory-users", type=int, default=1000)
-    parser.add_argument("--memory-steps", type=int, default=16)
-    parser.add_argument("--paced-users", type=int, default=200)
-    parser.add_argument("--skip", default="", help="comma-separated: memory,paced")
-    args = parser.parse_args()
+async def measure_throughput(users: int, repeats: int) -> dict[str, list[dict[str, float]]]:
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in ("echo", "sqlite", "pg1", "pg2")}
-    for repeat in range(args.repeats):
+    for repeat in range(repeats):
         base = 1_000_000 + repeat * 10_000
-        runs["echo"].append(await throughput("echo", args.users, base, echo=True))
-        runs["sqlite"].append(await throughput("ntvt sqlite", args.users, base + 2000))
-        runs["pg1"].append(await throughput("ntvt pg ×1", args.users, base + 4000,
+        runs["echo"].append(await throughput("echo", users, base, echo=True))
+        runs["sqlite"].append(await throughput("ntvt sqlite", users, base + 2000))
+        runs["pg1"].append(await throughput("ntvt pg ×1", users, base + 4000,
                                             postgres=True))
-        runs["pg2"].append(await throughput("ntvt pg ×2", args.users, base + 6000,
+        runs["pg2"].append(await throughput("ntvt pg ×2", users, base + 6000,
                                             processes=2, postgres=True))
+    return runs
+
+
+def report_throughput(runs: dict[str, list[dict[str, float]]],
+                      args: argparse.Namespace) -> None:
     print(f"\nmedian of {args.repeats} runs, {args.users} residents × 16 updates")
     for key, label in (("echo", "echo bot (polling)"), ("sqlite", "NTVT, SQLite, polling"),
                        ("pg1", "NTVT, PostgreSQL, webhooks, 1 process"),
@@ -266,9 +265,24 @@ async def main() -> None:
     each = [f"{p['updates_per_s'] / e['updates_per_s']:.2f}"
             for e, p in zip(runs["echo"], runs["pg1"], strict=True)]
     print(f"PostgreSQL ×1 ÷ echo bot: per repeat {', '.join(each)}")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--memory-users", type=int, default=1000)
+    parser.add_argument("--memory-steps", type=int, default=16)
+    parser.add_argument("--memory-on", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--paced-users", type=int, default=200)
+    parser.add_argument("--skip", default="", help="comma-separated: throughput,memory,paced")
+    args = parser.parse_args()
     skip = set(args.skip.split(","))
+    if "throughput" not in skip:
+        report_throughput(await measure_throughput(args.users, args.repeats), args)
     if "memory" not in skip:
-        await memory(args.memory_users, 2_000_000, args.memory_steps)
+        await memory(args.memory_users, 2_000_000, args.memory_steps,
+                     args.memory_on == "postgres")
     if "paced" not in skip:
         for processes in (1, 2):
             await paced(args.paced_users, 3_000_000 + processes * 10_000, processes)
