@@ -7,6 +7,7 @@ typed, and no resident may have been answered twice.
 
 import asyncio
 import os
+import re
 import signal
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -40,6 +41,7 @@ RESIDENTS = 300
 # too slow for the test's timeout still ends with where each resident got to.
 STEP = 120.0
 RUN = 600.0
+REFERENCE = re.compile(r"NTVT-\d{4}-\d{6}")
 UNPACED = {"SEND_RATE_PER_SECOND": "100000", "SEND_RATE_CHAT_PER_SECOND": "100000",
            "SEND_RATE_GROUP_PER_MINUTE": "100000"}
 
@@ -134,7 +136,8 @@ async def assert_every_nomination_whole_and_once(
         f"{dict(sorted(stuck.items()))}")
     nominations = await nominations_by_resident(database)
     missing = [i for i in ids if i not in nominations]
-    assert not missing, f"{len(missing)} nominations never arrived"
+    assert not missing, (f"{len(missing)} nominations never arrived; resident {missing[0]} was "
+                         f"last told {[t[:50] for t in fake.received.get(missing[0], [])[-2:]]}")
     duplicated = {i: len(n) for i, n in nominations.items() if len(n) > 1}
     assert not duplicated, f"{len(duplicated)} residents' nominations stored twice or more"
     crossed = [a.user_id for a in residents if nominations[a.user_id][0][:6] != a.as_stored()]
@@ -142,8 +145,11 @@ async def assert_every_nomination_whole_and_once(
                          f"{answers_of(crossed[0]).as_stored()}, stored "
                          f"{nominations[crossed[0]][0][:6]}")
     # Each resident's last message names their own nomination's reference.
-    wrong_reference = [i for i in ids if nominations[i][0][6] not in fake.received[i][-1]]
-    assert not wrong_reference, f"{len(wrong_reference)} residents told another reference"
+    # Each resident is told their own nomination's reference, and no one else's.
+    told = {i: {r for text in fake.received[i] for r in REFERENCE.findall(text)} for i in ids}
+    wrong = [i for i in ids if told[i] != {nominations[i][0][6]}]
+    assert not wrong, (f"{len(wrong)} residents told another reference, e.g. {wrong[0]}: "
+                       f"told {told[wrong[0]]}, has {nominations[wrong[0]][0][6]}")
     left = await rows(database, "SELECT count(*) FROM inbox_update "
                       "WHERE processed_at IS NULL OR set_aside_at IS NOT NULL")
     assert left == [(0,)], "inbox rows left unprocessed or set aside"
