@@ -30,10 +30,10 @@ from tests.load.residents import (
     CountingFake,
     LimitedFake,
     Progress,
-    answers_of,
     replies_per_step,
     run_residents,
 )
+from tests.load.residents import residents as make_residents
 from tests.support.databases import drop_postgres, postgres_or_skip
 from tests.support.fake_telegram import TOKEN
 from tests.support.process import start_bot
@@ -114,7 +114,8 @@ async def throughput(name: str, users: int, first: int, *, processes: int = 1,
     fake = CountingFake(TOKEN)
     await fake.start()
     database = postgres_or_skip() if postgres else None
-    residents = [answers_of(first + i) for i in range(users)]
+    everyone = make_residents(first, users + 10)
+    residents, warm_up = everyone[:users], everyone[users:]
     expected = [1] * 16 if echo else await replies_per_step(residents[0])
     try:
         with tempfile.TemporaryDirectory() as workdir:
@@ -123,8 +124,7 @@ async def throughput(name: str, users: int, first: int, *, processes: int = 1,
             async with bot as (pids, send):
                 await settle(pids)
                 # Warm-up, not measured: the first turns build caches every later turn uses.
-                await run_residents(fake, send, [answers_of(first + users + i)
-                                                 for i in range(10)], expected)
+                await run_residents(fake, send, warm_up, expected)
                 await settle(pids)
                 cpu = sum(cpu_seconds(pid) for pid in pids)
                 started = time.perf_counter()
@@ -157,7 +157,7 @@ async def memory(users: int, first: int, steps: int, postgres: bool) -> dict[str
     fake = CountingFake(TOKEN)
     await fake.start()
     database = postgres_or_skip() if postgres else None
-    residents = [answers_of(first + i) for i in range(users)]
+    residents = make_residents(first, users)
     expected = await replies_per_step(residents[0])
     peak = 0.0
     try:
@@ -197,7 +197,7 @@ async def paced(users: int, first: int, processes: int) -> dict[str, float]:
     fake = LimitedFake(TOKEN)
     await fake.start()
     database = postgres_or_skip()
-    residents = [answers_of(first + i) for i in range(users)]
+    residents = make_residents(first, users)
     expected = await replies_per_step(residents[0])
     try:
         with tempfile.TemporaryDirectory() as workdir:

@@ -24,9 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # Wards the unit step finds from their name alone (none has residential groups below it).
 WARDS = ["Trúc Bạch", "Vĩnh Phúc", "Cống Vị", "Liễu Giai", "Nguyễn Trung Trực", "Quán Thánh",
          "Điện Biên", "Kim Mã", "Ngọc Khánh", "Giảng Võ"]
-# Deeds are drawn from these words, ten per resident: two residents of one ward never tell
-# their deed in words close enough for the duplicate check (rapidfuzz token_set_ratio < 80,
-# checked for 700 residents), so no resident is offered "this may already be proposed".
+# Deeds are drawn from these words, ten per resident (see `residents`).
 _WORDS = (
     "dẫn viết chụp liệu dài trước tháng thời đầu nội hết cả trào bỏ phường sẽ xét biết "
     "thành lòng không với cầu mới bố bắt bị tế bên nữa hỏi sáng đề tại hợp sửa độ tới khỏi "
@@ -72,13 +70,34 @@ class Answers:
                 self.deed, self.submitter_name)
 
 
-def answers_of(user_id: int) -> Answers:
+def answers_of(user_id: int, draw: int = 0) -> Answers:
     code = f"R{user_id}"
-    words = random.Random(user_id).sample(VOCABULARY, 10)
+    words = random.Random(user_id * 100 + draw).sample(VOCABULARY, 10)
     return Answers(
         user_id=user_id, nominee_name=f"Người tốt {code}", nominee_role=f"Tổ trưởng {code}",
         ward=WARDS[user_id % len(WARDS)], place=f"Ngõ {code} phố Kim Mã",
         deed=f"Việc tốt {code}: " + " ".join(words), submitter_name=f"Người gửi {code}")
+
+
+def residents(first: int, count: int) -> list[Answers]:
+    """`count` residents from user id `first` on, none of whose deeds the duplicate check
+    would take for another's in the same ward (a draw too close is drawn again), so none
+    is offered "this person may already be proposed"."""
+    from rapidfuzz import fuzz
+
+    from storage.duplicates import SIMILAR_DEED
+    from storage.folding import fold
+
+    chosen: list[Answers] = []
+    for user_id in range(first, first + count):
+        for draw in itertools.count():
+            answers = answers_of(user_id, draw)
+            deed = fold(answers.deed)
+            if all(fuzz.token_set_ratio(deed, fold(other.deed)) < SIMILAR_DEED - 5
+                   for other in chosen if other.ward == answers.ward):
+                chosen.append(answers)
+                break
+    return chosen
 
 
 async def replies_per_step(sample: Answers) -> list[int]:

@@ -23,10 +23,10 @@ from tests.load.residents import (
     CountingFake,
     LimitedFake,
     Progress,
-    answers_of,
     replies_per_step,
     run_residents,
 )
+from tests.load.residents import residents as make_residents
 from tests.support.databases import drop_postgres, postgres_or_skip
 from tests.support.fake_telegram import TOKEN
 from tests.support.process import BotProcess, start_bot
@@ -140,9 +140,10 @@ async def assert_every_nomination_whole_and_once(
                          f"last told {[t[:50] for t in fake.received.get(missing[0], [])[-2:]]}")
     duplicated = {i: len(n) for i, n in nominations.items() if len(n) > 1}
     assert not duplicated, f"{len(duplicated)} residents' nominations stored twice or more"
+    typed = {a.user_id: a for a in residents}
     crossed = [a.user_id for a in residents if nominations[a.user_id][0][:6] != a.as_stored()]
     assert not crossed, (f"{len(crossed)} nominations with crossed fields, e.g. typed "
-                         f"{answers_of(crossed[0]).as_stored()}, stored "
+                         f"{typed[crossed[0]].as_stored()}, stored "
                          f"{nominations[crossed[0]][0][:6]}")
     # Each resident's last message names their own nomination's reference.
     # Each resident is told their own nomination's reference, and no one else's.
@@ -172,7 +173,7 @@ def repeats(fake: CountingFake, chats: Iterable[int]) -> str:
 
 async def many_residents_behind_the_splitter(processes: int, database: str,
                                              fake: CountingFake, workdir: Path) -> None:
-    residents = [answers_of(500_000 + processes * 1000 + i) for i in range(RESIDENTS)]
+    residents = make_residents(500_000 + processes * 1000, RESIDENTS)
     expected = await replies_per_step(residents[0])
     async with behind_splitter(processes, database, fake, workdir, processes) as (splitter,
                                                                                  bots):
@@ -204,7 +205,7 @@ async def test_a_process_killed_mid_run_loses_nothing(database, fake, tmp_path):
     wait for their lease to run out, then another process takes them: every nomination
     still arrives whole, and only residents whose turn was in flight at the kill may see
     that turn's replies again."""
-    residents = [answers_of(700_000 + i) for i in range(RESIDENTS)]
+    residents = make_residents(700_000, RESIDENTS)
     expected = await replies_per_step(residents[0])
     in_flight: set[int] = set()
     progress = Progress()
@@ -248,7 +249,7 @@ async def test_200_residents_answering_at_once_under_telegrams_limit(database, l
     """Two processes, Telegram allowing 30 messages a second for the whole bot, replies
     included: 200 residents type the nominee's name at once, then the role. Every reply
     arrives, none twice, however many 429 answers the bot drew on the way."""
-    residents = [answers_of(800_000 + i) for i in range(200)]
+    residents = make_residents(800_000, 200)
     expected = await replies_per_step(residents[0])
     async with behind_splitter(2, database, limited, tmp_path, 9, paced=True) as (splitter, _):
         await run_residents(limited, splitter.send, residents, expected, steps=range(3),
