@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import DataError, StatementError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.inbox_worker import InboxWorker, Outcome
@@ -56,6 +57,26 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list):
         return [_clean(item) for item in value]
     return value
+
+
+def _data_fault(exc: Exception) -> Exception:
+    """`exc` when the update's own content could not be stored (text no database takes, a
+    value too long or out of range); anything else (the database unreachable, out of
+    connections) is raised again, so the platform is not told "received" and sends the
+    update again later instead of it being set aside as unstorable."""
+    seen: list[BaseException] = [exc]
+    while len(seen) < 8:  # the driver's error sits a few causes down
+        last = seen[-1]
+        below = last.orig if isinstance(last, StatementError) and last.orig is not None \
+            else (last.__cause__ or last.__context__)
+        if below is None or below in seen:
+            break
+        seen.append(below)
+    # DataError: SQLAlchemy's, or the driver's (asyncpg's names a value it cannot send).
+    if any(isinstance(e, UnicodeError | ValueError | TypeError | DataError)
+           or type(e).__name__ == "DataError" for e in seen):
+        return exc
+    raise exc
 
 
 class ChannelIntake(ABC):
@@ -140,11 +161,12 @@ class ChannelIntake(ABC):
                 fresh += await self._record([row], [], now)
                 continue
             except Exception as exc:
-                first = exc
+                first = _data_fault(exc)
             cleaned = NewUpdate(row.update_id, row.chat_key, _clean(row.payload))
             try:
                 fresh += await self._record([cleaned], [], now)
-            except Exception:
+            except Exception as exc:
+                _data_fault(exc)
                 log.warning("%s update %s cannot be stored (%r); kept aside", self.channel,
                             row.update_id, first)
                 await self._record([], [({"unstorable": row.update_id},

@@ -139,7 +139,11 @@ class TelegramChannel(ChannelIntake):
                 return Response(status_code=bad.status)
             except Unfit:
                 return Response(status_code=400)
-            await self.accept([payload])
+            try:
+                await self.accept([payload])
+            except Exception as exc:  # not stored: the platform must send it again
+                log.warning("webhook update not stored (%r); asked to send it again", exc)
+                return Response(status_code=503)
             return Response(status_code=200)
 
         return Route(path, receive, methods=["POST"])

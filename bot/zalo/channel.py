@@ -125,7 +125,11 @@ class ZaloChannel(ChannelIntake):
                 return Response(status_code=bad.status)
             except Unfit:
                 return Response(status_code=400)
-            await self.accept([update])
+            try:
+                await self.accept([update])
+            except Exception as exc:  # not stored: the platform must send it again
+                log.warning("webhook update not stored (%r); asked to send it again", exc)
+                return Response(status_code=503)
             return Response(status_code=200)
 
         return Route(path, receive, methods=["POST"])

@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 
 from bot.telegram.channel import SECRET_HEADER
@@ -202,3 +203,32 @@ async def test_a_polling_process_takes_every_update_and_keeps_polling(fake, tmp_
         await bot.stop()
     log = bot.log.read_text()
     assert "Traceback" not in log, log
+
+
+async def test_a_database_that_cannot_take_an_update_makes_telegram_send_it_again(
+        channel, fake, db, webhook):
+    """Out of connections for a moment: the update is not set aside as unstorable (it
+    would be lost); the webhook answers 503, and Telegram's next try is taken."""
+    hoa = TelegramUser(fake, 8700)
+    update = {"update_id": next(ids), **hoa._message(text="/start")}
+    good = {SECRET_HEADER: "s3cret-Token_1"}
+    real, failures = channel._sessions, [1, 2, 3]
+
+    def out_of_connections_three_times():
+        if failures:
+            failures.pop()
+            raise OperationalError("connect", {}, ConnectionError("too many clients already"))
+        return real()
+
+    async with webhook as client:
+        channel._sessions = out_of_connections_three_times
+        refused = await client.post("/telegram/webhook", headers=good, json=update)
+        channel._sessions = real
+        again = await client.post("/telegram/webhook", headers=good, json=update)
+    assert (refused.status_code, again.status_code) == (503, 200)
+    await channel.worker.idle()
+    assert "dữ liệu cá nhân" in "\n".join(c.params["text"] for c in fake.sent_to(8700))
+    async with db.engine.connect() as connection:
+        aside = (await connection.execute(text(
+            "SELECT count(*) FROM inbox_update WHERE set_aside_at IS NOT NULL"))).scalar()
+    assert aside == 0
