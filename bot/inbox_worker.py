@@ -141,7 +141,10 @@ class InboxWorker:
             return await self._failed(head, exc)
         if outcome is not None and outcome.replies:
             await self._deliver(head.id, outcome)
-        return True
+        # Nothing waited behind it: a row that arrives now is the news of whoever receives
+        # it (here `submit` marks the chat again; another process takes the lock after
+        # this commit), so no empty transaction is spent looking once more.
+        return head.more_waiting
 
     async def _failed(self, head: ChatHead, exc: Exception) -> bool:
         self._fetched.pop(head.id, None)

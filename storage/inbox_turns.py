@@ -38,6 +38,8 @@ class ChatHead:
     attempts: int
     claimed_by: str | None
     claimed_until: datetime | None
+    # Another row of the chat waits behind this one (as far as this transaction sees).
+    more_waiting: bool = False
 
     def claimed_by_other(self, me: str, now: datetime) -> bool:
         return (self.claimed_by not in (None, me) and self.claimed_until is not None
@@ -61,7 +63,7 @@ def _head_statement() -> Any:
                    _TABLE.c.claimed_until)
             .where(_TABLE.c.channel == bindparam("channel"),
                    _TABLE.c.chat_key == bindparam("chat_key"), *_WAITING)
-            .order_by(_TABLE.c.id).limit(1))
+            .order_by(_TABLE.c.id).limit(2))
 
 
 @cache
@@ -80,12 +82,13 @@ async def lock_chat(session: AsyncSession, *, channel: str, chat_key: str) -> No
 
 async def chat_head(session: AsyncSession, *, channel: str, chat_key: str) -> ChatHead | None:
     connection = await connection_of(session)
-    row = (await connection.execute(_head_statement(),
-                                    {"channel": channel, "chat_key": chat_key})).first()
-    if row is None:
+    rows = (await connection.execute(_head_statement(),
+                                     {"channel": channel, "chat_key": chat_key})).all()
+    if not rows:
         return None
+    row = rows[0]
     return ChatHead(row.id, chat_key, row.payload, row.attempts, row.claimed_by,
-                    row.claimed_until)
+                    row.claimed_until, more_waiting=len(rows) > 1)
 
 
 async def claim(session: AsyncSession, row_id: int, *, by: str, until: datetime) -> None:
