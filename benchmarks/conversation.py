@@ -219,7 +219,11 @@ async def run_target(name: str, command: list[str], users: int, rate: float | No
         env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": base,
                "DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/bench.db",
                "MEDIA_DIR": f"{workdir}/media", "WEB_PORT": str(free_port()),
-               "LOG_LEVEL": "WARNING", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+               "LOG_LEVEL": "WARNING", "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+               # The echo bot has no pace; NTVT's (Telegram's 30 messages/s, now shared by
+               # the turn's replies) would set the rate instead of the code measured here.
+               "SEND_RATE_PER_SECOND": "100000", "SEND_RATE_CHAT_PER_SECOND": "100000",
+               "SEND_RATE_GROUP_PER_MINUTE": "100000"}
         process = await asyncio.create_subprocess_exec(*command, env=env, cwd=workdir)
         try:
             for _ in range(400):  # until it polls
