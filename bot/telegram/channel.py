@@ -10,10 +10,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramAPIError,
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramRetryAfter,
 )
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 from pydantic import ValidationError
@@ -28,13 +24,13 @@ from bot.telegram.dispatch import Answer, build_dispatcher
 from bot.telegram.inbound import CHANNEL, TelegramPhoto
 from bot.telegram.json_api import JsonBotApi
 from bot.telegram.response_types import KeepResponseTypes
+from bot.telegram.sender import delivery_errors, is_group_chat
 from bot.telegram.updates import describe_update, photo_in, private_chat_of
 from bot.webhook_body import BadBody, read_json
 from handlers.commands import COMMANDS
 from handlers.messages import Reply
 from handlers.texts import LOCALES
 from handlers.turn import Services
-from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter
 from storage.db import SessionFactory
 from storage.inbox import NewUpdate
 from storage.inbox_turns import ChatHead
@@ -95,21 +91,11 @@ class TelegramChannel(ChannelIntake):
 
     # -- replies ---------------------------------------------------------------------------
     async def send_one(self, chat_id: str, reply: Reply) -> object:
-        try:
+        with delivery_errors():
             return await self.api.send_reply(int(chat_id), reply)
-        except TelegramRetryAfter as exc:
-            raise RetryAfter(exc.retry_after) from exc
-        except TelegramMigrateToChat as exc:
-            raise ChatMigrated(str(exc.migrate_to_chat_id)) from exc
-        except TelegramForbiddenError as exc:
-            raise ChatGone(exc.message) from exc
-        except TelegramBadRequest as exc:
-            if "chat not found" in exc.message.lower():
-                raise ChatGone(exc.message) from exc
-            raise Refused(exc.message) from exc
 
     def is_group(self, chat_id: str) -> bool:
-        return chat_id.startswith("-")  # group and channel ids are negative
+        return is_group_chat(chat_id)
 
     async def register_commands(self) -> None:
         texts = self._services.texts

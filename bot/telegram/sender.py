@@ -1,5 +1,7 @@
 """The outbox's Telegram sender: Bot API answers mapped to what the outbox handles."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from aiogram import Bot
@@ -18,6 +20,27 @@ from storage.media import MediaStore
 
 CAPTION_LIMIT = 1024
 PICTURE_KEYS = ("chart_sha256", "image_sha256")
+
+
+def is_group_chat(chat_id: str) -> bool:
+    return chat_id.startswith("-")  # group and channel ids are negative
+
+
+@contextmanager
+def delivery_errors() -> Iterator[None]:
+    """Bot API answers as the delivery errors the outbox and the reply ledger handle."""
+    try:
+        yield
+    except TelegramRetryAfter as exc:
+        raise RetryAfter(exc.retry_after) from exc
+    except TelegramMigrateToChat as exc:
+        raise ChatMigrated(str(exc.migrate_to_chat_id)) from exc
+    except TelegramForbiddenError as exc:
+        raise ChatGone(exc.message) from exc
+    except TelegramBadRequest as exc:
+        if "chat not found" in exc.message.lower():
+            raise ChatGone(exc.message) from exc
+        raise Refused(exc.message) from exc
 
 
 class TelegramSender:
@@ -52,10 +75,10 @@ class TelegramSender:
         return [Reply("", extra=pictures), text]
 
     def is_group(self, chat_id: str) -> bool:
-        return chat_id.startswith("-")  # group and channel ids are negative
+        return is_group_chat(chat_id)
 
     async def send(self, chat_id: str, reply: Reply) -> str:
-        try:
+        with delivery_errors():
             picture = await self._picture(reply)
             if picture is not None:
                 if len(reply.text) <= CAPTION_LIMIT and not reply.buttons:
@@ -63,14 +86,4 @@ class TelegramSender:
                     return str(sent.message_id)
                 await self._bot.send_photo(int(chat_id), picture)
             message_id = await self._api.send_reply(int(chat_id), reply)
-        except TelegramRetryAfter as exc:
-            raise RetryAfter(exc.retry_after) from exc
-        except TelegramMigrateToChat as exc:
-            raise ChatMigrated(str(exc.migrate_to_chat_id)) from exc
-        except TelegramForbiddenError as exc:
-            raise ChatGone(exc.message) from exc
-        except TelegramBadRequest as exc:
-            if "chat not found" in exc.message.lower():
-                raise ChatGone(exc.message) from exc
-            raise Refused(exc.message) from exc
         return str(message_id)
