@@ -207,7 +207,7 @@ class FakeTelegram:
                 raise TimeoutError("the fake server never saw the expected calls")
             await asyncio.sleep(0.02)
 
-    async def wait_for_replies(self, chat_id: int, before: int, *, quiet: float = 0.35,
+    async def wait_for_replies(self, chat_id: int, before: int, *, quiet: float = 0.6,
                                timeout: float = 20.0) -> list[Call]:
         """Wait for at least one new message to the chat, then until it goes quiet."""
         deadline = time.monotonic() + timeout
