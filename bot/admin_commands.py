@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.composition import load_calendar_from, load_org_from
+from bot.org_files import load_calendar_from, load_org_from
 from bot.settings import Settings
-from handlers.group_links import make_link_code
-from storage.db import SessionFactory, make_engine, make_session_factory
+from handlers.units.group_links import make_link_code
 from storage.migrate import upgrade
-from storage.staff_auth import set_password_hash
-from storage.units import unit_by_code
-from web.console.auth import hash_password
+from storage.org.staff_auth import set_password_hash
+from storage.org.unit_tree import unit_by_code
+from storage.shared.db import SessionFactory, make_engine, make_session_factory
+from web.console.passwords import hash_password
 
 log = logging.getLogger("ntvt")
 MIN_PASSWORD_LENGTH = 10

@@ -6,8 +6,15 @@ import getpass
 import logging
 import sys
 from pathlib import Path
+from typing import get_args
+
+from pydantic import SecretStr, ValidationError
 
 from bot.settings import Settings
+
+# sysexits.h: "something was found in an unconfigured or misconfigured state". A service
+# manager can tell it from a crash (systemd: RestartPreventExitStatus=78).
+EX_CONFIG = 78
 
 
 def read_password() -> str:
@@ -17,6 +24,41 @@ def read_password() -> str:
             raise SystemExit("the two passwords differ")
         return first
     return sys.stdin.readline().rstrip("\n")
+
+
+def _secret(name: str) -> bool:
+    field = Settings.model_fields.get(name)
+    kind = field.annotation if field is not None else None
+    return kind is SecretStr or SecretStr in get_args(kind)
+
+
+def setting_lines(error: ValidationError) -> list[str]:
+    """One line per problem, the setting named as in `.env`; never a secret's value."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        if problem["type"] == "value_error":  # ours: the message is the whole line(s)
+            message = str(problem["ctx"]["error"])
+        else:
+            message = problem["msg"]
+        if not problem["loc"]:
+            lines += message.splitlines()
+            continue
+        name = str(problem["loc"][0])
+        given = "" if _secret(name) or problem["type"] == "value_error" \
+            else f" (given: {str(problem['input'])[:80]!r})"
+        lines.append(f"{name.upper()}: {message}{given}")
+    return lines
+
+
+def load_settings() -> Settings:
+    """The settings, or the process ends: every problem on a line of its own on standard
+    error, no traceback, exit code 78. Before anything is opened or listened on."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        for line in setting_lines(error):
+            print(f"ntvt: {line}", file=sys.stderr)
+        raise SystemExit(EX_CONFIG) from None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -37,13 +79,15 @@ def main(argv: list[str] | None = None) -> None:
     link.add_argument("unit", help="the unit's code in the organisation file, e.g. kim-ma")
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    # Every command refuses the same wrong settings: a migration run before a restart
+    # then finds the mistake while the running processes still serve.
+    settings = load_settings()
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    # Imported here so `--help` stays instant.
+    # Imported here so `--help` stays instant and a chore does not load the web server;
+    # aiogram only once a Telegram bot is built.
     from bot import admin_commands as admin
-    from bot import composition
 
     if args.command == "set-password":
         asyncio.run(admin.set_password(settings, args.username, read_password()))
@@ -56,4 +100,6 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "load-org":
         asyncio.run(admin.load_org_file(settings, args.file or settings.org_file))
     else:
+        from bot import composition
+
         asyncio.run(composition.run(settings))

@@ -6,9 +6,10 @@ import gc
 import logging
 import secrets
 import signal
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,20 +18,13 @@ from bot.health import Health
 from bot.intake import IntakeOptions
 from bot.media_setup import media_store
 from bot.memory import give_large_blocks_back
+from bot.org_files import load_calendar_from, load_org_from
 from bot.polling import PollerBeat, polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
-from bot.telegram.channel import TelegramChannel
-from bot.telegram.poller import TelegramPoller
-from bot.telegram.sender import TelegramSender
-from bot.telegram.webhook_check import watch_webhook
 from bot.webchat.routes import build_router as webchat_router
-from bot.zalo.channel import ZaloChannel
-from bot.zalo.client import ZaloClient
-from bot.zalo.poller import ZaloPoller
-from bot.zalo.sender import ZaloSender
-from handlers.texts import Texts
-from handlers.turn import Services
+from handlers.shared.texts import Texts
+from handlers.shared.turn import Services
 from notifications.delivery import ChannelSender
 from notifications.leader import TELEGRAM_POLLING_KEY, ZALO_POLLING_KEY, Leadership
 from notifications.outbox_sender import OutboxSender
@@ -39,29 +33,51 @@ from notifications.render import make_renderer
 from notifications.scheduler import Clock, TallyPlan
 from notifications.shared_pace import SharedPace
 from notifications.tally_chart import stored_chart
-from storage.calendar_file import load_calendar, read_calendar_file
-from storage.db import SessionFactory, is_sqlite, make_engine, make_session_factory
 from storage.migrate import one_at_a_time, upgrade
-from storage.org_file import read_org_file
-from storage.org_loader import load_org
-from storage.sqlite_in_loop import checkpoint_in_thread, database_path
+from storage.shared.db import is_sqlite, make_engine, make_session_factory
+from storage.shared.sqlite_in_loop import checkpoint_in_thread, database_path
 from web.app import create_app, make_context
-from web.console.deadlines import build_router as console_deadlines_router
 from web.console.deps import SignInNeeded, sign_in_redirect
-from web.console.groups import build_router as console_groups_router
 from web.console.intake import build_router as console_intake_router
 from web.console.routes import build_router as console_router
-from web.console.tally import build_router as console_tally_router
+from web.console.units.deadlines import build_router as console_deadlines_router
+from web.console.units.groups import build_router as console_groups_router
+from web.console.units.tally import build_router as console_tally_router
 from web.media_links import MediaLinks
 from web.media_links import build_router as media_links_router
 
+# A channel's modules are imported only when its token is set: aiogram alone takes about
+# a second to import, and a ward on the web chat alone must be up in under three.
+if TYPE_CHECKING:
+    from bot.telegram.channel import TelegramChannel
+    from bot.zalo.channel import ZaloChannel
+
 log = logging.getLogger("ntvt")
+
+
+# From SIGTERM to exit: a service manager (systemd's TimeoutStopSec, Docker's stop
+# timeout) kills the process after 10 s, so everything closes well inside that. Requests
+# in flight get REQUESTS_GRACE; turns in flight what is left of TURNS_BY, the rest CLOSING.
+REQUESTS_GRACE = 3  # whole seconds: uvicorn takes an int
+TURNS_BY = 8.0
 
 
 class _Server(uvicorn.Server):
     """uvicorn re-raises SIGTERM after it stops serving, which would kill the process
     before the channels finish their turns and the engine is disposed; here a signal
     only asks the server to stop, and `run` then closes everything in order."""
+
+    asked_to_stop_at: float | None = None
+
+    def handle_exit(self, sig: int, frame: object) -> None:
+        if self.asked_to_stop_at is None:
+            self.asked_to_stop_at = time.monotonic()
+        super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    def turns_grace(self) -> float:
+        """Seconds the turns in flight may still take."""
+        began = self.asked_to_stop_at or time.monotonic()
+        return max(0.0, TURNS_BY - (time.monotonic() - began))
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -88,19 +104,6 @@ def make_pace(settings: Settings, engine: AsyncEngine) -> SendPace:
     return SharedPace(engine, per_bot=per_bot, per_group=per_group, per_private=per_private)
 
 
-async def load_org_from(sessions: SessionFactory, path: Path) -> None:
-    async with sessions() as session:
-        report = await load_org(session, read_org_file(path))
-    log.info("organisation %s: %d units, %d clusters, %d staff, %d deactivated", path,
-             report.units, report.clusters, report.staff, report.deactivated)
-
-
-async def load_calendar_from(sessions: SessionFactory, path: Path) -> None:
-    async with sessions() as session:
-        count = await load_calendar(session, read_calendar_file(path))
-    log.info("deadline calendar %s: %d tasks", path, count)
-
-
 class _Tasks:
     """The process's long-running tasks, each supervised and shown in /readyz."""
 
@@ -116,11 +119,13 @@ class _Tasks:
 
 
 def _start_polling(settings: Settings, health: Health, tasks: _Tasks, engine: AsyncEngine,
-                   telegram: TelegramChannel | None, zalo: ZaloChannel | None) -> None:
+                   telegram: "TelegramChannel | None", zalo: "ZaloChannel | None") -> None:
     """One process of several polls each platform: the holder of its polling lease."""
     # Often enough that a standby never finds a working poller's heartbeat stale.
     beat_every = min(10.0, settings.intake_window_seconds / 4)
     if telegram is not None and settings.telegram_mode == "polling":
+        from bot.telegram.poller import TelegramPoller
+
         component = health.component("telegram", window_seconds=settings.intake_window_seconds)
         telegram_lease = polling_lease(engine, TELEGRAM_POLLING_KEY, name="Telegram polling",
                                        component=component,
@@ -130,6 +135,8 @@ def _start_polling(settings: Settings, health: Health, tasks: _Tasks, engine: As
                                 beat=PollerBeat(engine, "telegram", every=beat_every))
         tasks.start("telegram-polling", lambda: telegram_lease.hold(poller.run))
     if zalo is not None and settings.zalo_mode == "polling":
+        from bot.zalo.poller import ZaloPoller
+
         component = health.component("zalo", window_seconds=settings.intake_window_seconds)
         zalo_lease = polling_lease(engine, ZALO_POLLING_KEY, name="Zalo polling",
                                    component=component,
@@ -139,7 +146,7 @@ def _start_polling(settings: Settings, health: Health, tasks: _Tasks, engine: As
         tasks.start("zalo-polling", lambda: zalo_lease.hold(zalo_poller.run))
 
 
-async def _start_zalo_webhook(settings: Settings, health: Health, zalo: ZaloChannel) -> None:
+async def _start_zalo_webhook(settings: Settings, health: Health, zalo: "ZaloChannel") -> None:
     # Zalo has no check of its webhook's health worth trusting: counted alive.
     health.component("zalo").ok("webhook", "not checked")
     if settings.zalo_webhook_url and settings.zalo_webhook_secret:
@@ -152,7 +159,9 @@ async def _start_zalo_webhook(settings: Settings, health: Health, zalo: ZaloChan
 
 
 def _watch_telegram_webhook(settings: Settings, health: Health, tasks: _Tasks,
-                            telegram: TelegramChannel) -> None:
+                            telegram: "TelegramChannel") -> None:
+    from bot.telegram.webhook_check import watch_webhook
+
     component = health.component("telegram", window_seconds=settings.intake_window_seconds)
     url = settings.telegram_webhook_url or ""
     every = settings.intake_window_seconds / 3
@@ -184,9 +193,16 @@ async def run(settings: Settings) -> None:
     telegram: TelegramChannel | None = None
     routes = []
     if settings.telegram_bot_token is not None:
-        telegram = TelegramChannel(token=settings.telegram_bot_token.get_secret_value(),
-                                   api_base=settings.telegram_api_base, sessions=sessions,
-                                   services=services, options=intake)
+        from bot.telegram.lazy_models import build_aiogram_models_on_first_use
+
+        # Before anything imports aiogram: its types then cost memory only once used.
+        build_aiogram_models_on_first_use()
+        from bot.telegram import channel as telegram_channel
+
+        telegram = telegram_channel.TelegramChannel(
+            token=settings.telegram_bot_token.get_secret_value(),
+            api_base=settings.telegram_api_base, sessions=sessions, services=services,
+            options=intake)
         if settings.telegram_mode == "webhook":
             assert settings.telegram_webhook_secret is not None
             routes.append(telegram.webhook_route(
@@ -194,9 +210,13 @@ async def run(settings: Settings) -> None:
 
     zalo: ZaloChannel | None = None
     if settings.zalo_bot_token is not None:
-        zalo = ZaloChannel(client=ZaloClient(settings.zalo_bot_token.get_secret_value(),
-                                             settings.zalo_api_base),
-                           sessions=sessions, services=services, options=intake)
+        from bot.zalo import channel as zalo_channel
+        from bot.zalo.client import ZaloClient
+
+        zalo = zalo_channel.ZaloChannel(
+            client=ZaloClient(settings.zalo_bot_token.get_secret_value(),
+                              settings.zalo_api_base),
+            sessions=sessions, services=services, options=intake)
         if settings.zalo_mode == "webhook":
             assert settings.zalo_webhook_secret is not None
             routes.append(zalo.webhook_route(
@@ -218,8 +238,13 @@ async def run(settings: Settings) -> None:
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health)
+    # X-Forwarded-For/-Proto are believed from FORWARDED_ALLOW_IPS only: uvicorn's own
+    # default trusts 127.0.0.1, where anyone on the same host could claim any address.
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
-                                           log_level="warning", proxy_headers=True))
+                                    log_level="warning",
+                                    proxy_headers=bool(settings.forwarded_allow_ips),
+                                    forwarded_allow_ips=settings.forwarded_allow_ips or "",
+                                    timeout_graceful_shutdown=REQUESTS_GRACE))
     # Everything built so far lives as long as the process: moving it out of the garbage
     # collector's sight keeps the full collections that run during turns short.
     gc.freeze()
@@ -233,11 +258,15 @@ async def run(settings: Settings) -> None:
     senders: dict[str, ChannelSender] = {}
     try:
         if zalo is not None:
+            from bot.zalo.sender import ZaloSender
+
             tasks.start("zalo-upkeep", zalo.upkeep)
             senders["zalo"] = ZaloSender(zalo.client, texts, links)
             if settings.zalo_mode == "webhook":
                 await _start_zalo_webhook(settings, health, zalo)
         if telegram is not None:
+            from bot.telegram.sender import TelegramSender
+
             await telegram.register_commands()
             tasks.start("telegram-upkeep", telegram.upkeep)
             senders["telegram"] = TelegramSender(telegram.bot, services.media)
@@ -283,15 +312,15 @@ async def run(settings: Settings) -> None:
             clock.stop()
         if leadership is not None:
             await leadership.release()
+        # The pollers stop first, so no new update comes in while the turns finish.
         for task in tasks.running:
             task.cancel()
         for task in tasks.running:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if telegram is not None:
-            await telegram.close()
-        if zalo is not None:
-            await zalo.close()
+        grace = server.turns_grace()
+        await asyncio.gather(*(channel.close(grace) for channel in (telegram, zalo)
+                               if channel is not None))
         if isinstance(pace, SharedPace):  # its own connection goes back before the pool
             await pace.close()
         await engine.dispose()

@@ -23,9 +23,9 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.health.monitoring import QueueCounts, queue_counts
+from storage.health.pollers import Heartbeat, heartbeats
 from storage.migrate import current_revision, head_revision
-from storage.monitoring import QueueCounts, queue_counts
-from storage.pollers import Heartbeat, heartbeats
 
 log = logging.getLogger(__name__)
 

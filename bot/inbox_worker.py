@@ -3,7 +3,7 @@ received them; different chats side by side.
 
 A webhook behind a load balancer reaches any process, so the worker never trusts what it
 holds in memory about a chat: it is told "this chat has news" and then takes, under the
-chat's lock (storage/inbox_turns.py), the chat's oldest waiting row, which may be one
+chat's lock (storage/inbox/turns.py), the chat's oldest waiting row, which may be one
 another process received. A row that needs a download first (a photo) is claimed, fetched
 outside any transaction, then processed. A row that fails is tried again a few times, then
 put aside with an apology to the person, so it never blocks the chat or replays onto a
@@ -21,9 +21,16 @@ from typing import Any, Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.messages import Reply
-from storage.db import SessionFactory
-from storage.inbox_turns import ChatHead, chat_head, chats_waiting, claim, lock_chat, record_attempt
+from handlers.shared.messages import Reply
+from storage.inbox.turns import (
+    ChatHead,
+    chats_waiting,
+    claim_head,
+    lock_chat,
+    record_attempt,
+    release_claims,
+)
+from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -83,9 +90,12 @@ class InboxWorker:
         self._draining: set[str] = set()
         self._fetched: dict[int, Any] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     def submit(self, chat_key: str) -> None:
         """The chat has a new row (here or in another process): work through it."""
+        if self._stopping:  # the row waits in the inbox for the next process to sweep
+            return
         self._dirty.add(chat_key)
         if chat_key in self._draining:
             return
@@ -96,9 +106,9 @@ class InboxWorker:
 
     async def _drain(self, chat_key: str) -> None:
         try:
-            while chat_key in self._dirty:
+            while chat_key in self._dirty and not self._stopping:
                 self._dirty.discard(chat_key)
-                while await self._step(chat_key):
+                while not self._stopping and await self._step(chat_key):
                     pass
         finally:
             self._draining.discard(chat_key)
@@ -110,15 +120,15 @@ class InboxWorker:
             async with self._sessions() as session:
                 now = datetime.now(UTC)
                 await lock_chat(session, channel=self.channel, chat_key=chat_key)
-                head = await chat_head(session, channel=self.channel, chat_key=chat_key)
-                if head is None or head.claimed_by_other(self.me, now):
-                    await session.rollback()  # the other claimant goes on with the chat
+                # Claimed while its photo is fetched, or, committed with the turn, while
+                # its replies are sent.
+                head = await claim_head(session, channel=self.channel, chat_key=chat_key,
+                                        by=self.me, now=now, until=now + self._lease)
+                if head is None:  # nothing waits, or another claimant goes on with it
+                    await session.rollback()
                     return False
                 fetched = self._fetched.pop(head.id, None)
                 must_fetch = fetched is None and self._turns.needs_fetch(head.payload)
-                # Claimed while its photo is fetched, or, committed with the turn, while
-                # its replies are sent.
-                await claim(session, head.id, by=self.me, until=now + self._lease)
                 if must_fetch:
                     await session.commit()
                     outcome = None
@@ -208,7 +218,22 @@ class InboxWorker:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 0.0) -> None:
+        """Take no new row; give the turns in flight up to `grace` seconds to finish
+        (their replies included), cancel the rest, and hand back this process's claims."""
+        self._stopping = True
+        if self._tasks and grace > 0:
+            await asyncio.wait(list(self._tasks), timeout=grace)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        try:
+            async with self._sessions() as session:
+                released = await release_claims(session, channel=self.channel, by=self.me)
+                await session.commit()
+        except Exception:  # the leases run out on their own
+            log.warning("could not hand back the %s inbox claims", self.channel, exc_info=True)
+            return
+        if released:
+            log.info("%d %s inbox rows handed back for another process", released,
+                     self.channel)

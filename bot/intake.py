@@ -18,11 +18,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.inbox_worker import InboxWorker, Outcome
 from bot.reply_ledger import ReplyLedger
-from handlers.messages import Reply
+from handlers.shared.messages import Reply
 from notifications.rate_limit import SendPace
-from storage.db import SessionFactory
-from storage.inbox import NewUpdate, PendingUpdate, record_updates
-from storage.inbox_turns import ChatHead, set_aside_new
+from storage.inbox.turns import ChatHead, set_aside_new
+from storage.inbox.updates import NewUpdate, PendingUpdate, record_updates
+from storage.shared.db import SessionFactory, one_statement
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,8 @@ class ChannelIntake(ABC):
                       unfit: list[tuple[dict[str, Any], Unfit]],
                       now: datetime) -> list[PendingUpdate]:
         async with self._sessions() as session:
+            if not unfit:  # the rows go in as one statement
+                await one_statement(session)
             fresh = await record_updates(session, channel=self.channel, updates=rows, now=now)
             for payload, bad in unfit:
                 log.warning("%s update %s kept aside: %s", self.channel, bad.update_id, bad)
@@ -183,6 +185,8 @@ class ChannelIntake(ABC):
         await asyncio.gather(self.worker.run_sweeps(),
                              self.replies.run(sweep_seconds=self._sweep_seconds))
 
-    async def stop_intake(self) -> None:
-        await self.worker.stop()
+    async def stop_intake(self, grace: float = 0.0) -> None:
+        """Finish the turns in flight for up to `grace` seconds, then stamp what was
+        answered."""
+        await self.worker.stop(grace)
         await self.replies.flush()

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.health import Component
 from notifications.leader import AdvisoryLease
-from storage.pollers import beat
+from storage.health.pollers import beat
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 nor the decoding runs while a turn holds the database: the turn only keeps the prepared
 bytes (MediaStore.keep). A refusal is kept and raised when the turn asks."""
 
-from storage.media import MediaRejected, MediaStore, PreparedPhoto
+from storage.media.store import MediaRejected, MediaStore, PreparedPhoto
 
 
 class PrefetchedPhoto:

@@ -2,7 +2,7 @@
 bot's pace, in order, and once.
 
 The turn commits its replies into its inbox row, claimed by the process that ran it
-(storage/inbox_replies.py). That process sends them one by one through the pace every
+(storage/inbox/replies.py). That process sends them one by one through the pace every
 process shares with the outbox; a 429 pauses the whole bot for its `retry_after` and the
 same reply goes out after it. Answered rows are stamped in small batches. A send that
 fails records how many replies went out, so a later try sends only the rest; a crash
@@ -15,12 +15,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from handlers.messages import Reply
+from handlers.shared.messages import Reply
 from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter, Throttled
 from notifications.rate_limit import SendPace
-from storage.db import SessionFactory
-from storage.inbox import mark_replied
-from storage.inbox_replies import claim_unsent, extend_claim, record_progress
+from storage.inbox.replies import claim_unsent, extend_claim, record_progress
+from storage.inbox.updates import mark_replied
+from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 SendOne = Callable[[str, Reply], Awaitable[object]]

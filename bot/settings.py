@@ -4,10 +4,15 @@ from datetime import time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bot.settings_checks import everywhere, in_production, proxy_address_problem
+from storage.shared.package_data import package_folder
+
+
+def _packaged(package: str, *parts: str) -> Path:
+    return package_folder(package).joinpath(*parts)
 
 
 class Settings(BaseSettings):
@@ -16,6 +21,9 @@ class Settings(BaseSettings):
                                       env_ignore_empty=True,
                                       extra="ignore")
 
+    # production: refuse to start on a setting that is fine on a laptop but wrong on a
+    # server (bot/settings_checks.py).
+    env: Literal["development", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./ntvt.db"
     telegram_bot_token: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org"
@@ -30,8 +38,10 @@ class Settings(BaseSettings):
     # Signs expiring links to pictures (sent to Zalo by URL). Unset: a new random key at
     # each start, so links made before a restart stop working early.
     secret_key: SecretStr | None = None
-    org_file: Path | None = PROJECT_ROOT / "examples" / "org_demo.yaml"
-    calendar_file: Path | None = PROJECT_ROOT / "examples" / "calendar_demo.yaml"
+    # The demo files the wheel carries, until a ward sets its own.
+    org_file: Path | None = Field(default_factory=lambda: _packaged("examples", "org_demo.yaml"))
+    calendar_file: Path | None = Field(
+        default_factory=lambda: _packaged("examples", "calendar_demo.yaml"))
     media_dir: Path = Path("./media")
     # Where photos and charts are kept: "local" (MEDIA_DIR, one machine) or "s3" (an
     # S3-compatible bucket every process on every machine reads and writes).
@@ -47,8 +57,11 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     public_url: str | None = None
+    # The reverse proxy's address(es), comma separated, or *: only requests from them have
+    # their X-Forwarded-For and X-Forwarded-Proto believed. Unset: nobody's are.
+    forwarded_allow_ips: str | None = None
     default_locale: Literal["vi", "en"] = "vi"
-    templates_dir: Path = PROJECT_ROOT / "templates"
+    templates_dir: Path = Field(default_factory=lambda: package_folder("templates"))
     log_level: str = "INFO"
     digest_at: time = time(7, 30)
     # The monthly tally, for the month before: day of the month and time (Hà Nội), and
@@ -82,17 +95,20 @@ class Settings(BaseSettings):
     # last answered getUpdates or webhook check.
     intake_window_seconds: float = Field(default=90.0, gt=0)
 
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str | None) -> str | None:
+        problem = proxy_address_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @model_validator(mode="after")
-    def _webhook_needs_url_and_secret(self) -> "Settings":
-        if self.telegram_bot_token and self.telegram_mode == "webhook" and not (
-                self.telegram_webhook_url and self.telegram_webhook_secret):
-            raise ValueError("webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
-        if self.zalo_bot_token and self.zalo_mode == "webhook" and not (
-                self.zalo_webhook_secret
-                and 8 <= len(self.zalo_webhook_secret.get_secret_value()) <= 256):
-            raise ValueError("Zalo webhook mode needs ZALO_WEBHOOK_SECRET (8-256 characters)")
-        if self.media_store == "s3" and not self.media_s3_bucket:
-            raise ValueError("MEDIA_STORE=s3 needs MEDIA_S3_BUCKET")
+    def _consistent(self) -> "Settings":
+        # Every problem at once, one a line (bot/cli.py shows them so).
+        problems = everywhere(self) + in_production(self)
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     @property

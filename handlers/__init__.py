@@ -1,1 +1,2 @@
-"""The channel-independent core: the nomination conversation and its use cases."""
+"""The channel-independent core, by capability: intake/ (a resident's nomination dialog),
+review/ (staff decisions), units/ (what unit groups hear), shared/ (what all of them use)."""

@@ -2,7 +2,7 @@
 
 from typing import Protocol
 
-from handlers.messages import Reply
+from handlers.shared.messages import Reply
 
 
 class RetryAfter(Exception):

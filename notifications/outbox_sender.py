@@ -26,8 +26,7 @@ from notifications.delivery import (
 )
 from notifications.rate_limit import Pace, SendPace
 from notifications.render import Render
-from storage.db import SessionFactory
-from storage.outbox import (
+from storage.delivery.outbox import (
     Claimed,
     claim_heads,
     deactivate_chat,
@@ -37,6 +36,7 @@ from storage.outbox import (
     mark_sent,
     move_chat,
 )
+from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8

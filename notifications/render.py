@@ -4,13 +4,13 @@ from collections.abc import Awaitable, Callable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.menu import remember_notice_menu
-from handlers.messages import Button, Reply, rows
-from handlers.review_card import review_card
-from handlers.tally import TallyRow, table_lines
-from handlers.texts import Texts
+from handlers.intake.menu import remember_notice_menu
+from handlers.review.card import review_card
+from handlers.shared.messages import Button, Reply, rows
+from handlers.shared.texts import Texts
+from handlers.units.tally import TallyRow, table_lines
+from storage.delivery.outbox import Claimed
 from storage.models import Nomination
-from storage.outbox import Claimed
 
 Render = Callable[[AsyncSession, Claimed], Awaitable[Reply | None]]
 

@@ -11,12 +11,12 @@ from datetime import UTC, datetime, time
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from handlers.deadlines import queue_deadline_reminders
-from handlers.digest import queue_daily_digests
-from handlers.tally import Chart, queue_monthly_tally
-from handlers.turn import TIMEZONE
-from handlers.working_time import SHIFTS, is_working_day
-from storage.db import SessionFactory
+from handlers.shared.turn import TIMEZONE
+from handlers.shared.working_time import SHIFTS, is_working_day
+from handlers.units.deadlines import queue_deadline_reminders
+from handlers.units.digest import queue_daily_digests
+from handlers.units.tally import Chart, queue_monthly_tally
+from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 REMINDERS_AT = time(8, 0)

@@ -1,7 +1,7 @@
 """One pace for a bot across every process on one PostgreSQL database.
 
 Each send takes its slot with one statement on the shared `send_pace` table (see
-storage/send_pace.py) and sleeps until it. Sends are spaced evenly on the database's
+storage/delivery/send_pace.py) and sleeps until it. Sends are spaced evenly on the database's
 timeline: the bot's by period/limit, each chat's the same way, so no window of Telegram's
 can hold one too many, whichever process sent them. A 429 pauses the bot for every process.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage.send_pace import (
+from storage.delivery.send_pace import (
     BOT,
     Slot,
     ensure_rows,

@@ -7,9 +7,9 @@ import io
 import logging
 from collections.abc import Sequence
 
-from handlers.tally import Chart, TallyRow
-from storage.media import MediaStore
-from storage.worker_threads import Lane
+from handlers.units.tally import Chart, TallyRow
+from storage.media.store import MediaStore
+from storage.shared.worker_threads import Lane
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,2 @@
-"""Tables, the engine and session factory, small queries, and the media store."""
+"""The database: here the tables (models.py) and their migrations (migrate.py, migrations/),
+which every room uses; below, one room per capability, and shared/ plumbing."""

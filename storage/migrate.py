@@ -7,7 +7,6 @@ wait for its commit, then find the schema at head and apply nothing.
 
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -16,7 +15,8 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-_SCRIPTS = Path(__file__).with_name("migrations")
+from storage.shared.package_data import package_folder
+
 # Made by hand in a migration, for one database only (PostgreSQL's trigram search index):
 # the models cannot describe them for both, so autogenerate must not propose dropping them.
 HAND_MADE_INDEXES = frozenset({"ix_nomination_search_trgm"})
@@ -31,7 +31,7 @@ def include_object(item: object, name: str | None, type_: str, reflected: bool,
 
 def alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", str(_SCRIPTS))
+    config.set_main_option("script_location", str(package_folder("storage", "migrations")))
     return config
 
 

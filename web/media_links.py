@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from storage.media import MediaStore
+from storage.media.store import MediaStore
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 KINDS = {"jpg": "image/jpeg", "png": "image/png"}  # stored photos, drawn charts

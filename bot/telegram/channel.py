@@ -11,6 +11,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramAPIError,
 )
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage, SendPhoto
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,20 +21,21 @@ from starlette.routing import Route
 
 from bot.inbox_worker import Malformed, Outcome
 from bot.intake import ChannelIntake, IntakeOptions, Unfit
-from bot.telegram.dispatch import Answer, build_dispatcher
-from bot.telegram.inbound import CHANNEL, TelegramPhoto
+from bot.telegram.dispatch import Answer, build_dispatcher, conversation_turn, turn
+from bot.telegram.inbound import CHANNEL, TelegramPhoto, plain_turn
 from bot.telegram.json_api import JsonBotApi
+from bot.telegram.lazy_models import build_before_sending
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.sender import delivery_errors, is_group_chat
 from bot.telegram.updates import describe_update, photo_in, private_chat_of
 from bot.webhook_body import BadBody, read_json
-from handlers.commands import COMMANDS
-from handlers.messages import Reply
-from handlers.texts import LOCALES
-from handlers.turn import Services
-from storage.db import SessionFactory
-from storage.inbox import NewUpdate
-from storage.inbox_turns import ChatHead
+from handlers.intake.commands import COMMANDS
+from handlers.shared.messages import Reply
+from handlers.shared.texts import LOCALES
+from handlers.shared.turn import Services
+from storage.inbox.turns import ChatHead
+from storage.inbox.updates import NewUpdate
+from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
@@ -50,6 +52,8 @@ class TelegramChannel(ChannelIntake):
         self.api = JsonBotApi(self.bot)
         self._services = services
         self._dispatcher = build_dispatcher(services)
+        # What the pace-critical sends may need (their error answers included).
+        build_before_sending(SendMessage, SendPhoto, AnswerCallbackQuery, GetUpdates)
 
     # -- intake: what an update is, what it needs, its turn ------------------------------
     def describe(self, payload: dict[str, Any]) -> NewUpdate:
@@ -68,13 +72,23 @@ class TelegramChannel(ChannelIntake):
 
     async def run(self, head: ChatHead, fetched: Any,
                   session: AsyncSession) -> Outcome | None:
+        plain = plain_turn(head.payload)
+        if plain is not None:
+            inbound, callback_id = plain
+            return await self._answered(await turn(inbound, session, self._services, head.id,
+                                                   callback_id))
         try:
             # Parsed once, here: the poller and the webhook keep the update as it came.
             update = Update.model_validate(head.payload, context={"bot": self.bot})
         except ValidationError as exc:
             raise Malformed(f"not a Telegram update ({exc.error_count()} errors)") from exc
-        outcome = await self._dispatcher.feed_update(self.bot, update, session=session,
-                                                     inbox_id=head.id, fetched=fetched)
+        outcome = await conversation_turn(update, session, self._services, head.id, fetched)
+        if outcome is None:
+            outcome = await self._dispatcher.feed_update(self.bot, update, session=session,
+                                                         inbox_id=head.id)
+        return await self._answered(outcome)
+
+    async def _answered(self, outcome: Any) -> Outcome | None:
         if not isinstance(outcome, Answer):
             return None
         if outcome.callback_id is not None:  # the button's spinner, once the turn is in
@@ -134,6 +148,6 @@ class TelegramChannel(ChannelIntake):
 
         return Route(path, receive, methods=["POST"])
 
-    async def close(self) -> None:
-        await self.stop_intake()
+    async def close(self, grace: float = 0.0) -> None:
+        await self.stop_intake(grace)
         await self.bot.session.close()

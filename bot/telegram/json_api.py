@@ -19,7 +19,7 @@ from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage, Telegr
 from aiohttp import ClientError
 
 from bot.telegram.render import reply_params
-from handlers.messages import Reply
+from handlers.shared.messages import Reply
 
 _HEADERS = {"Content-Type": "application/json"}
 

@@ -3,7 +3,7 @@ removing it. Plain JSON-ready values, sent by `bot.telegram.json_api`."""
 
 from typing import Any
 
-from handlers.messages import Reply
+from handlers.shared.messages import Reply
 
 MAX_TEXT = 4096
 

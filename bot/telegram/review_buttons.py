@@ -8,10 +8,10 @@ from aiogram.types import CallbackQuery, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.telegram.inbound import CHANNEL
-from handlers.review import Decider, decide
-from handlers.texts import Texts
-from handlers.turn import TIMEZONE
-from storage.review import staff_for_account
+from handlers.review.decisions import Decider, decide
+from handlers.shared.texts import Texts
+from handlers.shared.turn import TIMEZONE
+from storage.org.staff_auth import staff_for_account
 
 log = logging.getLogger(__name__)
 FINAL = {"approved", "rejected", "duplicate", "withdrawn"}

@@ -14,9 +14,9 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile
 
 from bot.telegram.json_api import JsonBotApi
-from handlers.messages import Reply
+from handlers.shared.messages import Reply
 from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter
-from storage.media import MediaStore
+from storage.media.store import MediaStore
 
 CAPTION_LIMIT = 1024
 PICTURE_KEYS = ("chart_sha256", "image_sha256")

@@ -5,7 +5,7 @@ inbox row at all. Cheap dictionary reads: every update pays for them, before par
 from typing import Any
 
 from bot.intake import Unfit
-from storage.inbox import NewUpdate
+from storage.inbox.updates import NewUpdate
 
 KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
 LARGEST_ID = 2 ** 63 - 1  # Telegram's ids fit in a signed 64-bit integer

@@ -27,14 +27,14 @@ from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.prefetched_photo import PrefetchedPhoto
-from handlers.conversation import handle
-from handlers.messages import Inbound, Reply
-from handlers.turn import Services
+from handlers.intake.conversation import handle
+from handlers.shared.messages import Inbound, Reply
+from handlers.shared.turn import Services
 from notifications.render import Render
-from storage.inbox import find_update, record_update
-from storage.inbox_turns import lock_chat
-from storage.media import MediaRejected
-from storage.outbox import picked_up_by_chat
+from storage.delivery.outbox import picked_up_by_chat
+from storage.inbox.turns import lock_chat
+from storage.inbox.updates import find_update, record_update
+from storage.media.store import MediaRejected
 from web.app import WebContext, get_session, page
 
 CHANNEL = "webchat"

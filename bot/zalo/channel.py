@@ -26,13 +26,13 @@ from bot.zalo.inbound import (
     unwrap,
 )
 from bot.zalo.render import as_texts
-from handlers.conversation import handle
-from handlers.messages import Reply
-from handlers.turn import Services
+from handlers.intake.conversation import handle
+from handlers.shared.messages import Reply
+from handlers.shared.turn import Services
 from notifications.delivery import Refused, Throttled
-from storage.db import SessionFactory
-from storage.inbox import NewUpdate, mark_processed
-from storage.inbox_turns import ChatHead
+from storage.inbox.turns import ChatHead
+from storage.inbox.updates import NewUpdate, mark_processed
+from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
@@ -134,6 +134,6 @@ class ZaloChannel(ChannelIntake):
 
         return Route(path, receive, methods=["POST"])
 
-    async def close(self) -> None:
-        await self.stop_intake()
+    async def close(self, grace: float = 0.0) -> None:
+        await self.stop_intake(grace)
         await self.client.close()

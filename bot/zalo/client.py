@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from storage.media import MediaRejected
+from storage.media.store import MediaRejected
 
 DEFAULT_API_BASE = "https://bot-api.zaloplatforms.com"
 

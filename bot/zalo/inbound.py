@@ -5,8 +5,8 @@ from typing import Any
 
 from bot.prefetched_photo import PrefetchedPhoto
 from bot.zalo.client import ZaloClient
-from handlers.messages import Inbound
-from storage.media import MediaRejected
+from handlers.shared.messages import Inbound
+from storage.media.store import MediaRejected
 
 CHANNEL = "zalo"
 TEXT, IMAGE = "message.text.received", "message.image.received"

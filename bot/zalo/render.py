@@ -4,8 +4,8 @@ Zalo's 2,000 characters is split between sentences."""
 
 import re
 
-from handlers.messages import Reply
-from handlers.texts import Texts
+from handlers.shared.messages import Reply
+from handlers.shared.texts import Texts
 
 MAX_CHARS = 2000
 _SENTENCE_END = re.compile(r"(?<=[.!?…:])\s+|\n+")

@@ -2,8 +2,8 @@
 
 from bot.zalo.client import ZaloApiError, ZaloClient
 from bot.zalo.render import as_texts
-from handlers.messages import Reply
-from handlers.texts import Texts
+from handlers.shared.messages import Reply
+from handlers.shared.texts import Texts
 from notifications.delivery import Refused, Throttled
 from web.media_links import MediaLinks
 

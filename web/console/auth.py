@@ -1,4 +1,4 @@
-"""Console sign-in: argon2id passwords, throttling, server-side sessions, CSRF tokens."""
+"""Console sign-in: throttling, server-side sessions, CSRF tokens (passwords: passwords.py)."""
 
 import hashlib
 import hmac
@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.access import Scope, load_scope
 from storage.models import Staff
-from storage.staff_auth import (
+from storage.org.access import Scope, load_scope
+from storage.org.staff_auth import (
     close_session,
     find_session,
     find_staff,
@@ -22,38 +20,14 @@ from storage.staff_auth import (
     recent_failures,
     record_attempt,
 )
-from storage.worker_threads import Lane
+from storage.shared.worker_threads import Lane
+from web.console.passwords import password_matches
 
 COOKIE = "ntvt_console"
 SESSION_HOURS = 12
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
-
-PASSWORDS = PasswordHasher()  # argon2id, the library's recommended parameters
-
-
-@cache
-def _dummy_hash() -> str:
-    """Checked when the name is unknown, so a wrong name costs as long as a wrong password."""
-    return PASSWORDS.hash(secrets.token_hex(16))
-
-
-def hash_password(password: str) -> str:
-    """Blocking (about 230 ms of CPU): scripts call it directly, the app through
-    `password_lane`."""
-    return PASSWORDS.hash(password)
-
-
-def password_matches(stored: str | None, password: str) -> bool:
-    """Blocking, like hash_password. An unknown name is checked against a dummy hash so it
-    costs as long as a wrong password."""
-    try:
-        PASSWORDS.verify(stored or _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return stored is not None
-
 
 @cache
 def password_lane() -> Lane:

@@ -9,10 +9,9 @@ import csv
 import io
 from collections.abc import Callable
 
-import xlsxwriter
 from fastapi.responses import Response
 
-from storage.queue import QueueRow
+from storage.review.queue import QueueRow
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,6 +43,8 @@ def to_csv(header: list[str], lines: list[list[str]]) -> bytes:
 
 def to_xlsx(header: list[str], lines: list[list[str]]) -> bytes:
     buffer = io.BytesIO()
+    import xlsxwriter  # here, not at start: only an export needs it
+
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     sheet = book.add_worksheet("NTVT")

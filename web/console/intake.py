@@ -5,7 +5,7 @@ on whatever question its sender has reached since."""
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from storage.inbox_turns import set_aside_rows, waiting_count
+from storage.inbox.turns import set_aside_rows, waiting_count
 from web.app import WebContext, page
 from web.console.deps import Session, StaffMember
 

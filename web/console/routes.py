@@ -9,20 +9,20 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.casework import assign_to, record_verification, write_note
-from handlers.review import TRANSITIONS, Decider, decide
-from handlers.turn import TIMEZONE
-from handlers.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
-from storage.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
-from storage.duplicates import likely_duplicates
-from storage.media import MediaStore
+from handlers.review.casework import assign_to, record_verification, write_note
+from handlers.review.decisions import TRANSITIONS, Decider, decide
+from handlers.shared.turn import TIMEZONE
+from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
+from storage.delivery.outbox import inactive_chats
+from storage.intake.duplicates import likely_duplicates
+from storage.intake.nominations import photos_of
+from storage.intake.status import find_by_reference, history, merged_into
+from storage.media.store import MediaStore
 from storage.models import Nomination, Photo, Unit
 from storage.models import Staff as StaffRow
-from storage.nominations import photos_of
-from storage.outbox import inactive_chats
-from storage.queue import QueueFilter, queue_all, queue_page
-from storage.review import find_by_reference, history, merged_into
-from storage.units import UnitRef, children
+from storage.org.unit_tree import UnitRef, children
+from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
+from storage.review.queue import QueueFilter, queue_all, queue_page
 from web.app import WebContext, as_utc, local_time, page
 from web.console.auth import (
     COOKIE,

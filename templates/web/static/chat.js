@@ -15,7 +15,22 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  // What this tab has shown survives a reload (not the closing of the tab: a family's
+  // shared phone should not keep a stranger's answers). Photos come back as 📷.
+  const HISTORY = "ntvt.history";
+  const HISTORY_KEPT = 80;
+  function remember(text, who) {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(HISTORY) || "[]");
+      kept.push({ text, who });
+      sessionStorage.setItem(HISTORY, JSON.stringify(kept.slice(-HISTORY_KEPT)));
+    } catch (err) {
+      // storage full or off: the page works without its history
+    }
+  }
+
   function show(text, who, imageUrl) {
+    remember(imageUrl ? "📷" : text, who);
     const bubble = document.createElement("div");
     bubble.className = "msg " + who;
     if (imageUrl) {
@@ -30,8 +45,10 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function showReplies(replies) {
-    chips.replaceChildren();
+  // A turn's replies bring the buttons for what comes next; a notice without buttons of
+  // its own (a decision arriving mid-dialog) leaves the current ones in place.
+  function showReplies(replies, notices = false) {
+    if (!notices || replies.some((reply) => reply.buttons.length)) chips.replaceChildren();
     for (const reply of replies) {
       show(reply.text, "bot");
       input.type = reply.input_mode === "tel" ? "tel" : "text";
@@ -50,6 +67,8 @@
         }
       }
     }
+    // The chips took their room from the log: keep the question just asked in view.
+    log.scrollTop = log.scrollHeight;
   }
 
   // A dropped connection is retried with the same id: the server answers a resend once.
@@ -74,15 +93,110 @@
     post("/chat/api/message", JSON.stringify({ id: newId(), text }), headers);
   });
 
+  // A phone photo (3-5 MB) is made small on the phone before it travels: longest side
+  // 2048 px, JPEG about 0.85, upright as it was taken. The server keeps at most 2560 px,
+  // so nothing a reviewer would see is lost, and on slow mobile data it is ten times
+  // faster. A file the browser cannot draw goes as it is, for the server's message.
+  const LONGEST_SIDE = 2048;
+  const SMALL_ENOUGH = 400 * 1024;  // under 10 s at 50 KB/s, with room to spare
+
+  async function smaller(file) {
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (err) {
+      return null;
+    }
+    const scale = Math.min(1, LONGEST_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const encode = (quality) => new Promise((done) => canvas.toBlob(done, "image/jpeg", quality));
+    let blob = await encode(0.85);
+    if (blob && blob.size > SMALL_ENOUGH) blob = (await encode(0.72)) || blob;
+    if (!blob || (blob.size >= file.size && file.type === "image/jpeg")) return file;
+    return blob;
+  }
+
+  function busy(on) {
+    for (const control of document.querySelectorAll(".chip, #send, #text, #photo")) {
+      control.disabled = on;
+    }
+    root.classList.toggle("is-uploading", on);
+  }
+
+  // XMLHttpRequest, not fetch: only it tells how much of an upload has gone.
+  function upload(body, progress) {
+    const request = new XMLHttpRequest();
+    const done = new Promise((resolve, reject) => {
+      request.open("POST", "/chat/api/photo");
+      request.setRequestHeader("X-NTVT-Chat", "1");
+      request.upload.onprogress = (event) => {
+        if (event.lengthComputable) progress(Math.floor((100 * event.loaded) / event.total));
+      };
+      request.onload = () => request.status < 300
+        ? resolve(JSON.parse(request.responseText)) : reject(new Error("HTTP " + request.status));
+      request.onerror = () => reject(new Error("network"));
+      request.onabort = () => reject(new Error("cancelled"));
+      request.send(body);
+    });
+    return { done, cancel: () => request.abort() };
+  }
+
+  function uploadingBubble(onCancel) {
+    const bubble = document.createElement("div");
+    bubble.className = "msg bot uploading";
+    bubble.setAttribute("role", "status");
+    const label = document.createElement("span");
+    label.textContent = root.dataset.uploading;
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "chip cancel-upload";
+    cancel.textContent = root.dataset.cancelUpload;
+    cancel.addEventListener("click", onCancel);
+    bubble.append(label, cancel);
+    log.appendChild(bubble);
+    log.scrollTop = log.scrollHeight;
+    return { label, remove: () => bubble.remove() };
+  }
+
   photo.addEventListener("change", async () => {
     const files = Array.from(photo.files || []);
     photo.value = "";
-    for (const file of files) {
-      show("", "me", URL.createObjectURL(file));
-      const body = new FormData();
-      body.append("id", newId());
-      body.append("photo", file);
-      await post("/chat/api/photo", body, { "X-NTVT-Chat": "1" });
+    busy(true);
+    try {
+      for (const file of files) {
+        const small = await smaller(file);
+        if (small) show("", "me", URL.createObjectURL(small));
+        else show("📎 " + file.name, "me");
+        const body = new FormData();
+        body.append("id", newId());
+        body.append("photo", small || file, small ? "photo.jpg" : file.name);
+        let sending = null;
+        const bubble = uploadingBubble(() => sending && sending.cancel());
+        sending = upload(body, (percent) => {
+          bubble.label.textContent = root.dataset.uploading + " " + percent + "%";
+        });
+        try {
+          const data = await sending.done;
+          bubble.remove();
+          busy(false);
+          showReplies(data.replies);
+          busy(true);
+        } catch (err) {
+          bubble.remove();
+          if (err.message === "cancelled") {
+            show(root.dataset.uploadCancelled, "bot");
+            break;
+          }
+          show(root.dataset.offline, "bot");
+          break;
+        }
+      }
+    } finally {
+      busy(false);
     }
   });
 
@@ -99,7 +213,7 @@
         { headers: { "X-NTVT-Chat": "1" }, credentials: "same-origin" });
       if (response.ok) {
         const data = await response.json();
-        if (data.notices.length) showReplies(data.notices);
+        if (data.notices.length) showReplies(data.notices, true);
         localStorage.setItem(NOTICES_SEEN, String(data.last));
       }
     } catch (err) {
@@ -111,6 +225,20 @@
   setInterval(fetchNotices, 30000);
   document.addEventListener("visibilitychange", fetchNotices);
 
-  post("/chat/api/message", JSON.stringify({ id: newId(), text: "/start" }), headers)
-    .then(fetchNotices);
+  function restoreHistory() {
+    let kept = [];
+    try {
+      kept = JSON.parse(sessionStorage.getItem(HISTORY) || "[]");
+      sessionStorage.removeItem(HISTORY);  // show() writes each one back
+    } catch (err) {
+      return;
+    }
+    for (const item of kept) show(item.text, item.who);
+  }
+
+  // Opening the page is not asking for a new nomination: news first, then "open" shows
+  // where the person left off (their nominations, or a draft to go on with).
+  restoreHistory();
+  fetchNotices().then(() =>
+    post("/chat/api/message", JSON.stringify({ id: newId(), payload: "cmd:open" }), headers));
 })();

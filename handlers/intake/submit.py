@@ -1,0 +1,74 @@
+"""Use case: turn a finished draft into a nomination, with its photos and a staff notice.
+
+All three are written in the caller's transaction; nothing is sent from here.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.shared.turn import TIMEZONE
+from storage.delivery.outbox import enqueue
+from storage.intake.conversations import DialogState
+from storage.intake.nominations import attach_photos, next_reference, search_text
+from storage.models import Nomination
+from storage.org.unit_tree import staff_chats_for
+from storage.shared.folding import fold
+
+CONSOLE_CHANNEL = "console"
+
+
+async def submit_nomination(
+    session: AsyncSession, conversation: DialogState, draft: dict[str, Any], *,
+    consent_id: int, now: datetime,
+) -> Nomination:
+    reference = await next_reference(session, now.astimezone(TIMEZONE).year)
+    name = draft["nominee_name"]
+    nomination = Nomination(
+        reference=reference,
+        nominee_kind=draft["nominee_kind"],
+        nominee_name=name,
+        nominee_name_folded=fold(name),
+        nominee_role=draft["nominee_role"],
+        unit_id=draft["unit_id"],
+        place=draft["place"],
+        field=draft["field"],
+        deed=draft["deed"],
+        deed_date=draft["deed_date"],
+        submitter_name=draft["submitter_name"],
+        submitter_phone=draft["submitter_phone"],
+        on_behalf_of=draft.get("on_behalf_of") if draft.get("on_behalf") == "other" else None,
+        channel=conversation.channel,
+        submitter_user_id=conversation.user_id,
+        submitter_chat_id=conversation.chat_id,
+        locale=conversation.locale,
+        consent_id=consent_id,
+        created_at=now,
+    )
+    nomination.search_folded = search_text(nomination)
+    session.add(nomination)
+    await session.flush()
+    assert nomination.id is not None
+    await attach_photos(session, draft.get("photos", []), nomination_id=nomination.id,
+                        channel=conversation.channel, user_id=conversation.user_id)
+    await _notify_staff(session, nomination, now=now, possible=draft.get("_dup_refs"))
+    return nomination
+
+
+async def _notify_staff(session: AsyncSession, nomination: Nomination, *, now: datetime,
+                        possible: list[str] | None) -> None:
+    assert nomination.id is not None
+    # The payload names the nomination: the card is rendered, with masked personal data,
+    # when it is sent, so a correction made meanwhile is what staff see. The likely
+    # duplicates found at submit go along, so the card does not look for them again.
+    payload: dict[str, Any] = {"nomination_id": nomination.id,
+                               "reference": nomination.reference}
+    if possible is not None:
+        payload["possible"] = possible
+    chats = await staff_chats_for(session, nomination.unit_id)
+    targets = [(chat.channel, chat.chat_id) for chat in chats] or [(CONSOLE_CHANNEL, "")]
+    for channel, chat_id in targets:
+        enqueue(session, dedupe_key=f"review:{nomination.id}:{channel}:{chat_id}",
+                kind="review_card", channel=channel, chat_id=chat_id, payload=payload, now=now,
+                nomination_id=nomination.id)

@@ -1,0 +1,67 @@
+"""Use cases on a nomination's case file: a note, a verification record, an assignee.
+
+Each needs the right to decide on the nomination's unit, and leaves an audit row.
+"""
+
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.review.decisions import Decider, decide
+from storage.intake.status import audit
+from storage.models import Nomination
+from storage.org.access import load_scope
+from storage.review.casework import METHODS, add_note, add_verification, assign, reviewers_for
+
+
+async def _decidable(session: AsyncSession, nomination_id: int,
+                     staff_id: int) -> Nomination | None:
+    nomination = await session.get(Nomination, nomination_id)
+    if nomination is None or not (await load_scope(session, staff_id)).can_decide(
+            nomination.unit_id):
+        return None
+    return nomination
+
+
+async def write_note(session: AsyncSession, *, nomination_id: int, staff_id: int, text: str,
+                     now: datetime) -> bool:
+    if not text.strip() or await _decidable(session, nomination_id, staff_id) is None:
+        return False
+    add_note(session, nomination_id=nomination_id, staff_id=staff_id, text=text.strip(),
+             now=now)
+    await session.commit()
+    return True
+
+
+async def record_verification(session: AsyncSession, *, nomination_id: int, staff_id: int,
+                              method: str, checked_on: str, findings: str,
+                              now: datetime) -> bool:
+    """Keep how it was checked; a nomination under review becomes verified."""
+    nomination = await _decidable(session, nomination_id, staff_id)
+    if nomination is None or method not in METHODS or not findings.strip():
+        return False
+    add_verification(session, nomination_id=nomination_id, staff_id=staff_id, method=method,
+                     checked_on=checked_on, findings=findings.strip(), now=now)
+    if nomination.status == "in_review":
+        await decide(session, nomination_id=nomination_id, action="verify",
+                     by=Decider(staff_id, "console"), now=now,
+                     reason=f"{method} {checked_on}: {findings.strip()}"[:2000])
+    else:
+        await session.commit()
+    return True
+
+
+async def assign_to(session: AsyncSession, *, nomination_id: int, staff_id: int,
+                    assignee_id: int | None, now: datetime) -> bool:
+    nomination = await _decidable(session, nomination_id, staff_id)
+    if nomination is None:
+        return False
+    allowed = {s.id for s in await reviewers_for(session, nomination.unit_id)}
+    if assignee_id is not None and assignee_id not in allowed:
+        return False
+    await assign(session, nomination_id, assignee_id)
+    audit(session, nomination_id=nomination_id, action="assign", from_status=None,
+          to_status=None, allowed=True, staff_id=staff_id, via="console", external_id=None,
+          reason=str(assignee_id) if assignee_id else None, now=now)
+    await session.commit()
+    return True

@@ -1,0 +1,63 @@
+"""The catalogue of texts a person reads, loaded from templates/bot/<locale>.yaml."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LOCALES = ("vi", "en")
+
+
+# Plural forms sit under a text's key as `one` and `many` (not CLDR's "other", which is
+# a choice's name here: choice.field.other).
+PLURAL_FORM = re.compile(r"\.(one|many)$")
+
+
+class Texts:
+    def __init__(self, catalogue: dict[str, dict[str, str]], default_locale: str = "vi") -> None:
+        self._catalogue = catalogue
+        self.default_locale = default_locale
+
+    @classmethod
+    def load(cls, directory: Path, default_locale: str = "vi") -> "Texts":
+        catalogue = {}
+        for locale in LOCALES:
+            raw = yaml.safe_load((directory / f"{locale}.yaml").read_text(encoding="utf-8"))
+            catalogue[locale] = _flatten(raw)
+        return cls(catalogue, default_locale)
+
+    def keys(self, locale: str) -> set[str]:
+        """Every key, a text with plural forms under its own name."""
+        return {PLURAL_FORM.sub("", key) for key in self._catalogue[locale]}
+
+    def group(self, locale: str, prefix: str) -> dict[str, str]:
+        """The texts under `prefix.` (e.g. the reason templates of one decision)."""
+        table = self._catalogue.get(locale) or self._catalogue[self.default_locale]
+        start = f"{prefix}."
+        return {key.removeprefix(start): text for key, text in table.items()
+                if key.startswith(start)}
+
+    def has(self, locale: str, key: str) -> bool:
+        table = self._catalogue.get(locale) or self._catalogue[self.default_locale]
+        return key in table or f"{key}.many" in table
+
+    def get(self, locale: str, key: str, **values: Any) -> str:
+        table = self._catalogue.get(locale) or self._catalogue[self.default_locale]
+        if key not in table and f"{key}.many" in table:
+            # A text with plural forms (English: "1 photo", "3 photos"); Vietnamese has one.
+            one = f"{key}.one"
+            key = one if values.get("count") == 1 and one in table else f"{key}.many"
+        template = table.get(key) or self._catalogue[self.default_locale][key]
+        return template.format(**values) if values else template
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value).rstrip("\n")
+    return flat

@@ -1,0 +1,62 @@
+"""Everything one turn of the conversation needs, passed down rather than imported."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.shared.messages import Button, Inbound, Reply
+from handlers.shared.texts import Texts
+from storage.intake.conversations import DialogState
+from storage.media.store import MediaStore
+
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class Services:
+    """Built once in the composition root."""
+
+    texts: Texts
+    media: MediaStore
+    notice_version: str = "2026-01"
+    max_photos: int = 10
+    console_url: str = "http://127.0.0.1:8000/console"
+    tally_scope: str = "cluster"  # whose table a unit group sees: its cluster's, or "all"
+
+
+@dataclass
+class Turn:
+    inbound: Inbound
+    session: AsyncSession
+    now: datetime
+    services: Services
+    conversation: DialogState
+    draft: dict[str, Any]
+
+    @property
+    def locale(self) -> str:
+        return self.conversation.locale
+
+    @property
+    def today_local(self) -> datetime:
+        return self.now.astimezone(TIMEZONE)
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.services.texts.get(self.locale, key, **values)
+
+    def about_nominee(self, key: str, **values: Any) -> str:
+        """`key` worded for the kind of nominee chosen: a collective is not asked for a
+        person's full name or job (`collective.KEY` where the catalogue has one)."""
+        if self.draft.get("nominee_kind") == "collective" and \
+                self.services.texts.has(self.locale, f"collective.{key}"):
+            return self.t(f"collective.{key}", **values)
+        return self.t(key, **values)
+
+    def button(self, key: str, payload: str, **values: Any) -> Button:
+        return Button(self.t(key, **values), payload)
+
+    def reply(self, key: str, **values: Any) -> Reply:
+        return Reply(self.t(key, **values))

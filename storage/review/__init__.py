@@ -1,0 +1,2 @@
+"""Review's queries: the console's queue, a nomination's case file (notes, verification
+records, the assignee). Uses org and shared."""

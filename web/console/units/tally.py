@@ -1,0 +1,86 @@
+"""/console/tally: the same table the unit groups get, live or for a past month, with
+export; /console/broadcasts: each broadcast run, queued, sent and failed, per chat."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import col, select
+
+from handlers.units.calendar_math import local_day
+from handlers.units.tally import TallyRow, tally
+from storage.models import Campaign, Cluster, Unit, UnitCluster
+from storage.units.broadcasts import broadcast_runs
+from storage.units.tally import active_campaigns, top_units
+from web.app import WebContext, page
+from web.console.deps import Session, StaffMember
+from web.console.export import download
+
+TALLY_COLUMNS = ("rank", "unit", "month", "year_to_date", "quota", "share")
+
+
+@dataclass(frozen=True)
+class TallyView:
+    campaigns: list[Campaign]
+    campaign: Campaign | None
+    clusters: list[Cluster]
+    cluster: Cluster | None
+    month: str  # YYYY-MM
+    rows: list[TallyRow]
+
+
+def build_router(context: WebContext) -> APIRouter:
+    router = APIRouter(prefix="/console")
+
+    async def table(request: Request, session: Session) -> TallyView:
+        q = request.query_params
+        today = local_day(datetime.now(UTC))
+        campaigns = await active_campaigns(session)
+        campaign = next((c for c in campaigns if c.code == q.get("campaign")),
+                        campaigns[0] if campaigns else None)
+        try:
+            year, month = (int(part) for part in q.get("month", "").split("-"))
+            if not 1 <= month <= 12:
+                raise ValueError
+        except ValueError:
+            year, month = today.year, today.month
+        clusters = list((await session.exec(select(Cluster).order_by(col(Cluster.id)))).all())
+        chosen = next((c for c in clusters if c.code == q.get("cluster")), None)
+        if chosen is not None:
+            units = list((await session.exec(
+                select(Unit).join(UnitCluster, col(UnitCluster.unit_id) == Unit.id)
+                .where(UnitCluster.cluster_id == chosen.id, col(Unit.active))
+                .order_by(col(Unit.id)))).all())
+        else:
+            units = await top_units(session)
+        rows = await tally(session, campaign, units, year=year, month=month,
+                           until=datetime.now(UTC)) if campaign else []
+        return TallyView(campaigns, campaign, clusters, chosen, f"{year}-{month:02d}", rows)
+
+    @router.get("/tally", response_class=HTMLResponse)
+    async def tally_page(request: Request, session: Session, staff: StaffMember) -> Response:
+        return page(context, request, "web/console/tally.html", staff=staff,
+                    view=await table(request, session))
+
+    @router.get("/tally.{kind}")
+    async def tally_export(kind: str, request: Request, session: Session,
+                           staff: StaffMember) -> Response:
+        if kind not in ("csv", "xlsx"):
+            raise HTTPException(status_code=404)
+        view = await table(request, session)
+        texts, locale = context.texts, context.texts.default_locale
+        header = [texts.get(locale, f"console.tally.col_{c}") for c in TALLY_COLUMNS]
+        lines = [[str(r.rank), r.unit, str(r.month), str(r.year_to_date), str(r.quota),
+                  f"{100 * r.share:.1f}%"] for r in view.rows]
+        return download(kind, header, lines, f"tally-{view.month}")
+
+    @router.get("/broadcasts", response_class=HTMLResponse)
+    async def broadcasts(request: Request, session: Session, staff: StaffMember,
+                         run: str | None = None) -> Response:
+        runs = await broadcast_runs(session, since=datetime.now(UTC) - timedelta(days=90))
+        opened = next((r for r in runs if r.key == run), None)
+        return page(context, request, "web/console/broadcasts.html", staff=staff,
+                    runs=runs[:50], opened=opened)
+
+    return router
