@@ -1,19 +1,28 @@
+import gc
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage.models  # noqa: F401
-from handlers.texts import Texts
-from handlers.turn import Services
-from storage.db import SessionFactory, make_engine, make_session_factory
-from storage.media import MediaStore
+from handlers.shared.texts import Texts
+from handlers.shared.turn import Services
+from storage.media.store import MediaStore
 from storage.migrate import upgrade
-from storage.org_file import read_org_file
-from storage.org_loader import load_org
-from tests.support.databases import drop_postgres, postgres_or_skip, sqlite_url, truncate_all
+from storage.org.file import read_org_file
+from storage.org.loader import load_org
+from storage.shared.db import SessionFactory, make_engine, make_session_factory
+from tests.support.databases import (
+    POSTGRES_ADMIN_URL,
+    drop_postgres,
+    postgres_or_skip,
+    sqlite_url,
+    truncate_all,
+)
 from tests.support.fake_telegram import TOKEN as FAKE_TOKEN
 from tests.support.fake_telegram import FakeTelegram
 
@@ -33,6 +42,20 @@ def postgres_url() -> Iterator[str]:
     url = postgres_or_skip()
     yield url
     drop_postgres(url)
+
+
+@pytest.fixture
+async def fresh_postgres(postgres_url: str) -> AsyncIterator[str]:
+    """An empty PostgreSQL database of its own, not even migrated: real processes start
+    on it as on a new installation. Named uniquely, so runs side by side never meet."""
+    name = f"ntvt_fresh_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -56,6 +79,24 @@ async def db(empty_db: Db) -> Db:
     async with empty_db.sessions() as session:
         await load_org(session, read_org_file(ORG_DEMO))
     return empty_db
+
+
+@pytest.fixture(autouse=True)
+def no_collector_pauses_under_process_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A process test times real bot processes against fakes (Telegram's limits, Zalo)
+    that live in this test runner. Late in a full run the runner's heap holds hundreds of
+    earlier tests' objects, and one full collection of it froze the fakes for 300 ms
+    (measured): the sends that queued meanwhile were then stamped as arriving at once,
+    a burst the bots never sent. Real servers do not stop for our collector; freezing
+    the old heap keeps the collector's work to what this test makes."""
+    if request.node.get_closest_marker("process") is None:
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

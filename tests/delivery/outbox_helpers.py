@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from notifications.rate_limit import Pace, SendPace
 from notifications.shared_pace import SharedPace
+from storage.delivery.outbox import enqueue
 from storage.models import Notification
-from storage.outbox import enqueue
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 # Telegram's limits, stretched by a fifth for the tests' pace: a loaded test machine

@@ -10,10 +10,10 @@ from bot.telegram.sender import TelegramSender
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
 from notifications.scheduler import Clock, TallyPlan
-from storage.calendar_file import load_calendar, read_calendar_file
 from storage.models import Notification, Unit, UnitChat
-from storage.org_file import read_org_file
-from storage.org_loader import load_org
+from storage.org.file import read_org_file
+from storage.org.loader import load_org
+from storage.units.calendar_file import load_calendar, read_calendar_file
 from tests.conftest import ORG_DEMO, ROOT
 from tests.delivery.outbox_helpers import bot_for
 

@@ -3,12 +3,10 @@ another takes over when it stops."""
 
 import asyncio
 
-import asyncpg
 import pytest
 
 from notifications.leader import Leadership
-from storage.db import make_engine
-from tests.support.databases import POSTGRES_ADMIN_URL
+from storage.shared.db import make_engine
 from tests.support.process import start_bot
 
 pytestmark = pytest.mark.postgres
@@ -30,17 +28,6 @@ async def test_one_engine_leads_until_it_lets_go(postgres_url):
         await second.dispose()
 
 
-@pytest.fixture
-async def fresh_postgres(postgres_url):
-    """A database of its own: two real processes migrate and load into it."""
-    connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    await connection.execute("DROP DATABASE IF EXISTS ntvt_leader_test WITH (FORCE)")
-    await connection.execute("CREATE DATABASE ntvt_leader_test")
-    yield postgres_url.rsplit("/", 1)[0] + "/ntvt_leader_test"
-    await connection.execute("DROP DATABASE IF EXISTS ntvt_leader_test WITH (FORCE)")
-    await connection.close()
-
-
 async def wait_for_log(bot, text: str, seconds: float = 20) -> bool:
     for _ in range(int(seconds * 10)):
         if text in bot.log.read_text():
@@ -49,6 +36,7 @@ async def wait_for_log(bot, text: str, seconds: float = 20) -> bool:
     return False
 
 
+@pytest.mark.process
 async def test_two_processes_one_scheduler_and_a_takeover(fresh_postgres, tmp_path):
     settings = {"DATABASE_URL": fresh_postgres, "LEADER_RETRY_SECONDS": "0.5"}
     (tmp_path / "a").mkdir()

@@ -15,10 +15,10 @@ from sqlalchemy import update
 from bot.telegram.sender import TelegramSender
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
-from storage.db import make_engine, make_session_factory
-from storage.media import MediaStore
+from storage.delivery.outbox import enqueue
+from storage.media.store import MediaStore
 from storage.models import Notification
-from storage.outbox import enqueue
+from storage.shared.db import make_engine, make_session_factory
 from tests.delivery.outbox_helpers import bot_for, close_pace, pace_for, queue_nudges, unsent
 from tests.support.fake_telegram import TOKEN
 from tests.support.telegram_limits import RateLimitedTelegram

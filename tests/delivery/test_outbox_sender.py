@@ -13,14 +13,14 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlmodel import select
 
 from bot.telegram.sender import TelegramSender
-from handlers.review import Decider, decide
-from handlers.tally import TallyRow
+from handlers.review.decisions import Decider, decide
+from handlers.units.tally import TallyRow
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
 from notifications.tally_chart import render_chart
-from storage.media import MediaStore
+from storage.delivery.outbox import enqueue
+from storage.media.store import MediaStore
 from storage.models import Notification, Staff, UnitChat
-from storage.outbox import enqueue
 from tests.support.fake_telegram import TOKEN
 from tests.support.nominations import add_nomination
 

@@ -7,28 +7,15 @@ import itertools
 import re
 import time
 
-import asyncpg
 import pytest
 
-from storage.db import make_engine, make_session_factory
+from storage.shared.db import make_engine, make_session_factory
 from tests.delivery.outbox_helpers import queue_nudges, unsent
-from tests.support.databases import POSTGRES_ADMIN_URL
 from tests.support.fake_telegram import TOKEN
 from tests.support.process import start_bot
 from tests.support.telegram_limits import RateLimitedTelegram
 
-pytestmark = pytest.mark.postgres
-DATABASE = "ntvt_outbox_processes_test"
-
-
-@pytest.fixture
-async def fresh_postgres(postgres_url):
-    connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    await connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    await connection.execute(f"CREATE DATABASE {DATABASE}")
-    yield postgres_url.rsplit("/", 1)[0] + f"/{DATABASE}"
-    await connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    await connection.close()
+pytestmark = [pytest.mark.process, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import time
 
 from bot.composition import make_pace
 from bot.settings import Settings
-from storage.db import make_engine
+from storage.shared.db import make_engine
 
 
 async def sends_in(pace, count: int) -> float:

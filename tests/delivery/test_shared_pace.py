@@ -5,8 +5,8 @@ that enforces Telegram's limits counts them as Telegram does."""
 import pytest
 
 from notifications.shared_pace import SharedPace
-from storage.db import make_engine
-from storage.send_pace import Slot, ensure_rows, paused_for, take_slot
+from storage.delivery.send_pace import Slot, ensure_rows, paused_for, take_slot
+from storage.shared.db import make_engine
 from tests.support.databases import truncate_all
 from tests.support.telegram_limits import TelegramLimits
 

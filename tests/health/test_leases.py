@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from notifications.leader import LOCK_KEY, AdvisoryLease, Leadership
-from storage.db import make_engine
+from storage.shared.db import make_engine
 from tests.support.databases import POSTGRES_ADMIN_URL
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(60)]

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from storage.db import make_engine
 from storage.migrate import head_revision
+from storage.shared.db import make_engine
 from tests.support.process import start_bot
 
 pytestmark = [pytest.mark.process, pytest.mark.postgres, pytest.mark.timeout(180)]

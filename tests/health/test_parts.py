@@ -10,7 +10,7 @@ import pytest
 from bot.health import Component, Health
 from bot.polling import Backoff, EveryMinute
 from bot.supervise import supervise
-from storage.pollers import beat
+from storage.health.pollers import beat
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -85,8 +85,8 @@ def residents(first: int, count: int) -> list[Answers]:
     is offered "this person may already be proposed"."""
     from rapidfuzz import fuzz
 
-    from storage.duplicates import SIMILAR_DEED
-    from storage.folding import fold
+    from storage.intake.duplicates import SIMILAR_DEED
+    from storage.shared.folding import fold
 
     chosen: list[Answers] = []
     for user_id in range(first, first + count):
@@ -103,15 +103,15 @@ def residents(first: int, count: int) -> list[Answers]:
 async def replies_per_step(sample: Answers) -> list[int]:
     """How many messages the bot sends at each step, from a dry run through the core on a
     throw-away SQLite database: a resident reads them all before the next step."""
-    from handlers.conversation import handle
-    from handlers.messages import Inbound
-    from handlers.texts import Texts
-    from handlers.turn import Services
-    from storage.db import make_engine, make_session_factory
-    from storage.media import MediaStore
+    from handlers.intake.conversation import handle
+    from handlers.shared.messages import Inbound
+    from handlers.shared.texts import Texts
+    from handlers.shared.turn import Services
+    from storage.media.store import MediaStore
     from storage.migrate import upgrade
-    from storage.org_file import read_org_file
-    from storage.org_loader import load_org
+    from storage.org.file import read_org_file
+    from storage.org.loader import load_org
+    from storage.shared.db import make_engine, make_session_factory
 
     with tempfile.TemporaryDirectory() as workdir:
         engine = make_engine(f"sqlite+aiosqlite:///{workdir}/dry.db")

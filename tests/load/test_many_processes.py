@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from storage.db import make_engine
+from storage.shared.db import make_engine
 from tests.load.residents import (
     Answers,
     CountingFake,

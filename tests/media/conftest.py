@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from storage.s3_blobs import S3Location
+from storage.media.s3_blobs import S3Location
 
 REGION = "ap-southeast-1"
 

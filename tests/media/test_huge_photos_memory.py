@@ -58,7 +58,7 @@ async def test_twelve_huge_photos_at_once_stay_under_500_mb(tmp_path):
         print(f"\nresident memory: {idle:.0f} MB idle, {before:.0f} MB peak before the photos, "
               f"{peak:.0f} MB peak with them, {now:.0f} MB after")
         for answer in answers:
-            assert "Đã nhận ảnh 1/10" in "\n".join(reply["text"] for reply in answer)
+            assert "Đã nhận 1 ảnh (tối đa 10 ảnh)" in "\n".join(reply["text"] for reply in answer)
         stored = list((tmp_path / "media").rglob("*.thumb.jpg"))
         assert len(stored) == RESIDENTS  # twelve different photos, each decoded and kept
         assert peak < LIMIT_MB

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import text
 
 import notifications.tally_chart as tally_chart
-import storage.media as media_module
+import storage.media.store as media_module
 import web.console.auth as auth
-from handlers.tally import TallyRow
-from storage.media import MediaLimits, MediaStore
-from storage.photo_codec import PixelBudget
-from tests.console.conftest import STAFF, console  # noqa: F401  (a fixture)
+from handlers.units.tally import TallyRow
+from storage.media.photo_codec import PixelBudget
+from storage.media.store import MediaLimits, MediaStore
+from tests.support.console import STAFF, console  # noqa: F401  (a fixture)
 from tests.support.images import jpeg
 
 pytestmark = pytest.mark.timeout(120)
@@ -166,7 +166,7 @@ async def test_while_the_tally_draws_its_charts_the_database_serves_others(db):
     from sqlmodel import select
 
     from storage.models import Unit
-    from tests.delivery.test_monthly_tally import NOV_1_0800, clock, fixture, rows_of
+    from tests.units.test_monthly_tally import NOV_1_0800, clock, fixture, rows_of
 
     await fixture(db)
     served: list[int] = []

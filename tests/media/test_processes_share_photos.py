@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from storage.db import make_engine, make_session_factory
 from storage.models import Nomination, Photo
+from storage.shared.db import make_engine, make_session_factory
 from tests.media.web_visitor import WebVisitor
 from tests.support.databases import drop_postgres, postgres_or_skip
 from tests.support.images import jpeg
@@ -66,7 +66,7 @@ async def test_a_photo_sent_to_one_process_is_served_by_the_other(
         # Hoa proposes through the first process, with a photo.
         await hoa.up_to_the_photos()
         await hoa.photo(jpeg(1600, 1200, color=(180, 30, 30)), name="anh.jpg")
-        assert "Đã nhận ảnh 1/10" in hoa.text()
+        assert "Đã nhận 1 ảnh (tối đa 10 ảnh)" in hoa.text()
         await hoa.press("Xong")
         await hoa.say("Trần Thị Hoa")
         await hoa.say("0912 345 678")
@@ -76,7 +76,7 @@ async def test_a_photo_sent_to_one_process_is_served_by_the_other(
         # Lan sends a photo through the second process.
         await lan.up_to_the_photos()
         await lan.photo(jpeg(900, 1200, color=(30, 30, 180)), name="anh.jpg")
-        assert "Đã nhận ảnh 1/10" in lan.text()
+        assert "Đã nhận 1 ảnh (tối đa 10 ảnh)" in lan.text()
 
         hoas, lans = await photos_of(fresh_postgres)
         assert hoas.nomination_id is not None and lans.nomination_id is None

@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from bot.media_setup import media_store
 from bot.settings import Settings
-from storage.media import MediaStore, key_for
-from storage.s3_blobs import S3Blobs
+from storage.media.s3_blobs import S3Blobs
+from storage.media.store import MediaStore, key_for
 from tests.media.conftest import keys_in
 from tests.support.images import jpeg, png
 

@@ -1,5 +1,5 @@
 """A resident in the web chat of a running process, over HTTP: the same JSON the page
-sends. The dialog to the photo step is the one in tests/core/test_resident_story.py."""
+sends. The dialog to the photo step is the one in tests/intake/test_resident_story.py."""
 
 import secrets
 import uuid

@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from handlers.conversation import handle
-from handlers.messages import Inbound, Reply
-from handlers.turn import Services
-from storage.db import SessionFactory
-from storage.media import MediaRejected, MediaStore, PreparedPhoto
+from handlers.intake.conversation import handle
+from handlers.shared.messages import Inbound, Reply
+from handlers.shared.turn import Services
+from storage.media.store import MediaRejected, MediaStore, PreparedPhoto
+from storage.shared.db import SessionFactory
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
 
@@ -31,13 +31,15 @@ class Chat:
     services: Services
     user_id: str = "1001"
     channel: str = "telegram"
+    contact_button: bool = True  # as Telegram shows one; the web and Zalo do not
     display_name: str | None = "Trần Thị Hoa"
     now: datetime = NOW
     last: list[Reply] = field(default_factory=list)
 
     async def send(self, **kwargs: object) -> list[Reply]:
         inbound = Inbound(channel=self.channel, user_id=self.user_id, chat_id=self.user_id,
-                          display_name=self.display_name, **kwargs)  # type: ignore[arg-type]
+                          display_name=self.display_name, contact_button=self.contact_button,
+                          **kwargs)  # type: ignore[arg-type]
         async with self.sessions() as session:
             self.last = await handle(inbound, session=session, now=self.now,
                                      services=self.services)

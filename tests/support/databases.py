@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.shared.db import make_engine
 
 
 def _run(factory: Callable[[], Coroutine[Any, Any, None]]) -> None:

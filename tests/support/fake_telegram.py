@@ -232,6 +232,7 @@ class TelegramUser:
                      "last_name": last_name, "language_code": "vi"}
         self.chat = {"id": user_id, "type": "private", "first_name": first_name}
         self.last: list[Call] = []
+        self._before = 0
         self._ids = itertools.count(1)
 
     def _message(self, **content: Any) -> dict[str, Any]:
@@ -239,27 +240,38 @@ class TelegramUser:
                             "chat": self.chat, "from": self.user, **content}}
 
     async def _exchange(self, *updates: dict[str, Any]) -> list[Call]:
-        before = len(self.fake.sent_to(self.user["id"]))
+        self._before = len(self.fake.sent_to(self.user["id"]))
         for update in updates:
             await self.fake.push(update)
-        self.last = await self.fake.wait_for_replies(self.user["id"], before)
+        self.last = await self.fake.wait_for_replies(self.user["id"], self._before)
         return self.last
+
+    def _since_last_turn(self) -> list[Call]:
+        return self.fake.sent_to(self.user["id"])[self._before:]
 
     async def say(self, text: str) -> list[Call]:
         return await self._exchange(self._message(text=text))
 
-    async def press(self, label: str) -> list[Call]:
-        for call in reversed(self.last):
-            for row in (call.params.get("reply_markup") or {}).get("inline_keyboard", []):
-                for button in row:
-                    if label in button["text"]:
-                        query = {"callback_query": {
-                            "id": str(next(self._ids)), "from": self.user, "chat_instance": "1",
-                            "data": button["callback_data"],
-                            "message": {"message_id": 1, "date": int(time.time()),
-                                        "chat": self.chat, "text": call.params["text"]}}}
-                        return await self._exchange(query)
-        raise AssertionError(f"no button {label!r} in {self.texts()}")
+    async def press(self, label: str, *, patience: float = 5.0) -> list[Call]:
+        # As a person does: a turn's next message may still be on its way when the first
+        # arrived (a loaded machine spaces them past `wait_for_replies`'s quiet), so look
+        # for the button in what keeps arriving for a while before calling it missing.
+        deadline = time.monotonic() + patience
+        while True:
+            for call in reversed(self.last):
+                for row in (call.params.get("reply_markup") or {}).get("inline_keyboard", []):
+                    for button in row:
+                        if label in button["text"]:
+                            query = {"callback_query": {
+                                "id": str(next(self._ids)), "from": self.user,
+                                "chat_instance": "1", "data": button["callback_data"],
+                                "message": {"message_id": 1, "date": int(time.time()),
+                                            "chat": self.chat, "text": call.params["text"]}}}
+                            return await self._exchange(query)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no button {label!r} in {self.texts()}")
+            await asyncio.sleep(0.05)
+            self.last = self._since_last_turn()
 
     def photo_update(self, data: bytes, media_group_id: str | None = None) -> dict[str, Any]:
         file_id = f"photo-{self.user['id']}-{next(self._ids)}"

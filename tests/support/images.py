@@ -2,7 +2,7 @@
 
 import io
 
-from PIL import Image
+from PIL import Image, ImageFilter
 
 
 def jpeg(width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 40, 40),
@@ -43,3 +43,23 @@ def gps_exif() -> bytes:
     gps[4] = (105.0, 50.0, 1.0)
     exif[0x010F] = "CameraMaker"
     return exif.tobytes()
+
+
+def mpo(width: int = 64, height: int = 48, color: tuple[int, int, int] = (30, 160, 60)) -> bytes:
+    """A phone camera's MPO: the photo, then a second image (a depth map or preview)."""
+    out = io.BytesIO()
+    photo = Image.new("RGB", (width, height), color)
+    preview = Image.new("RGB", (width // 2, height // 2), (0, 0, 0))
+    photo.save(out, format="MPO", save_all=True, append_images=[preview])
+    return out.getvalue()
+
+
+def phone_photo(width: int = 4032, height: int = 3024, *, exif: bytes | None = None) -> bytes:
+    """A 12-megapixel camera photo of about 3.5 MB: fine grain over smooth light, which
+    compresses about as badly as a street scene."""
+    grain = Image.effect_noise((width, height), 64).filter(ImageFilter.GaussianBlur(1.0))
+    light = Image.linear_gradient("L").resize((width, height))
+    image = Image.merge("RGB", (grain, light, Image.blend(grain, light, 0.5)))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=93, **({"exif": exif} if exif else {}))
+    return out.getvalue()

@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.folding import fold
-from storage.media import MediaStore
+from storage.intake.nominations import next_reference, search_text
+from storage.media.store import MediaStore
 from storage.models import Consent, Nomination, Photo, Unit
-from storage.nominations import next_reference, search_text
+from storage.shared.folding import fold
 from tests.support.chat import NOW
 from tests.support.images import jpeg
 

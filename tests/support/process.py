@@ -4,6 +4,7 @@ import asyncio
 import os
 import socket
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,17 +34,66 @@ class BotProcess:
                 await self.process.wait()
 
 
-async def start_bot(workdir: Path, *, up_within: float = 30.0, **settings: str) -> BotProcess:
-    port = free_port()
-    database_url = settings.pop("DATABASE_URL", f"sqlite+aiosqlite:///{workdir / 'ntvt.db'}")
+def _environment(workdir: Path, port: int, settings: dict[str, str]) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("TELEGRAM_", "ZALO_"))}
-    env.update(DATABASE_URL=database_url, MEDIA_DIR=str(workdir / "media"),
-               WEB_PORT=str(port), WEB_HOST="127.0.0.1", **settings)
+    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'ntvt.db'}",
+               MEDIA_DIR=str(workdir / "media"), WEB_PORT=str(port), WEB_HOST="127.0.0.1")
+    env.update(settings)
+    return env
+
+
+@dataclass(frozen=True)
+class Finished:
+    code: int
+    stdout: str
+    stderr: str
+    listened: bool  # whether WEB_PORT ever took a connection while it ran
+
+
+async def run_to_the_end(workdir: Path, *args: str, within: float = 30.0,
+                         **settings: str) -> Finished:
+    """`python -m bot ARGS…` (`run` unless told) with start_bot's settings, expected to
+    end by itself; its web port is tried all along, to tell whether it ever served."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *(args or ("run",)), cwd=workdir,
+        env=_environment(workdir, port, settings), stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    outputs = asyncio.ensure_future(process.communicate())
+    listened = False
+    try:
+        async with asyncio.timeout(within):
+            while not outputs.done():
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", port)
+                    writer.close()
+                    listened = True
+                except OSError:
+                    pass
+                await asyncio.wait({outputs}, timeout=0.02)
+    except TimeoutError:
+        process.kill()
+        await outputs
+        raise AssertionError(f"python -m bot {' '.join(args)} did not end by itself") from None
+    stdout, stderr = outputs.result()
+    assert process.returncode is not None
+    return Finished(process.returncode, stdout.decode(), stderr.decode(), listened)
+
+
+async def start_bot(workdir: Path, *, up_within: float = 30.0,
+                    command: Sequence[str] = (sys.executable, "-m", "bot"),
+                    **settings: str) -> BotProcess:
+    """`command run` (this checkout's `python -m bot` unless told, e.g. an installed
+    wheel's `ntvt`), with WEB_PORT, MEDIA_DIR and a SQLite DATABASE_URL in `workdir`
+    unless given."""
+    port = free_port()
+    env = _environment(workdir, port, settings)
+    database_url = env["DATABASE_URL"]
     log = workdir / "bot.log"
     handle = log.open("ab")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stdout=handle, stderr=handle)
+        *command, "run", cwd=workdir, env=env, stdout=handle, stderr=handle)
     base_url = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient() as client:
         for _ in range(int(up_within * 10)):

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from handlers.group_links import make_link_code
-from storage.calendar_file import load_calendar, read_calendar_file
+from handlers.units.group_links import make_link_code
 from storage.models import UnitChat
-from storage.org_file import read_org_file
-from storage.org_loader import load_org
-from storage.units import unit_by_code
+from storage.org.file import read_org_file
+from storage.org.loader import load_org
+from storage.org.unit_tree import unit_by_code
+from storage.units.calendar_file import load_calendar, read_calendar_file
 from tests.conftest import ORG_DEMO
 from tests.support.fake_telegram import BOT_ID
 from tests.support.process import run_cli

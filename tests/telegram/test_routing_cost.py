@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from bot.telegram.dispatch import build_dispatcher
 from bot.telegram.render import reply_params
-from handlers.messages import Button, Reply
+from handlers.shared.messages import Button, Reply
 
 
 def test_no_routing_filter_is_handed_to_a_worker_thread():

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from storage.db import make_engine
+from storage.shared.db import make_engine
 from tests.support.fake_telegram import TOKEN, FakeTelegram, TelegramUser
 from tests.support.images import jpeg, png, webp
 from tests.support.process import start_bot
@@ -56,7 +56,7 @@ async def test_resident_nominates_with_an_album_over_polling(fake, tmp_path):
         await hoa.say(DEED)
         await hoa.press("Hôm nay")
         await hoa.album([jpeg(), png(), webp()])
-        assert "Đã nhận ảnh 3/10" in hoa.texts()
+        assert "Đã nhận 3 ảnh (tối đa 10 ảnh)" in hoa.texts()
         await hoa.press("Xong")
         keyboard = hoa.last[-1].params
         await hoa.press("Dùng tên: Hoa Trần Thị")

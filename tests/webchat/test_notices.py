@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from bot.webchat.routes import build_router as webchat_router
-from handlers.review import Decider, decide
+from handlers.review.decisions import Decider, decide
 from notifications.render import make_renderer
 from storage.models import Nomination, Notification, Staff
 from tests.conftest import ROOT

@@ -1,34 +1,15 @@
 """A resident completes a nomination with a photo in the web chat, in headless Chromium."""
 
-import os
-import shutil
-
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 from sqlalchemy import text
 
-from storage.db import make_engine
+from storage.shared.db import make_engine
 from tests.support.images import jpeg
 from tests.support.process import set_password, start_bot
+from tests.support.web_chat_page import say, tap
 
-pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("NTVT_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-async def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is required in CI and missing at {CHROMIUM}")
-        pytest.skip("Chromium is not installed")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        await launched.close()
-
-
+pytestmark = [pytest.mark.process, pytest.mark.browser]
 async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path):
     bot = await start_bot(tmp_path)
     photo = tmp_path / "evidence.jpg"
@@ -37,37 +18,31 @@ async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path
         page = await browser.new_page(viewport={"width": 360, "height": 740})  # a cheap phone
         await page.goto(f"{bot.base_url}/chat")
 
-        async def tap(label: str) -> None:
-            await page.locator(".chip", has_text=label).first.click()
-
-        async def say(words: str) -> None:
-            await page.fill("#text", words)
-            await page.click("#send")
-
         log = page.locator("#log")
         await expect(log).to_contain_text("dữ liệu cá nhân")
-        await tap("Tôi đồng ý")
-        await tap("Cá nhân")
-        await say("Nguyễn Văn Tuấn")
+        await tap(page, "Tôi đồng ý")
+        await tap(page, "Cá nhân")
+        await say(page, "Nguyễn Văn Tuấn")
         await expect(log).to_contain_text("làm nghề gì")
-        await say("Bảo vệ dân phố")
-        await say("Phường Kim Mã")
+        await say(page, "Bảo vệ dân phố")
+        await say(page, "Phường Kim Mã")
         await expect(log).to_contain_text("Đơn vị: Phường Kim Mã")
-        await say("Số 2 phố Kim Mã")
-        await tap("An ninh – trật tự")
-        await say("Ông Tuấn dũng cảm cùng người dân bắt giữ kẻ cướp giật túi xách của một cụ bà.")
-        await tap("Hôm nay")
+        await say(page, "Số 2 phố Kim Mã")
+        await tap(page, "An ninh – trật tự")
+        await say(page, "Ông Tuấn dũng cảm cùng người dân bắt giữ kẻ cướp giật túi xách "
+                        "của một cụ bà.")
+        await tap(page, "Hôm nay")
         await expect(log).to_contain_text("ảnh minh chứng")
         await page.set_input_files("#photo", str(photo))
-        await expect(log).to_contain_text("Đã nhận ảnh 1/10")
-        await tap("Xong")
-        await say("Trần Thị Hoa")
+        await expect(log).to_contain_text("Đã nhận 1 ảnh (tối đa 10 ảnh)")
+        await tap(page, "Xong")
+        await say(page, "Trần Thị Hoa")
         await expect(page.locator("#text")).to_have_attribute("type", "tel")
-        await say("0912 345 678")
-        await tap("Tôi tự đề xuất")
+        await say(page, "0912 345 678")
+        await tap(page, "Tôi tự đề xuất")
         await expect(log).to_contain_text("Kiểm tra lại đề xuất")
         await page.screenshot(path=str(tmp_path / "summary.png"))
-        await tap("Gửi đề xuất")
+        await tap(page, "Gửi đề xuất")
         await expect(log).to_contain_text("NTVT-")
         reference = "NTVT-" + (await log.inner_text()).split("NTVT-")[1][:11]
 

@@ -13,11 +13,11 @@ from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import ZaloClient
 from bot.zalo.render import split_message
 from bot.zalo.sender import ZaloSender
-from handlers.messages import Reply
-from handlers.review import Decider, decide
+from handlers.review.decisions import Decider, decide
+from handlers.shared.messages import Reply
 from notifications.outbox_sender import OutboxSender
 from notifications.render import make_renderer
-from storage.media import MediaStore
+from storage.media.store import MediaStore
 from storage.models import Nomination, Notification, Staff
 from tests.support.chat import NOW
 from tests.support.fake_zalo import TOKEN, ZaloUser

@@ -40,9 +40,9 @@ async def test_resident_nominates_with_two_photos_on_zalo(fake_zalo, tmp_path):
         await lan.say(DEED)
         await lan.choose("Hôm nay")
         await lan.photo(fake_zalo.photo_url("cong-benh-vien.jpg", jpeg(800, 600)))
-        assert "Đã nhận ảnh 1/10" in lan.texts()
+        assert "Đã nhận 1 ảnh (tối đa 10 ảnh)" in lan.texts()
         await lan.photo(fake_zalo.photo_url("bep-an.png", png()))
-        assert "Đã nhận ảnh 2/10" in lan.texts()
+        assert "Đã nhận 2 ảnh (tối đa 10 ảnh)" in lan.texts()
         await lan.choose("Xong")
         await lan.choose("Dùng tên: Nguyễn Thị Lan")
         await lan.say("0912 345 678")  # no contact button on Zalo: typed
