@@ -36,16 +36,16 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.telegram.sender import TelegramSender
-from handlers.tally import tally
-from handlers.texts import Texts
+from handlers.shared.texts import Texts
+from handlers.units.tally import tally
 from notifications.outbox_sender import OutboxSender
 from notifications.rate_limit import Pace
 from notifications.render import make_renderer
 from notifications.shared_pace import SharedPace
-from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.delivery.outbox import enqueue
 from storage.migrate import upgrade
 from storage.models import Campaign, Unit
-from storage.outbox import enqueue
+from storage.shared.db import SessionFactory, make_engine, make_session_factory
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.telegram_limits import RateLimitedTelegram
 

@@ -93,15 +93,15 @@ async def replies_per_step() -> list[int]:
     """How many messages the bot sends at each step, from a dry run through the core.
     A resident reads them all before the next step, so a second message of one turn is
     never taken for the answer to the next."""
-    from handlers.conversation import handle
-    from handlers.messages import Inbound
-    from handlers.texts import Texts
-    from handlers.turn import Services
-    from storage.db import make_engine, make_session_factory
-    from storage.media import MediaStore
+    from handlers.intake.conversation import handle
+    from handlers.shared.messages import Inbound
+    from handlers.shared.texts import Texts
+    from handlers.shared.turn import Services
+    from storage.media.store import MediaStore
     from storage.migrate import upgrade
-    from storage.org_file import read_org_file
-    from storage.org_loader import load_org
+    from storage.org.file import read_org_file
+    from storage.org.loader import load_org
+    from storage.shared.db import make_engine, make_session_factory
 
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as workdir:

@@ -28,19 +28,19 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from handlers.texts import Texts
-from storage.db import make_engine, make_session_factory
-from storage.duplicates import likely_duplicates
-from storage.folding import fold
-from storage.media import MediaStore
+from handlers.shared.texts import Texts
+from storage.intake.duplicates import likely_duplicates
+from storage.intake.status import find_by_reference
+from storage.media.store import MediaStore
 from storage.migrate import upgrade
-from storage.org_file import read_org_file
-from storage.org_loader import load_org
-from storage.review import find_by_reference
-from storage.staff_auth import set_password_hash
+from storage.org.file import read_org_file
+from storage.org.loader import load_org
+from storage.org.staff_auth import set_password_hash
+from storage.shared.db import make_engine, make_session_factory
+from storage.shared.folding import fold
 from web.app import create_app, make_context
-from web.console.auth import hash_password
 from web.console.deps import SignInNeeded, sign_in_redirect
+from web.console.passwords import hash_password
 from web.console.routes import build_router as console_router
 
 ROOT = Path(__file__).resolve().parent.parent
