@@ -63,7 +63,9 @@ class Clock:
         self._sessions = sessions
         self._channels = channels  # those with a running sender
         self._queued = queued  # tells the outbox sender to look now
-        on_workdays = functools.partial(CronTrigger, day_of_week="mon-fri", timezone=TIMEZONE)
+        # Every day, not mon-fri: a make-up Saturday is a working day, and `run` asks the
+        # working-day rule whether today is one.
+        on_workdays = functools.partial(CronTrigger, timezone=TIMEZONE)
         self.jobs = [
             Job("daily digest", on_workdays(hour=digest_at.hour, minute=digest_at.minute),
                 queue_daily_digests, lambda now: missed_today(now, digest_at)),
@@ -93,7 +95,7 @@ class Clock:
     async def run(self, job: Job, now: datetime | None = None) -> int:
         now = now or datetime.now(UTC)
         if job.working_days_only and not is_working_day(now.astimezone(TIMEZONE).date()):
-            return 0  # Tết, 2/9, weekends
+            return 0  # Tết, 2/9, weekends other than make-up Saturdays
         async with self._sessions() as session:
             queued = int(await job.queue(session, now=now, channels=self._channels))
         log.info("%s: %d messages queued", job.name, queued)

@@ -2,8 +2,10 @@
 
 Staff work Monday to Friday, 08:00–12:00 and 13:00–17:00 (giờ hành chính). A nomination
 not taken within 8 working hours (Hanoi's iHanoi rule) is overdue. Public holidays (Tết,
-Giỗ Tổ Hùng Vương, 30/4, 1/5, 2/9 and the days the government moves) are not working days:
-the `holidays` library follows the lunar calendar and the yearly substitutions.
+Giỗ Tổ Hùng Vương, 30/4, 1/5, 2/9 and the days the government moves) are not working days.
+When the government moves a bridge day off (Monday 31/8/2026), it names a Saturday to be
+worked instead (22/8/2026): the `holidays` library keeps both, and its own working-day rule
+is the one used here, so the clock, the digest and the reminders all count that Saturday.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,7 +25,7 @@ def _public_holidays() -> holidays.HolidayBase:
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _public_holidays()
+    return _public_holidays().is_working_day(day)
 
 
 def _shifts_of(day: datetime) -> list[tuple[datetime, datetime]]:

@@ -1,9 +1,14 @@
 """The acknowledgement clock: working hours in Hà Nội, across lunch, nights and weekends."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from handlers.shared.turn import TIMEZONE
-from handlers.shared.working_time import is_overdue, working_time_back, working_time_between
+from handlers.shared.working_time import (
+    is_overdue,
+    is_working_day,
+    working_time_back,
+    working_time_between,
+)
 
 
 def hanoi(day: int, hour: int, minute: int = 0) -> datetime:
@@ -45,3 +50,19 @@ def test_public_holidays_do_not_count():
     # Tết Bính Ngọ: Monday 16/2 to Friday 20/2/2026, the whole week.
     assert working_time_between(datetime(2026, 2, 13, 17, tzinfo=TIMEZONE),
                                 datetime(2026, 2, 23, 9, tzinfo=TIMEZONE)) == timedelta(hours=1)
+
+
+def test_2026_make_up_saturday_counts_and_its_bridge_monday_does_not():
+    # 2/9/2026 falls on a Wednesday; Monday 31/8 was given off and Saturday 22/8 worked for it.
+    assert is_working_day(date(2026, 8, 22))
+    assert not is_working_day(date(2026, 8, 31))
+    assert not is_working_day(date(2026, 8, 23))  # the Sunday after stays a day off
+    assert not is_working_day(date(2026, 8, 29))  # an ordinary Saturday too
+    friday = datetime(2026, 8, 21, 16, tzinfo=TIMEZONE)
+    # 1 h on Friday, 8 h on the make-up Saturday: due on Saturday, not on Tuesday 1/9.
+    assert working_time_between(friday, datetime(2026, 8, 22, 17, tzinfo=TIMEZONE)) == \
+        timedelta(hours=9)
+    assert is_overdue(friday, "submitted", datetime(2026, 8, 22, 16, tzinfo=TIMEZONE))
+    # Over the long weekend, Friday 28/8 17:00 to Thursday 3/9 09:00: one hour, on Thursday.
+    assert working_time_between(datetime(2026, 8, 28, 17, tzinfo=TIMEZONE),
+                                datetime(2026, 9, 3, 9, tzinfo=TIMEZONE)) == timedelta(hours=1)

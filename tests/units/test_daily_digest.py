@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time
 
 from sqlmodel import select
 
+from handlers.shared.turn import TIMEZONE
 from notifications.render import make_renderer
 from notifications.scheduler import Clock, missed_today
 from storage.delivery.outbox import Claimed
@@ -104,3 +105,20 @@ async def test_overdue_is_counted_in_working_hours_on_both_databases(db):
     await clock.daily_digest(datetime(2026, 11, 25, 0, 30, tzinfo=UTC))
     kim_ma = next(row for row in await digests(db) if row.chat_id == KIM_MA_GROUP)
     assert (kim_ma.payload["by_status"]["submitted"], kim_ma.payload["overdue"]) == (1, 0)
+
+
+async def test_the_digest_goes_on_the_2026_make_up_saturday_and_not_on_its_bridge_monday(db):
+    await kim_ma_has_waiting_work(db)
+    clock = Clock(db.sessions, digest_at=time(7, 30), channels=frozenset({"telegram"}))
+    job = clock.job("daily digest")
+    friday_evening = datetime(2026, 8, 21, 18, 0, tzinfo=TIMEZONE)
+    make_up_saturday = job.trigger.get_next_fire_time(None, friday_evening)
+    assert make_up_saturday == datetime(2026, 8, 22, 7, 30, tzinfo=TIMEZONE)
+    reminders = clock.job("deadline reminders").trigger
+    assert reminders.get_next_fire_time(None, friday_evening) == \
+        datetime(2026, 8, 22, 8, 0, tzinfo=TIMEZONE)
+    assert await clock.run(job, make_up_saturday) == 2
+    assert missed_today(make_up_saturday.replace(hour=9), time(7, 30))  # a late start owes it
+    bridge_monday = datetime(2026, 8, 31, 7, 30, tzinfo=TIMEZONE)
+    assert await clock.run(job, bridge_monday) == 0
+    assert not missed_today(bridge_monday.replace(hour=9), time(7, 30))
