@@ -94,8 +94,8 @@ async def likely_duplicates(
 
 def _near(phash: str | None, wanted: list[int]) -> bool:
     """Within a few bits of one of ours: the hashes compared as 64-bit integers (XOR and
-    count the differing bits), as imagehash does, without building its objects for each
-    of the thousands of photos a ward has in a year."""
+    count the differing bits), without building an object for each of the thousands of
+    photos a ward has in a year."""
     if not phash or not _telling(phash):
         return False
     theirs = int(phash, 16)

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import imagehash
 from PIL import Image
+
+from storage.media.difference_hash import difference_hash
 
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 # Many phone cameras write MPO: a JPEG with a depth map or preview after it. Pillow reads
@@ -105,7 +106,7 @@ def prepare(data: bytes, limits: MediaLimits, budget: PixelBudget | None = None)
         thumb = _jpeg(upright, quality=75)
     with Image.open(io.BytesIO(clean)) as stored:
         width, height = stored.size
-        phash = str(imagehash.dhash(stored))
+        phash = difference_hash(stored)
     return PreparedPhoto(sha256=hashlib.sha256(clean).hexdigest(), jpeg=clean,
                          thumbnail=thumb, width=width, height=height, phash=phash)
 

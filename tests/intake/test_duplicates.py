@@ -1,10 +1,9 @@
 """Two neighbours propose the same good deed: the second is offered to add to the first."""
 
 import io
-import random
 from datetime import UTC, datetime
 
-from PIL import Image, ImageDraw
+from PIL import Image
 from sqlmodel import select
 
 from handlers.review.decisions import Decider, decide
@@ -15,6 +14,7 @@ from storage.media.store import MediaStore
 from storage.models import AuditEntry, Nomination, Notification, Photo, Staff
 from tests.intake.test_resident_story import fill_until_summary
 from tests.support.chat import NOW, Chat
+from tests.support.images import street_photo
 from tests.support.nominations import add_nomination
 
 
@@ -89,20 +89,6 @@ async def test_another_ward_with_the_same_name_is_not_a_duplicate(db, services):
             session, unit_id=kim_ma.unit_id, nominee_name="Nguyen Van Tuan",
             deed=kim_ma.deed, photo_hashes=[], now=NOW)
     assert nomination.reference not in [m.nomination.reference for m in matches]
-
-
-def street_photo(seed: int, size: tuple[int, int] = (640, 480)) -> bytes:
-    """A picture with structure (perceptual hashes of flat colours all look alike)."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", size, (200, 200, 200))
-    draw = ImageDraw.Draw(image)
-    for _ in range(40):
-        x, y = rng.randrange(size[0]), rng.randrange(size[1])
-        draw.rectangle((x, y, x + rng.randrange(40, 200), y + rng.randrange(40, 200)),
-                       fill=tuple(rng.randrange(256) for _ in range(3)))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=90)
-    return out.getvalue()
 
 
 def resized(data: bytes, width: int) -> bytes:

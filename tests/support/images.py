@@ -1,8 +1,9 @@
 """Real image bytes for tests, made with Pillow."""
 
 import io
+import random
 
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 
 def jpeg(width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 40, 40),
@@ -51,6 +52,24 @@ def mpo(width: int = 64, height: int = 48, color: tuple[int, int, int] = (30, 16
     photo = Image.new("RGB", (width, height), color)
     preview = Image.new("RGB", (width // 2, height // 2), (0, 0, 0))
     photo.save(out, format="MPO", save_all=True, append_images=[preview])
+    return out.getvalue()
+
+
+def street_scene(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A picture with structure (perceptual hashes of flat colours all look alike)."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", size, (200, 200, 200))
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        draw.rectangle((x, y, x + rng.randrange(40, 200), y + rng.randrange(40, 200)),
+                       fill=tuple(rng.randrange(256) for _ in range(3)))
+    return image
+
+
+def street_photo(seed: int, size: tuple[int, int] = (640, 480)) -> bytes:
+    out = io.BytesIO()
+    street_scene(seed, size).save(out, "JPEG", quality=90)
     return out.getvalue()
 
 
