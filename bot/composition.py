@@ -27,6 +27,7 @@ from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
 from notifications.delivery import ChannelSender
 from notifications.leader import TELEGRAM_POLLING_KEY, ZALO_POLLING_KEY, Leadership
+from notifications.meter import Meter
 from notifications.outbox_sender import OutboxSender
 from notifications.rate_limit import Pace, SendPace
 from notifications.render import make_renderer
@@ -188,8 +189,9 @@ async def run(settings: Settings) -> None:
 
     # One pace for the bot's sends: the turns' replies and the outbox share it.
     pace = make_pace(settings, engine)
+    meter = Meter()  # what /metrics counts in this process
     intake = IntakeOptions(pace=pace, lease=timedelta(seconds=settings.inbox_lease_seconds),
-                           sweep_seconds=settings.inbox_sweep_seconds)
+                           sweep_seconds=settings.inbox_sweep_seconds, meter=meter)
     telegram: TelegramChannel | None = None
     routes = []
     if settings.telegram_bot_token is not None:
@@ -226,10 +228,11 @@ async def run(settings: Settings) -> None:
     links = MediaLinks(key, settings.base_url)
     health = Health(engine, channels=("webchat",
                                       *(("telegram",) if telegram is not None else ()),
-                                      *(("zalo",) if zalo is not None else ())))
+                                      *(("zalo",) if zalo is not None else ())),
+                    registry=meter.registry)
 
     app = create_app(context, templates_dir=settings.templates_dir,
-                     routers=[webchat_router(context, services, render_notice),
+                     routers=[webchat_router(context, services, render_notice, meter),
                               console_router(context, services.media),
                               console_groups_router(context),
                               console_intake_router(context),
@@ -237,11 +240,12 @@ async def run(settings: Settings) -> None:
                               console_tally_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
-                     probe=health)
+                     probe=health, metrics_token=settings.metrics_token.get_secret_value()
+                     if settings.metrics_token else None)
     # X-Forwarded-For/-Proto are believed from FORWARDED_ALLOW_IPS only: uvicorn's own
     # default trusts 127.0.0.1, where anyone on the same host could claim any address.
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
-                                    log_level="warning",
+                                    log_level="warning", log_config=None,  # ours: JSON too
                                     proxy_headers=bool(settings.forwarded_allow_ips),
                                     forwarded_allow_ips=settings.forwarded_allow_ips or "",
                                     timeout_graceful_shutdown=REQUESTS_GRACE))
@@ -277,7 +281,7 @@ async def run(settings: Settings) -> None:
                 _watch_telegram_webhook(settings, health, tasks, telegram)
         _start_polling(settings, health, tasks, engine, telegram, zalo)
         if senders:
-            outbox = OutboxSender(sessions, senders, render_notice, pace=pace)
+            outbox = OutboxSender(sessions, senders, render_notice, pace=pace, meter=meter)
             tasks.start("outbox", outbox.run)
         chart = stored_chart(services.media, entries_label=texts.get(
             texts.default_locale, "tally.entries"), quota_label=texts.get(
@@ -293,7 +297,7 @@ async def run(settings: Settings) -> None:
                                 scope=settings.tally_scope,
                                 nudge_below=settings.tally_nudge_below),
                 channels=frozenset(sending.channels if sending is not None else ()),
-                queued=sending.wake if sending is not None else lambda: None))
+                queued=sending.wake if sending is not None else lambda: None, meter=meter))
             await clocks[-1].start()
 
         def stop_clock() -> None:

@@ -92,13 +92,15 @@ class Component:
 
 class Health:
     def __init__(self, engine: AsyncEngine, *, channels: tuple[str, ...] = (),
-                 database_timeout: float = 2.0) -> None:
+                 database_timeout: float = 2.0,
+                 registry: CollectorRegistry | None = None) -> None:
         self._engine = engine
         self._channels = channels  # counted even while their queues are empty
         self._timeout = database_timeout
         self._head = head_revision()
         self.components: dict[str, Component] = {}
-        self._registry = CollectorRegistry()
+        # The process's Meter's registry: its counters and these gauges on one page.
+        self._registry = registry if registry is not None else CollectorRegistry()
         self._up = Gauge("ntvt_up", "1 when the part is alive (a channel's intake, a task, "
                          "the database)", ["part"], registry=self._registry)
         self._queues = {
@@ -107,7 +109,11 @@ class Health:
                 ("inbox_waiting", "inbox rows not processed yet"),
                 ("inbox_set_aside", "inbox rows set aside after failing their tries"),
                 ("outbox_waiting", "outbox rows not sent yet"),
-                ("outbox_failed", "outbox rows given up"))}
+                ("outbox_failed", "outbox rows given up"),
+                ("inbox_lag_seconds", "how long the oldest waiting inbox row has waited"),
+                ("outbox_oldest_seconds", "how long the oldest unsent outbox row has waited"))}
+        self._nominations = Gauge("ntvt_nominations", "nominations by status", ["status"],
+                                  registry=self._registry)
 
     def component(self, name: str, *, window_seconds: float | None = None) -> Component:
         made = self.components[name] = Component(name, window_seconds=window_seconds)
@@ -160,9 +166,13 @@ class Health:
                     counts = await queue_counts(connection)
             except Exception:
                 log.warning("could not count the queues for /metrics", exc_info=True)
+        fields = {"inbox_lag_seconds": "inbox_lag", "outbox_oldest_seconds": "outbox_oldest"}
         for name, gauge in self._queues.items():
-            found: dict[str, int] = getattr(counts, name)
+            found: dict[str, float] = getattr(counts, fields.get(name, name))
             gauge.clear()
             for channel in {*self._channels, *found}:
                 gauge.labels(channel).set(found.get(channel, 0))
+        self._nominations.clear()
+        for status, count in counts.nominations.items():
+            self._nominations.labels(status).set(count)
         return generate_latest(self._registry)

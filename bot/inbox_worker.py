@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.shared.messages import Reply
+from notifications.meter import Meter
 from storage.inbox.turns import (
     ChatHead,
     chats_waiting,
@@ -77,7 +78,7 @@ class InboxWorker:
     def __init__(self, channel: str, sessions: SessionFactory, turns: Turns,
                  deliver: Deliver, *, me: str, lease: timedelta = timedelta(seconds=30),
                  sweep_seconds: float = 5.0, retry_delays: tuple[float, ...] = (0.3, 1.5),
-                 ) -> None:
+                 meter: Meter | None = None) -> None:
         self.channel = channel
         self.me = me
         self._sessions = sessions
@@ -86,6 +87,7 @@ class InboxWorker:
         self._lease = lease
         self._sweep_seconds = sweep_seconds
         self._retry_delays = retry_delays
+        self._meter = meter if meter is not None else Meter()
         self._dirty: set[str] = set()
         self._draining: set[str] = set()
         self._fetched: dict[int, Any] = {}
@@ -133,13 +135,15 @@ class InboxWorker:
                     await session.commit()
                     outcome = None
                 else:
-                    outcome = await self._turns.run(head, fetched, session)
+                    with self._meter.turn(self.channel):
+                        outcome = await self._turns.run(head, fetched, session)
             if must_fetch:  # outside any transaction
                 self._fetched[head.id] = await self._turns.fetch(head)
                 return True
         except Malformed as exc:
             assert head is not None
-            log.warning("inbox row %s put aside: %s", head.id, exc)
+            log.warning("inbox row %s put aside: %s", head.id, type(exc).__name__,
+                        extra=self._about(head, "malformed"))
             await self._give_up(head, repr(exc))
             return True
         except Exception as exc:
@@ -147,14 +151,22 @@ class InboxWorker:
                 log.warning("inbox of %s chat unreachable: %r", self.channel, exc)
                 await asyncio.sleep(self._retry_delays[-1] if self._retry_delays else 1.0)
                 return False
-            log.exception("inbox row %s failed (attempt %d)", head.id, head.attempts + 1)
+            log.exception("inbox row %s failed (attempt %d)", head.id, head.attempts + 1,
+                          extra=self._about(head, "failed"))
             return await self._failed(head, exc)
+        log.info("inbox row %s: turn done", head.id,
+                 extra=self._about(head, "answered" if outcome and outcome.replies else "silent"))
         if outcome is not None and outcome.replies:
             await self._deliver(head.id, outcome)
         # Nothing waited behind it: a row that arrives now is the news of whoever receives
         # it (here `submit` marks the chat again; another process takes the lock after
         # this commit), so no empty transaction is spent looking once more.
         return head.more_waiting
+
+    def _about(self, head: ChatHead, outcome: str) -> dict[str, Any]:
+        """The fields of a log event about a row (the chat key is hashed when written)."""
+        return {"channel": self.channel, "chat_key": head.chat_key, "inbox_id": head.id,
+                "outcome": outcome}
 
     async def _failed(self, head: ChatHead, exc: Exception) -> bool:
         self._fetched.pop(head.id, None)

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.inbox_worker import InboxWorker, Outcome
 from bot.reply_ledger import ReplyLedger
 from handlers.shared.messages import Reply
+from notifications.meter import Meter
 from notifications.rate_limit import SendPace
 from storage.inbox.turns import ChatHead, set_aside_new
 from storage.inbox.updates import NewUpdate, PendingUpdate, record_updates
@@ -46,6 +47,7 @@ class IntakeOptions:
     lease: timedelta = timedelta(seconds=30)
     sweep_seconds: float = 5.0
     me: str = field(default_factory=process_name)
+    meter: Meter = field(default_factory=Meter)
 
 
 def _clean(value: Any) -> Any:
@@ -85,9 +87,10 @@ class ChannelIntake(ABC):
         self._sessions = sessions
         self.replies = ReplyLedger(channel, sessions, self.send_one, me=options.me,
                                    pace=options.pace, is_group=self.is_group,
-                                   lease=options.lease)
+                                   lease=options.lease, meter=options.meter)
         self.worker = InboxWorker(channel, sessions, self, self._deliver, me=options.me,
-                                  lease=options.lease, sweep_seconds=options.sweep_seconds)
+                                  lease=options.lease, sweep_seconds=options.sweep_seconds,
+                                  meter=options.meter)
         self._sweep_seconds = options.sweep_seconds
 
     # -- what each channel says of its updates and replies -------------------------------

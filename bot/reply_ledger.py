@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from handlers.shared.messages import Reply
 from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter, Throttled
+from notifications.meter import Meter
 from notifications.rate_limit import SendPace
 from storage.inbox.replies import claim_unsent, extend_claim, record_progress
 from storage.inbox.updates import mark_replied
@@ -33,7 +34,8 @@ class ReplyLedger:
                  is_group: Callable[[str], bool] = lambda chat_id: False,
                  flush_seconds: float = 0.25, lease: timedelta = timedelta(seconds=30),
                  give_up_after: timedelta = timedelta(days=1),
-                 retry_after: timedelta = timedelta(seconds=10)) -> None:
+                 retry_after: timedelta = timedelta(seconds=10),
+                 meter: Meter | None = None) -> None:
         self.channel = channel
         self.me = me
         self._sessions = sessions
@@ -44,6 +46,7 @@ class ReplyLedger:
         self._lease = lease
         self._give_up_after = give_up_after
         self._retry_after = retry_after
+        self._meter = meter if meter is not None else Meter()
         self._answered: list[int] = []
         self._in_flight: set[int] = set()
 
@@ -83,7 +86,8 @@ class ReplyLedger:
                 await self._pace.acquire(self.channel, chat_id, self._is_group(chat_id),
                                          chat_window=False)
             try:
-                await self._send_one(chat_id, reply)
+                with self._meter.sending(self.channel):
+                    await self._send_one(chat_id, reply)
                 return
             except (RetryAfter, Throttled) as slow:
                 seconds = slow.seconds if isinstance(slow, RetryAfter) else 5.0

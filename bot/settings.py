@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     default_locale: Literal["vi", "en"] = "vi"
     templates_dir: Path = Field(default_factory=lambda: package_folder("templates"))
     log_level: str = "INFO"
+    # text: readable lines; json: one JSON object a line for a log collector, chats named
+    # by a hash keyed with SECRET_KEY (bot/log_format.py).
+    log_format: Literal["text", "json"] = "text"
+    # Set: /metrics answers only `Authorization: Bearer <token>`. Unset: only clients on
+    # loopback or a private network (the real client address, behind FORWARDED_ALLOW_IPS).
+    metrics_token: SecretStr | None = None
     digest_at: time = time(7, 30)
     # The monthly tally, for the month before: day of the month and time (Hà Nội), and
     # whose table each unit group gets: its emulation cluster's, or all units'.

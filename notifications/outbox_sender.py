@@ -24,6 +24,7 @@ from notifications.delivery import (
     RetryAfter,
     Throttled,
 )
+from notifications.meter import Meter
 from notifications.rate_limit import Pace, SendPace
 from notifications.render import Render
 from storage.delivery.outbox import (
@@ -56,8 +57,9 @@ class OutboxSender:
     def __init__(self, sessions: SessionFactory, senders: Mapping[str, ChannelSender],
                  render: Render, *, pace: SendPace | None = None, chats: int = 200,
                  lease: timedelta = timedelta(minutes=5), idle_seconds: float = 1.0,
-                 in_flight: int = 8) -> None:
+                 in_flight: int = 8, meter: Meter | None = None) -> None:
         self._sessions = sessions
+        self._meter = meter if meter is not None else Meter()
         self._senders = senders
         self._render = render
         self.pace: SendPace = pace or Pace()
@@ -174,7 +176,8 @@ class OutboxSender:
             try:
                 await self.pace.acquire(row.channel, chat_id, sender.is_group(chat_id))
                 async with self._slots:  # taken after the pace wait, not during it
-                    message_id = await sender.send(chat_id, parts[done])
+                    with self._meter.sending(row.channel):
+                        message_id = await sender.send(chat_id, parts[done])
             except ChatMigrated as moved:
                 moves += 1
                 await self._record(row, moved=(chat_id, moved.new_chat_id))
@@ -203,7 +206,9 @@ class OutboxSender:
             await self._record(row, error=str(exc), retry_in=wait)
             return False
         if isinstance(exc, ChatGone):
-            log.warning("chat %s:%s is gone: %s", row.channel, chat_id, exc)
+            log.warning("a %s chat is gone: %s", row.channel, type(exc).__name__,
+                        extra={"channel": row.channel, "chat_key": chat_id,
+                               "outcome": "chat_gone"})
             await self._record(row, failed=f"chat gone: {exc}", gone=chat_id)
             return True
         if isinstance(exc, Refused):

@@ -16,6 +16,7 @@ from handlers.shared.working_time import SHIFTS, is_working_day
 from handlers.units.deadlines import queue_deadline_reminders
 from handlers.units.digest import queue_daily_digests
 from handlers.units.tally import Chart, queue_monthly_tally
+from notifications.meter import Meter
 from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,9 @@ class Job:
 class Clock:
     def __init__(self, sessions: SessionFactory, *, digest_at: time, channels: frozenset[str],
                  queued: Callable[[], None] = lambda: None,
-                 tally: TallyPlan | None = None) -> None:
+                 tally: TallyPlan | None = None, meter: Meter | None = None) -> None:
         self._sessions = sessions
+        self._meter = meter if meter is not None else Meter()
         self._channels = channels  # those with a running sender
         self._queued = queued  # tells the outbox sender to look now
         # Every day, not mon-fri: a make-up Saturday is a working day, and `run` asks the
@@ -96,9 +98,14 @@ class Clock:
         now = now or datetime.now(UTC)
         if job.working_days_only and not is_working_day(now.astimezone(TIMEZONE).date()):
             return 0  # Tết, 2/9, weekends other than make-up Saturdays
-        async with self._sessions() as session:
-            queued = int(await job.queue(session, now=now, channels=self._channels))
-        log.info("%s: %d messages queued", job.name, queued)
+        try:
+            async with self._sessions() as session:
+                queued = int(await job.queue(session, now=now, channels=self._channels))
+        except Exception:
+            self._meter.job_ran(job.name, ok=False)
+            raise
+        self._meter.job_ran(job.name, ok=True)
+        log.info("%s: %d messages queued", job.name, queued, extra={"job": job.name})
         if queued:
             self._queued()
         return queued

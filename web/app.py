@@ -4,6 +4,8 @@ Channel routers (the web chat, the Telegram webhook) are handed in by the compos
 root, so this package never imports bot/.
 """
 
+import hmac
+import ipaddress
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -86,6 +88,22 @@ def age(moment: datetime, now: datetime | None = None) -> tuple[str, int]:
     return ("minutes", seconds // 60) if seconds >= 60 else ("just_now", 0)
 
 
+def metrics_refusal(request: Request, token: str | None) -> Response | None:
+    """/metrics tells how busy the ward is and how many nominations each status holds:
+    with METRICS_TOKEN set, only for the bearer of it; without, only for a client on this
+    host or a private network (behind a trusted proxy, the address it forwards)."""
+    if token:
+        given = request.headers.get("authorization", "")
+        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            return None
+        return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    try:
+        client = ipaddress.ip_address(request.client.host if request.client else "")
+    except ValueError:
+        return Response(status_code=403)
+    return None if client.is_loopback or client.is_private else Response(status_code=403)
+
+
 def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) -> WebContext:
     templates = Jinja2Templates(directory=str(templates_dir))
     templates.env.globals["local_time"] = local_time
@@ -96,7 +114,7 @@ def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) ->
 def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[APIRouter] = (),
                routes: Sequence[BaseRoute] = (),
                exception_handlers: Mapping[int | type[Exception], Any] | None = None,
-               probe: Probe | None = None) -> FastAPI:
+               probe: Probe | None = None, metrics_token: str | None = None) -> FastAPI:
     app = FastAPI(title="NTVT", docs_url=None, redoc_url=None, openapi_url=None,
                   exception_handlers=dict(exception_handlers or {}))
     app.state.context = context
@@ -119,7 +137,10 @@ def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[AP
             return JSONResponse(report, status_code=200 if ok else 503)
 
         @app.get("/metrics")
-        async def metrics() -> Response:
+        async def metrics(request: Request) -> Response:
+            refusal = metrics_refusal(request, metrics_token)
+            if refusal is not None:
+                return refusal
             return Response(await probe.metrics(),
                             media_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -6,6 +6,7 @@ changes nothing.
 """
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from bot.prefetched_photo import PrefetchedPhoto
 from handlers.intake.conversation import handle
 from handlers.shared.messages import Inbound, Reply
 from handlers.shared.turn import Services
+from notifications.meter import Meter
 from notifications.render import Render
 from storage.delivery.outbox import picked_up_by_chat
 from storage.inbox.turns import lock_chat
@@ -37,6 +39,7 @@ from storage.inbox.updates import find_update, record_update
 from storage.media.store import MediaRejected
 from web.app import WebContext, get_session, page
 
+log = logging.getLogger(__name__)
 CHANNEL = "webchat"
 COOKIE = "ntvt_chat"
 CLIENT_HEADER = "X-NTVT-Chat"
@@ -86,7 +89,9 @@ def stored_replies(result: dict[str, Any] | None) -> list[Reply]:
     return [Reply.from_json(reply) for reply in (result or {}).get("replies", [])]
 
 
-def build_router(context: WebContext, services: Services, render_notice: Render) -> APIRouter:
+def build_router(context: WebContext, services: Services, render_notice: Render,
+                 meter: Meter | None = None) -> APIRouter:
+    turns = meter if meter is not None else Meter()
     router = APIRouter()
     Session = Annotated[AsyncSession, Depends(get_session)]
 
@@ -112,9 +117,15 @@ def build_router(context: WebContext, services: Services, render_notice: Render)
             await session.rollback()
             earlier = await find_update(session, channel=CHANNEL, update_id=update_id)
             replies = stored_replies(earlier.result if earlier else None)
+            log.info("web chat message answered again", extra={
+                "channel": CHANNEL, "chat_key": user, "outcome": "repeat"})
         else:
-            replies = await handle(inbound, session=session, now=now, services=services,
-                                   inbox_id=pending.id)
+            with turns.turn(CHANNEL):
+                replies = await handle(inbound, session=session, now=now, services=services,
+                                       inbox_id=pending.id)
+            log.info("inbox row %s: turn done", pending.id, extra={
+                "channel": CHANNEL, "chat_key": user, "inbox_id": pending.id,
+                "outcome": "answered" if replies else "silent"})
         return JSONResponse({"replies": render(replies)}, headers={"Cache-Control": "no-store"})
 
     @router.post("/chat/api/message", dependencies=[Depends(require_client_header)])
