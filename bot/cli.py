@@ -3,13 +3,13 @@
 import argparse
 import asyncio
 import getpass
-import logging
 import sys
 from pathlib import Path
 from typing import get_args
 
 from pydantic import SecretStr, ValidationError
 
+from bot.log_format import configure_logging
 from bot.settings import Settings
 
 # sysexits.h: "something was found in an unconfigured or misconfigured state". A service
@@ -82,9 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     # Every command refuses the same wrong settings: a migration run before a restart
     # then finds the mistake while the running processes still serve.
     settings = load_settings()
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    configure_logging(settings)
     # Imported here so `--help` stays instant and a chore does not load the web server;
     # aiogram only once a Telegram bot is built.
     from bot import admin_commands as admin

@@ -49,12 +49,14 @@ def make_engine(url: str, *, echo: bool = False,
         # that connection runs in the loop's thread (storage/shared/sqlite_in_loop.py).
         path = database_path(url)
         engine = create_async_engine(url, echo=echo, json_serializer=_to_json,
+                                     hide_parameters=True,
                                      pool_size=1, max_overflow=0, pool_timeout=60,
                                      async_creator=lambda: connect_in_loop(path))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    # hide_parameters: an error's message (logged) never quotes a name or phone number.
     engine = create_async_engine(url, echo=echo, json_serializer=_to_json, pool_size=10,
-                                 max_overflow=10)
+                                 max_overflow=10, hide_parameters=True)
     _ping_when_idle(engine, ping_after_idle)
     return engine
 
