@@ -14,7 +14,7 @@ from storage.shared.db import make_engine, make_session_factory
 from tests.media.web_visitor import WebVisitor
 from tests.support.databases import drop_postgres, postgres_or_skip
 from tests.support.images import jpeg
-from tests.support.process import set_password, start_bot
+from tests.support.process import set_password, signed_in, start_bot
 from web.media_links import MediaLinks
 
 pytestmark = [pytest.mark.process, pytest.mark.postgres, pytest.mark.timeout(300)]
@@ -39,16 +39,6 @@ async def photos_of(database_url: str) -> list[Photo]:
         await engine.dispose()
 
 
-async def signed_in(base_url: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base_url, timeout=60)
-    form = await client.get("/console/login")
-    csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
-    answer = await client.post("/console/login", data={
-        "username": "admin", "password": PASSWORD, "csrf": csrf})
-    assert answer.headers.get("location") == "/console", answer.text
-    return client
-
-
 async def test_a_photo_sent_to_one_process_is_served_by_the_other(
         fresh_postgres, bucket, tmp_path):
     settings = {"DATABASE_URL": fresh_postgres, "SECRET_KEY": SECRET, "MEDIA_STORE": "s3",
@@ -67,12 +57,7 @@ async def test_a_photo_sent_to_one_process_is_served_by_the_other(
         await hoa.up_to_the_photos()
         await hoa.photo(jpeg(1600, 1200, color=(180, 30, 30)), name="anh.jpg")
         assert "Đã nhận 1 ảnh (tối đa 10 ảnh)" in hoa.text()
-        await hoa.press("Xong")
-        await hoa.say("Trần Thị Hoa")
-        await hoa.say("0912 345 678")
-        await hoa.press("Tôi tự đề xuất")
-        await hoa.press("Gửi đề xuất")
-        assert "NTVT-2026-" in hoa.text(), hoa.text()
+        await hoa.send_as_the_proposer()
         # Lan sends a photo through the second process.
         await lan.up_to_the_photos()
         await lan.photo(jpeg(900, 1200, color=(30, 30, 180)), name="anh.jpg")
@@ -83,7 +68,7 @@ async def test_a_photo_sent_to_one_process_is_served_by_the_other(
 
         # The second process's console shows Hoa's photo and its thumbnail.
         await set_password(tmp_path, fresh_postgres, "admin", PASSWORD)
-        staff = await signed_in(second.base_url)
+        staff = await signed_in(second.base_url, "admin", PASSWORD)
         shown = await staff.get(f"/console/photos/{hoas.id}")
         assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
         assert Image.open(io.BytesIO(shown.content)).size == (1600, 1200)

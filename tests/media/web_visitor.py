@@ -1,6 +1,7 @@
 """A resident in the web chat of a running process, over HTTP: the same JSON the page
 sends. The dialog to the photo step is the one in tests/intake/test_resident_story.py."""
 
+import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ class WebVisitor:
     last: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def at(cls, base_url: str, *, timeout: float = 120) -> "WebVisitor":
-        return cls(httpx.AsyncClient(base_url=base_url, timeout=timeout,
+    def at(cls, base_url: str, *, timeout: float = 120, verify: bool = True) -> "WebVisitor":
+        return cls(httpx.AsyncClient(base_url=base_url, timeout=timeout, verify=verify,
                                      cookies={"ntvt_chat": secrets.token_urlsafe(32)},
                                      headers={"X-NTVT-Chat": "1"}))
 
@@ -68,6 +69,19 @@ class WebVisitor:
         await self.say(DEED)
         await self.say("15/10/2026")
         assert "ảnh minh chứng" in self.text(), self.text()
+
+    async def send_as_the_proposer(self, name: str = "Trần Thị Hoa",
+                                   phone: str = "0912 345 678") -> str:
+        """From the photo step to the end: done with photos, the proposer's own name and
+        phone, "I propose myself", send. The reference number she is given."""
+        await self.press("Xong")
+        await self.say(name)
+        await self.say(phone)
+        await self.press("Tôi tự đề xuất")
+        await self.press("Gửi đề xuất")
+        found = re.search(r"NTVT-\d{4}-\d+", self.text())
+        assert found, self.text()
+        return found[0]
 
     async def close(self) -> None:
         await self.client.aclose()

@@ -48,12 +48,7 @@ def metric(page: str, name: str, **labels: str) -> float:
 async def nominate_on_the_web(visitor: WebVisitor) -> str:
     await visitor.up_to_the_photos()
     await visitor.photo(jpeg())
-    await visitor.press("Xong")
-    await visitor.say(NAME)
-    await visitor.say(PHONE)
-    await visitor.press("Tôi tự đề xuất")
-    await visitor.press("Gửi đề xuất")
-    assert "NTVT-" in visitor.text(), visitor.text()
+    await visitor.send_as_the_proposer(NAME, PHONE)
     return visitor.client.cookies["ntvt_chat"]
 
 

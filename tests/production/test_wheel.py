@@ -89,12 +89,7 @@ async def test_the_installed_wheel_migrates_comes_up_and_takes_a_nomination(
             assert (await browser.get("/static/chat.js")).status_code == 200
         await hoa.up_to_the_photos()
         await hoa.photo(jpeg())
-        await hoa.press("Xong")
-        await hoa.say("Trần Thị Hoa")
-        await hoa.say("0912 345 678")
-        await hoa.press("Tôi tự đề xuất")
-        await hoa.press("Gửi đề xuất")
-        assert "NTVT-2026-" in hoa.text(), hoa.text()
+        await hoa.send_as_the_proposer()
     finally:
         await hoa.close()
         await bot.stop()

@@ -7,6 +7,7 @@ import pytest
 from storage.media.store import MediaStore
 from storage.org.staff_auth import set_password_hash
 from tests.conftest import ROOT
+from tests.support.process import csrf_of
 from web.app import create_app, make_context
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.intake import build_router as console_intake_router
@@ -28,12 +29,11 @@ class Console:
 
     async def sign_in(self, username: str, password: str = PASSWORD) -> httpx.Response:
         form = await self.client.get("/console/login")
-        csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
         return await self.client.post("/console/login", data={
-            "username": username, "password": password, "csrf": csrf})
+            "username": username, "password": password, "csrf": csrf_of(form)})
 
     def csrf(self, page: httpx.Response) -> str:
-        return page.text.split('name="csrf" value="')[1].split('"')[0]
+        return csrf_of(page)
 
 
 @pytest.fixture

@@ -130,3 +130,18 @@ async def run_cli(workdir: Path, database_url: str, *args: str) -> tuple[int, st
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     output, _ = await process.communicate()
     return process.returncode or 0, output.decode()
+
+
+def csrf_of(page: httpx.Response) -> str:
+    """The console form's CSRF token, as the browser would post it back."""
+    return page.text.split('name="csrf" value="')[1].split('"')[0]
+
+
+async def signed_in(base_url: str, username: str, password: str) -> httpx.AsyncClient:
+    """A staff member's browser signed in to a running process's console."""
+    client = httpx.AsyncClient(base_url=base_url, timeout=60)
+    form = await client.get("/console/login")
+    answer = await client.post("/console/login", data={
+        "username": username, "password": password, "csrf": csrf_of(form)})
+    assert answer.headers.get("location") == "/console", answer.text
+    return client
