@@ -22,6 +22,7 @@ from bot.org_files import load_calendar_from, load_org_from
 from bot.polling import PollerBeat, polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
+from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
@@ -183,7 +184,13 @@ async def run(settings: Settings) -> None:
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
     services = Services(texts=texts, media=media_store(settings),
                         console_url=f"{settings.base_url}/console",
-                        tally_scope=settings.tally_scope)
+                        tally_scope=settings.tally_scope,
+                        nominations_per_person_hour=settings.nominations_per_person_hour,
+                        nominations_per_address_hour=settings.nominations_per_address_hour)
+    web_limits = WebLimits(
+        new_visitors_per_address_hour=settings.web_new_visitors_per_address_hour,
+        messages_per_visitor_minute=settings.web_messages_per_visitor_minute,
+        photos_per_visitor_hour=settings.web_photos_per_visitor_hour)
     context = make_context(sessions, texts, settings.templates_dir)
     render_notice = make_renderer(texts, console_url=services.console_url)
 
@@ -232,7 +239,7 @@ async def run(settings: Settings) -> None:
                     registry=meter.registry)
 
     app = create_app(context, templates_dir=settings.templates_dir,
-                     routers=[webchat_router(context, services, render_notice, meter),
+                     routers=[webchat_router(context, services, render_notice, meter, web_limits),
                               console_router(context, services.media),
                               console_groups_router(context),
                               console_intake_router(context),
@@ -297,7 +304,8 @@ async def run(settings: Settings) -> None:
                                 scope=settings.tally_scope,
                                 nudge_below=settings.tally_nudge_below),
                 channels=frozenset(sending.channels if sending is not None else ()),
-                queued=sending.wake if sending is not None else lambda: None, meter=meter))
+                queued=sending.wake if sending is not None else lambda: None, meter=meter,
+                media=services.media))
             await clocks[-1].start()
 
         def stop_clock() -> None:

@@ -100,6 +100,15 @@ class Settings(BaseSettings):
     # A channel counts as down (/readyz answers 503) once this long has passed since its
     # last answered getUpdates or webhook check.
     intake_window_seconds: float = Field(default=90.0, gt=0)
+    # The public page's limits. Generous per address: a mobile network puts many
+    # residents behind one address.
+    web_new_visitors_per_address_hour: int = Field(default=60, ge=1)
+    web_messages_per_visitor_minute: int = Field(default=30, ge=1)
+    web_photos_per_visitor_hour: int = Field(default=40, ge=1)
+    # Nominations beyond these in an hour (one person on any channel; one web address)
+    # are held back from the staff groups; the console shows them and how many.
+    nominations_per_person_hour: int = Field(default=3, ge=1)
+    nominations_per_address_hour: int = Field(default=10, ge=1)
 
     @field_validator("forwarded_allow_ips")
     @classmethod

@@ -11,16 +11,19 @@ from datetime import UTC, datetime, time
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from handlers.intake.photo_sweep import sweep_unused_photos
 from handlers.shared.turn import TIMEZONE
 from handlers.shared.working_time import SHIFTS, is_working_day
 from handlers.units.deadlines import queue_deadline_reminders
 from handlers.units.digest import queue_daily_digests
 from handlers.units.tally import Chart, queue_monthly_tally
 from notifications.meter import Meter
+from storage.media.store import MediaStore
 from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 REMINDERS_AT = time(8, 0)
+SWEEP_AT = time(3, 0)  # the quietest hour
 QueueJob = Callable[..., Awaitable[int]]
 
 
@@ -60,7 +63,8 @@ class Job:
 class Clock:
     def __init__(self, sessions: SessionFactory, *, digest_at: time, channels: frozenset[str],
                  queued: Callable[[], None] = lambda: None,
-                 tally: TallyPlan | None = None, meter: Meter | None = None) -> None:
+                 tally: TallyPlan | None = None, meter: Meter | None = None,
+                 media: MediaStore | None = None) -> None:
         self._sessions = sessions
         self._meter = meter if meter is not None else Meter()
         self._channels = channels  # those with a running sender
@@ -85,6 +89,12 @@ class Clock:
                 functools.partial(queue_monthly_tally, chart=tally.chart, scope=tally.scope,
                                   nudge_below=tally.nudge_below),
                 lambda now: missed_this_month(now, tally.day, tally.at),
+                working_days_only=False))
+        if media is not None:
+            self.jobs.append(Job(
+                "photo sweep", CronTrigger(hour=SWEEP_AT.hour, minute=SWEEP_AT.minute,
+                                           timezone=TIMEZONE),
+                functools.partial(sweep_unused_photos, media=media), lambda now: False,
                 working_days_only=False))
         self.scheduler = AsyncIOScheduler(timezone=TIMEZONE)
         for job in self.jobs:

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -231,6 +232,9 @@ class Nomination(SQLModel, table=True):
     # Names, place and deed folded (no accents, lower case): what the console searches.
     search_folded: str = Field(default="", max_length=6000,
                                sa_column_kwargs={"server_default": ""})
+    # Sent in a burst (more than a person or an address sends in an hour): kept and in the
+    # console, but not announced in the staff groups, so a script cannot flood them.
+    held_back: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class AuditEntry(SQLModel, table=True):
@@ -289,6 +293,9 @@ class Photo(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     nomination_id: int | None = Field(default=None, foreign_key="nomination.id", index=True)
     phash: str | None = Field(default=None, max_length=16)
+    # Set when the resident cleared the draft's photos: still counted against the upload
+    # limit, deleted with its file by the nightly sweep.
+    cleared_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
 
 
@@ -405,3 +412,16 @@ class PollerHeartbeat(SQLModel, table=True):
     channel: str = Field(max_length=16, primary_key=True)
     process: str = Field(max_length=128)
     polled_at: datetime = _ts()
+
+
+class WebVisitor(SQLModel, table=True):
+    """A web chat session the server issued. The cookie holds a random token and this
+    table only its hash, so a made-up cookie is nobody and a copy of the database opens
+    no one's chat. `origin` is the address it was issued to, hashed: new sessions and
+    nominations are counted per address as well as per visitor."""
+
+    __tablename__ = "web_visitor"
+    __table_args__ = (Index("ix_web_visitor_origin", "origin", "created_at"),)
+    key: str = Field(max_length=33, primary_key=True)
+    origin: str = Field(max_length=16)
+    created_at: datetime = _ts()

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from handlers.shared.texts import Texts
@@ -111,12 +113,23 @@ def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) ->
     return WebContext(sessions, texts, templates)
 
 
+async def _too_large(request: Request, exc: Exception) -> Response:
+    """A body over its route's cap: answered, and the connection closed, so the rest of
+    a 1 GiB upload is not drained over it (uvicorn reads an unread body to its end to keep
+    the connection)."""
+    assert isinstance(exc, StarletteHTTPException)
+    response = await http_exception_handler(request, exc)
+    response.headers["Connection"] = "close"
+    return response
+
+
 def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[APIRouter] = (),
                routes: Sequence[BaseRoute] = (),
                exception_handlers: Mapping[int | type[Exception], Any] | None = None,
                probe: Probe | None = None, metrics_token: str | None = None) -> FastAPI:
+    handlers: dict[int | type[Exception], Any] = {413: _too_large}
     app = FastAPI(title="NTVT", docs_url=None, redoc_url=None, openapi_url=None,
-                  exception_handlers=dict(exception_handlers or {}))
+                  exception_handlers=handlers | dict(exception_handlers or {}))
     app.state.context = context
 
     app.add_middleware(SecurityHeaders, headers=SECURITY_HEADERS)

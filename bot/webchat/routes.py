@@ -5,9 +5,7 @@ got, so a phone that resends after a dropped connection gets the same answer and
 changes nothing.
 """
 
-import hashlib
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -28,6 +26,7 @@ from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.prefetched_photo import PrefetchedPhoto
+from bot.webchat.limits import JSON_BODY_CAP, MULTIPART_ROOM, WebLimits
 from handlers.intake.conversation import handle
 from handlers.shared.messages import Inbound, Reply
 from handlers.shared.turn import Services
@@ -37,6 +36,7 @@ from storage.delivery.outbox import picked_up_by_chat
 from storage.inbox.turns import lock_chat
 from storage.inbox.updates import find_update, record_update
 from storage.media.store import MediaRejected
+from storage.webchat.visitors import issue_visitor, known_visitor, origin_of
 from web.app import WebContext, get_session, page
 
 log = logging.getLogger(__name__)
@@ -64,11 +64,22 @@ class UploadedPhoto(PrefetchedPhoto):
         return data
 
 
-def visitor_id(request: Request) -> str:
-    token = request.cookies.get(COOKIE, "")
-    if len(token) < 32:
+def client_address(request: Request) -> str:
+    # Behind the proxy named in FORWARDED_ALLOW_IPS, uvicorn has put the client's own here.
+    return request.client.host if request.client else "unknown"
+
+
+async def visitor_id(request: Request, session: AsyncSession) -> str:
+    """The visitor of a session this server issued; any other cookie is nobody."""
+    key = await known_visitor(session, request.cookies.get(COOKIE, ""))
+    if key is None:
         raise HTTPException(status_code=401, detail="no chat session")
-    return "w" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    return key
+
+
+def too_many(retry_after: int) -> JSONResponse:
+    return JSONResponse({"detail": "too many requests"}, status_code=429,
+                        headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"})
 
 
 def require_client_header(x_ntvt_chat: Annotated[str | None, Header()] = None) -> None:
@@ -90,18 +101,31 @@ def stored_replies(result: dict[str, Any] | None) -> list[Reply]:
 
 
 def build_router(context: WebContext, services: Services, render_notice: Render,
-                 meter: Meter | None = None) -> APIRouter:
+                 meter: Meter | None = None, limits: WebLimits | None = None) -> APIRouter:
     turns = meter if meter is not None else Meter()
+    limits = limits if limits is not None else WebLimits()
+    photo_cap = services.media.limits.max_bytes + MULTIPART_ROOM
     router = APIRouter()
     Session = Annotated[AsyncSession, Depends(get_session)]
 
     @router.get("/chat", response_class=HTMLResponse)
-    async def chat_page(request: Request) -> Response:
+    async def chat_page(request: Request, session: Session) -> Response:
+        if await known_visitor(session, request.cookies.get(COOKIE, "")) is not None:
+            return page(context, request, "web/chat.html")
+        now = datetime.now(UTC)
+        origin = origin_of(client_address(request))
+        if not await limits.may_open(session, origin, now):
+            log.warning("web chat: new sessions from one address held off", extra={
+                "channel": CHANNEL, "outcome": "rate_limited"})
+            refused = page(context, request, "web/too_many.html")
+            refused.status_code = 429
+            refused.headers["Retry-After"] = "600"
+            return refused
+        token = await issue_visitor(session, origin=origin, now=now)
+        await session.commit()
         response = page(context, request, "web/chat.html")
-        if len(request.cookies.get(COOKIE, "")) < 32:
-            response.set_cookie(COOKIE, secrets.token_urlsafe(32), max_age=60 * 60 * 24 * 180,
-                                httponly=True, samesite="lax",
-                                secure=request.url.scheme == "https")
+        response.set_cookie(COOKIE, token, max_age=60 * 60 * 24 * 180, httponly=True,
+                            samesite="lax", secure=request.url.scheme == "https")
         return response
 
     async def converse(session: AsyncSession, user: str, message_id: str,
@@ -128,19 +152,27 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
                 "outcome": "answered" if replies else "silent"})
         return JSONResponse({"replies": render(replies)}, headers={"Cache-Control": "no-store"})
 
-    @router.post("/chat/api/message", dependencies=[Depends(require_client_header)])
+    @router.post("/chat/api/message", dependencies=[Depends(require_client_header)],
+                 max_body_size=JSON_BODY_CAP)
     async def chat_message(body: ChatMessage, request: Request, session: Session) -> Response:
-        user = visitor_id(request)
+        user = await visitor_id(request, session)
+        if not await limits.may_send(session, user, datetime.now(UTC)):
+            return too_many(retry_after=60)
         inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, text=body.text,
                           payload=body.payload)
         return await converse(session, user, body.id, inbound)
 
-    @router.post("/chat/api/photo", dependencies=[Depends(require_client_header)])
+    @router.post("/chat/api/photo", dependencies=[Depends(require_client_header)],
+                 max_body_size=photo_cap)
     async def chat_photo(request: Request, session: Session,
                          id: Annotated[str, Form(min_length=8, max_length=MESSAGE_ID_LENGTH,
                                                  pattern=r"^[A-Za-z0-9_-]+$")],
                          photo: Annotated[UploadFile, File()]) -> Response:
-        user = visitor_id(request)
+        user = await visitor_id(request, session)
+        now = datetime.now(UTC)
+        if not (await limits.may_send(session, user, now)
+                and await limits.may_upload(session, user, now)):
+            return too_many(retry_after=600)
         uploaded = UploadedPhoto(photo)
         # Decoded before the turn holds the database, in the media store's own threads.
         await uploaded.prefetch(services.media)
@@ -152,7 +184,7 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
                            after: Annotated[int, Query(ge=0)] = 0) -> Response:
         """What staff sent this visitor (decisions, requests for more): a web page cannot
         be pushed to, so the page asks now and then, from the last notice it showed."""
-        user = visitor_id(request)
+        user = await visitor_id(request, session)
         rows = await picked_up_by_chat(session, channel=CHANNEL, chat_id=user, after=after,
                                        now=datetime.now(UTC))
         notices = []

@@ -209,7 +209,8 @@ async def _submit(turn: Turn) -> list[Reply]:
     if offer is not None:
         return offer
     nomination = await submit_nomination(turn.session, turn.conversation, turn.draft,
-                                         consent_id=turn.draft["consent_id"], now=turn.now)
+                                         consent_id=turn.draft["consent_id"], now=turn.now,
+                                         services=turn.services)
     turn.draft.clear()
     turn.conversation.step = None
     return [Reply(turn.t("submitted", reference=nomination.reference), rows([

@@ -11,6 +11,7 @@ from typing import Any
 from handlers.intake.validators import Invalid, parse_deed_date, parse_phone, show_date, show_phone
 from handlers.shared.messages import Button, Reply, rows
 from handlers.shared.turn import Turn
+from storage.intake.draft_photos import clear_draft_photos
 from storage.intake.nominations import add_draft_photo
 from storage.media.store import MediaRejected
 
@@ -196,6 +197,9 @@ class PhotoStep(Step):
             draft["photos_done"] = True
             return Filled()
         if inbound.payload == "photos:clear":
+            await clear_draft_photos(turn.session, draft.get("photos", []),
+                                     channel=inbound.channel, user_id=inbound.user_id,
+                                     now=turn.now)
             draft["photos"] = []
             return Stay(await self.prompt(turn))
         if inbound.payload == "photos:back":

@@ -3,25 +3,35 @@
 All three are written in the caller's transaction; nothing is sent from here.
 """
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.shared.turn import TIMEZONE
+from handlers.shared.turn import TIMEZONE, Services
 from storage.delivery.outbox import enqueue
 from storage.intake.conversations import DialogState
-from storage.intake.nominations import attach_photos, next_reference, search_text
+from storage.intake.nominations import (
+    attach_photos,
+    next_reference,
+    nominations_sent_since,
+    search_text,
+)
 from storage.models import Nomination
 from storage.org.unit_tree import staff_chats_for
 from storage.shared.folding import fold
+from storage.webchat.visitors import CHANNEL as WEB_CHANNEL
+from storage.webchat.visitors import nominations_from_origin_of
 
+log = logging.getLogger(__name__)
 CONSOLE_CHANNEL = "console"
+BURST_WINDOW = timedelta(hours=1)
 
 
 async def submit_nomination(
     session: AsyncSession, conversation: DialogState, draft: dict[str, Any], *,
-    consent_id: int, now: datetime,
+    consent_id: int, now: datetime, services: Services,
 ) -> Nomination:
     reference = await next_reference(session, now.astimezone(TIMEZONE).year)
     name = draft["nominee_name"]
@@ -47,13 +57,33 @@ async def submit_nomination(
         created_at=now,
     )
     nomination.search_folded = search_text(nomination)
+    nomination.held_back = await in_a_burst(session, conversation, now=now, services=services)
     session.add(nomination)
     await session.flush()
     assert nomination.id is not None
     await attach_photos(session, draft.get("photos", []), nomination_id=nomination.id,
                         channel=conversation.channel, user_id=conversation.user_id)
-    await _notify_staff(session, nomination, now=now, possible=draft.get("_dup_refs"))
+    if nomination.held_back:
+        log.warning("nomination %s held back: a burst from one sender", reference, extra={
+            "channel": conversation.channel, "outcome": "held_back"})
+    else:
+        await _notify_staff(session, nomination, now=now, possible=draft.get("_dup_refs"))
     return nomination
+
+
+async def in_a_burst(session: AsyncSession, conversation: DialogState, *, now: datetime,
+                     services: Services) -> bool:
+    """More in the last hour than a person sends: a script, or one person pasting the same
+    story again and again. The resident is not told (a script would learn the limit)."""
+    since = now - BURST_WINDOW
+    sent = await nominations_sent_since(session, channel=conversation.channel,
+                                        user_id=conversation.user_id, since=since)
+    if sent >= services.nominations_per_person_hour:
+        return True
+    if conversation.channel != WEB_CHANNEL:
+        return False
+    nearby = await nominations_from_origin_of(session, conversation.user_id, since)
+    return nearby >= services.nominations_per_address_hour
 
 
 async def _notify_staff(session: AsyncSession, nomination: Nomination, *, now: datetime,

@@ -25,6 +25,10 @@ class Services:
     max_photos: int = 10
     console_url: str = "http://127.0.0.1:8000/console"
     tally_scope: str = "cluster"  # whose table a unit group sees: its cluster's, or "all"
+    # More nominations than this in an hour, from one person or one web address, are
+    # held back: kept for the console, not announced in the staff groups.
+    nominations_per_person_hour: int = 3
+    nominations_per_address_hour: int = 10
 
 
 @dataclass

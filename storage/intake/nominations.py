@@ -5,7 +5,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -83,6 +83,21 @@ async def nominations_of(
              .where(Nomination.channel == channel, Nomination.submitter_user_id == user_id)
              .order_by(col(Nomination.id).desc()).limit(limit))
     return list((await session.exec(query)).all())
+
+
+async def nominations_sent_since(session: AsyncSession, *, channel: str, user_id: str,
+                                 since: datetime) -> int:
+    query = select(func.count()).select_from(Nomination).where(
+        Nomination.channel == channel, Nomination.submitter_user_id == user_id,
+        col(Nomination.created_at) >= since)
+    return int((await session.exec(query)).one())
+
+
+async def held_back_count(session: AsyncSession) -> int:
+    """Nominations kept out of the staff groups as part of a burst, still waiting."""
+    query = select(func.count()).select_from(Nomination).where(
+        col(Nomination.held_back).is_(True), Nomination.status == "submitted")
+    return int((await session.exec(query)).one())
 
 
 async def photos_of(session: AsyncSession, nomination_id: int) -> list[Photo]:

@@ -20,6 +20,10 @@ class Blobs(Protocol):
     def exists(self, key: str) -> bool:
         ...
 
+    def delete(self, key: str) -> None:
+        """Gone, whether or not it was there."""
+        ...
+
 
 class FolderBlobs:
     def __init__(self, root: Path) -> None:
@@ -45,3 +49,6 @@ class FolderBlobs:
 
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)

@@ -68,3 +68,7 @@ class S3Blobs:
                 return False
             raise
         return True
+
+    def delete(self, key: str) -> None:
+        # S3 answers a missing key's delete with success too.
+        self._client.delete_object(Bucket=self.location.bucket, Key=self._key(key))

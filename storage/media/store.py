@@ -76,6 +76,9 @@ class MediaStore:
     async def fetch(self, sha256: str, kind: Kind = "photo") -> bytes | None:
         return await self._transfers.run(self.read, sha256, kind)
 
+    async def discard(self, sha256: str) -> None:
+        await self._transfers.run(self.forget, sha256)
+
     # Blocking: for scripts, tests, and the worker threads above.
 
     def save(self, data: bytes) -> StoredImage:
@@ -95,6 +98,12 @@ class MediaStore:
 
     def read(self, sha256: str, kind: Kind = "photo") -> bytes | None:
         return self.blobs.get(key_for(sha256, kind))
+
+    def forget(self, sha256: str) -> None:
+        """A photo and its thumbnail gone (the photo first: a photo that exists always has
+        its thumbnail)."""
+        self.blobs.delete(key_for(sha256))
+        self.blobs.delete(key_for(sha256, "thumbnail"))
 
     def _keep(self, prepared: PreparedPhoto) -> StoredImage:
         key = key_for(prepared.sha256)

@@ -15,7 +15,7 @@ from handlers.shared.turn import TIMEZONE
 from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
 from storage.delivery.outbox import inactive_chats
 from storage.intake.duplicates import likely_duplicates
-from storage.intake.nominations import photos_of
+from storage.intake.nominations import held_back_count, photos_of
 from storage.intake.status import find_by_reference, history, merged_into
 from storage.media.store import MediaStore
 from storage.models import Nomination, Photo, Unit
@@ -144,6 +144,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         return page(context, request, "web/console/queue.html", staff=staff, result=result,
                     wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep,
                     silent_groups=silent, overdue=overdue, bulk_done=bulk_done,
+                    held_back=await held_back_count(session),
                     bulk_actions=BULK_ACTIONS,
                     bulk_reasons=context.texts.group(context.texts.default_locale, "reasons"))
 

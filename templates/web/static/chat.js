@@ -71,10 +71,27 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // Answers that sending again would not change: too fast or too large (said in the
+  // page's words), or a session the server does not know (a new one, from a reload:
+  // once, so a browser refusing cookies does not reload forever).
+  function refused(status) {
+    if (status === 429 || status === 413) {
+      show(status === 413 ? root.dataset.tooLarge : root.dataset.tooFast, "bot");
+      return true;
+    }
+    if (status === 401 && !sessionStorage.getItem("ntvt-new-session")) {
+      sessionStorage.setItem("ntvt-new-session", "1");
+      location.reload();
+      return true;
+    }
+    return false;
+  }
+
   // A dropped connection is retried with the same id: the server answers a resend once.
   async function post(url, body, hdrs, attempt = 0) {
     try {
       const response = await fetch(url, { method: "POST", body, headers: hdrs, credentials: "same-origin" });
+      if (refused(response.status)) return;
       if (!response.ok) throw new Error("HTTP " + response.status);
       const data = await response.json();
       showReplies(data.replies);
@@ -137,7 +154,8 @@
         if (event.lengthComputable) progress(Math.floor((100 * event.loaded) / event.total));
       };
       request.onload = () => request.status < 300
-        ? resolve(JSON.parse(request.responseText)) : reject(new Error("HTTP " + request.status));
+        ? resolve(JSON.parse(request.responseText))
+        : reject(Object.assign(new Error("HTTP " + request.status), { status: request.status }));
       request.onerror = () => reject(new Error("network"));
       request.onabort = () => reject(new Error("cancelled"));
       request.send(body);
@@ -191,6 +209,7 @@
             show(root.dataset.uploadCancelled, "bot");
             break;
           }
+          if (err.status && refused(err.status)) break;
           show(root.dataset.offline, "bot");
           break;
         }
