@@ -25,11 +25,13 @@ class Visitor:
 
     def __init__(self, bases: list[str], rng: random.Random) -> None:
         self.bases, self.rng = bases, rng
-        self.headers = {"Cookie": f"ntvt_chat={uuid.uuid4().hex}{uuid.uuid4().hex}",
-                        "X-NTVT-Chat": "1"}
+        self.headers = {"X-NTVT-Chat": "1"}
         self.last: list[dict] = []
 
     async def _post(self, client: httpx.AsyncClient, base: str, path: str, **kwargs):
+        if "Cookie" not in self.headers:  # the page first: one process issues the session
+            page = await client.get(f"{self.rng.choice(self.bases)}/chat")
+            self.headers["Cookie"] = f"ntvt_chat={page.cookies['ntvt_chat']}"
         answer = await client.post(f"{base}{path}", headers=self.headers, **kwargs)
         assert answer.status_code == 200, answer.text
         return answer.json()["replies"]

@@ -2,7 +2,6 @@
 sends. The dialog to the photo step is the one in tests/intake/test_resident_story.py."""
 
 import re
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,8 +25,14 @@ class WebVisitor:
     @classmethod
     def at(cls, base_url: str, *, timeout: float = 120, verify: bool = True) -> "WebVisitor":
         return cls(httpx.AsyncClient(base_url=base_url, timeout=timeout, verify=verify,
-                                     cookies={"ntvt_chat": secrets.token_urlsafe(32)},
                                      headers={"X-NTVT-Chat": "1"}))
+
+    async def open_the_page(self) -> None:
+        """The chat page, as a browser opens it first: the server issues the session."""
+        if "ntvt_chat" not in self.client.cookies:
+            page = await self.client.get("/chat")
+            assert page.status_code == 200, page.text
+            assert "ntvt_chat" in self.client.cookies, page.headers
 
     async def _answer(self, response: httpx.Response) -> list[dict[str, Any]]:
         response.raise_for_status()
@@ -35,6 +40,7 @@ class WebVisitor:
         return self.last
 
     async def say(self, text: str) -> list[dict[str, Any]]:
+        await self.open_the_page()
         return await self._answer(await self.client.post(
             "/chat/api/message", json={"id": _message_id(), "text": text}))
 
@@ -49,6 +55,7 @@ class WebVisitor:
         raise AssertionError(f"no button {label!r} in {self.last}")
 
     async def photo(self, data: bytes, name: str = "anh.png") -> list[dict[str, Any]]:
+        await self.open_the_page()
         return await self._answer(await self.client.post(
             "/chat/api/photo", data={"id": _message_id()},
             files={"photo": (name, data, "image/png")}))
@@ -56,17 +63,19 @@ class WebVisitor:
     def text(self) -> str:
         return "\n".join(reply["text"] for reply in self.last)
 
-    async def up_to_the_photos(self) -> None:
+    async def up_to_the_photos(self, nominee: str = "Nguyễn Văn Tuấn",
+                               deed: str = DEED) -> None:
         await self.say("/start")
-        await self.press("Tôi đồng ý")
+        if "Tôi đồng ý" in str(self.last):  # consent is asked once
+            await self.press("Tôi đồng ý")
         await self.press("Cá nhân")
-        await self.say("Nguyễn Văn Tuấn")
+        await self.say(nominee)
         await self.say("Tổ trưởng tổ dân phố số 3")
         await self.say("doi can")
         await self.press("Phường Đội Cấn")
         await self.say("Ngõ 12 phố Đội Cấn")
         await self.press("An ninh – trật tự")
-        await self.say(DEED)
+        await self.say(deed)
         await self.say("15/10/2026")
         assert "ảnh minh chứng" in self.text(), self.text()
 

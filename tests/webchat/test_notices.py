@@ -1,7 +1,5 @@
 """A resident who proposed in the web chat hears staff's decision there, with the reason."""
 
-import hashlib
-
 import httpx
 import pytest
 from sqlmodel import select
@@ -9,7 +7,8 @@ from sqlmodel import select
 from bot.webchat.routes import build_router as webchat_router
 from handlers.review.decisions import Decider, decide
 from notifications.render import make_renderer
-from storage.models import Nomination, Notification, Staff
+from storage.models import Nomination, Notification, Staff, WebVisitor
+from storage.webchat.visitors import visitor_key
 from tests.conftest import ROOT
 from tests.support.chat import NOW
 from tests.support.nominations import add_nomination
@@ -19,12 +18,16 @@ TOKEN = "t" * 40
 HEADERS = {"X-NTVT-Chat": "1"}
 
 
-def visitor(token: str) -> str:
-    return "w" + hashlib.sha256(token.encode()).hexdigest()[:32]
+async def issued(db, token: str) -> None:
+    """A session as the page's server issues it (only its hash is kept)."""
+    async with db.sessions() as session:
+        session.add(WebVisitor(key=visitor_key(token), origin="test", created_at=NOW))
+        await session.commit()
 
 
 @pytest.fixture
 async def chat_page(db, texts, services):
+    await issued(db, TOKEN)
     context = make_context(db.sessions, texts, ROOT / "templates")
     render = make_renderer(texts, console_url="http://ward.test/console")
     app = create_app(context, templates_dir=ROOT / "templates",
@@ -41,7 +44,7 @@ async def proposed_in_the_web_chat_then_decided(db, action: str, reason: str) ->
                                           status="verified",
                                           deed="Bà Hạnh nhận nuôi hai cháu mồ côi trong ngõ.")
         nomination.channel = "webchat"
-        nomination.submitter_user_id = nomination.submitter_chat_id = visitor(TOKEN)
+        nomination.submitter_user_id = nomination.submitter_chat_id = visitor_key(TOKEN)
         await session.commit()
         mai = (await session.exec(select(Staff).where(Staff.username == "doican.mai"))).one()
         outcome = await decide(session, nomination_id=nomination.id, action=action,
@@ -84,8 +87,12 @@ async def test_a_request_for_more_comes_with_its_answer_button(db, chat_page):
 async def test_another_visitor_sees_nothing_and_a_forged_request_is_refused(db, chat_page):
     await proposed_in_the_web_chat_then_decided(db, "approve", "Công nhận.")
 
+    await issued(db, "s" * 40)
     chat_page.cookies.set("ntvt_chat", "s" * 40)  # another phone
     response = await chat_page.get("/chat/api/notices")
     assert response.json()["notices"] == []
+    # A cookie the server never issued is nobody, not a new visitor.
+    chat_page.cookies.set("ntvt_chat", "x" * 40)
+    assert (await chat_page.get("/chat/api/notices")).status_code == 401
     assert (await chat_page.get("/chat/api/notices", headers={"X-NTVT-Chat": ""})
             ).status_code == 403
