@@ -46,6 +46,9 @@ async def decision_notice(session: AsyncSession, row: Claimed, texts: Texts) -> 
     text = texts.get(locale, f"decision.{row.payload['status']}",
                      reference=nomination.reference, nominee=nomination.nominee_name,
                      reason=row.payload.get("reason", ""))
+    if row.payload.get("as") == "supporter":  # they added to it, or theirs was merged in
+        intro = texts.get(locale, "decision.supporter_intro", reference=nomination.reference)
+        return Reply(f"{intro.strip()}\n{text.strip()}")
     if row.payload["status"] == "needs_info":  # they answer right here, in the chat
         button = Button(texts.get(locale, "answer.button"), f"answer:{nomination.id}")
         reply = Reply(text.strip(), rows([button]))

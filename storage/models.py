@@ -425,3 +425,18 @@ class WebVisitor(SQLModel, table=True):
     key: str = Field(max_length=33, primary_key=True)
     origin: str = Field(max_length=16)
     created_at: datetime = _ts()
+
+
+class Supporter(SQLModel, table=True):
+    """A resident who added what they know to someone else's nomination (the duplicate
+    offer's "add mine"): they see it in /my and hear its outcome on their own channel."""
+
+    __table_args__ = (UniqueConstraint("nomination_id", "channel", "user_id"),
+                      Index("ix_supporter_person", "channel", "user_id"))
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", index=True)
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    locale: str = Field(default="vi", max_length=8)
+    created_at: datetime = _ts()

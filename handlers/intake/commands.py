@@ -8,6 +8,8 @@ from handlers.shared.messages import Button, Reply, rows
 from handlers.shared.turn import TIMEZONE, Turn
 from storage.intake.conversations import latest_consent
 from storage.intake.nominations import nominations_of
+from storage.intake.supporters import supported_by
+from storage.models import Nomination
 
 COMMANDS = ("start", "cancel", "help", "my", "lang")  # the ones a person types or sees listed
 # What a page sends by itself: "open" when the web chat is (re)opened.
@@ -75,7 +77,8 @@ async def open_again(turn: Turn, *,
         return await ask_again(turn, step)
     found = await nominations_of(turn.session, channel=turn.inbound.channel,
                                  user_id=turn.inbound.user_id, limit=MY_LIMIT)
-    if found:
+    if found or await supported_by(turn.session, channel=turn.inbound.channel,
+                                   user_id=turn.inbound.user_id, limit=1):
         return [*await my_nominations(turn), Reply(turn.t("idle"), main_menu(turn))]
     if await latest_consent(turn.session, channel=turn.inbound.channel,
                             user_id=turn.inbound.user_id,
@@ -120,16 +123,27 @@ def drop_draft(turn: Turn) -> list[Reply]:
 
 
 async def my_nominations(turn: Turn) -> list[Reply]:
+    """Their own nominations (one merged into another shows where it went and how that
+    one stands), then the ones they added to."""
     found = await nominations_of(turn.session, channel=turn.inbound.channel,
                                  user_id=turn.inbound.user_id, limit=MY_LIMIT)
-    if not found:
+    added_to = await supported_by(turn.session, channel=turn.inbound.channel,
+                                  user_id=turn.inbound.user_id, limit=MY_LIMIT)
+    if not found and not added_to:
         return [Reply(turn.t("my.empty"), rows([turn.button("button.new", "cmd:start")]))]
-    lines = [turn.t("my.line", reference=n.reference, name=n.nominee_name,
-                    status=turn.t(f"status.{n.status}"),
-                    date=n.created_at.astimezone(TIMEZONE).strftime("%d/%m/%Y"))
-             for n in found]
-    return [Reply("\n".join([turn.t("my.heading", count=len(found)), *lines]),
-                  withdraw_buttons(turn, found))]
+    lines = [turn.t("my.heading", count=len(found) + len(added_to))]
+    for own in found:
+        primary = (await turn.session.get(Nomination, own.primary_id)
+                   if own.status == "duplicate" and own.primary_id else None)
+        lines.append(turn.t(
+            "my.merged_line" if primary else "my.line", reference=own.reference,
+            name=own.nominee_name, status=turn.t(f"status.{own.status}"),
+            date=own.created_at.astimezone(TIMEZONE).strftime("%d/%m/%Y"),
+            primary=primary.reference if primary else "",
+            primary_status=turn.t(f"status.{primary.status}") if primary else ""))
+    lines += [turn.t("my.supported_line", reference=other.reference, name=other.nominee_name,
+                     status=turn.t(f"status.{other.status}")) for other in added_to]
+    return [Reply("\n".join(lines), withdraw_buttons(turn, found))]
 
 
 def language_menu(turn: Turn) -> list[Reply]:

@@ -9,8 +9,16 @@ from handlers.shared.turn import Turn
 from storage.intake.duplicates import draft_photo_hashes, likely_duplicates
 from storage.intake.nominations import attach_photos
 from storage.intake.status import audit
+from storage.intake.supporters import add_supporter
 from storage.models import Nomination
 from storage.org.unit_tree import get_unit
+
+
+def masked(name: str) -> str:
+    """"Nguyễn Văn Tuấn" → "Nguyễn V. T.": enough to recognise the family name one has
+    in mind, not enough to learn a stranger's."""
+    words = name.split()
+    return " ".join([words[0], *(f"{word[0]}." for word in words[1:])]) if words else name
 
 
 async def duplicate_offer(turn: Turn) -> list[Reply] | None:
@@ -31,9 +39,11 @@ async def duplicate_offer(turn: Turn) -> list[Reply] | None:
     buttons = []
     for match in matches:
         unit = await get_unit(turn.session, match.nomination.unit_id)
+        # A stranger's full name only to a neighbour of the same residential group.
+        name = match.nomination.nominee_name
+        shown = name if match.nomination.unit_id == int(draft["unit_id"]) else masked(name)
         lines.append(turn.t("duplicate.line", reference=match.nomination.reference,
-                            name=match.nomination.nominee_name,
-                            unit=unit.name if unit else "?"))
+                            name=shown, unit=unit.name if unit else "?"))
         buttons.append(turn.button("duplicate.add", f"dup:add:{match.nomination.id}",
                                    reference=match.nomination.reference))
     buttons.append(turn.button("duplicate.new", "dup:new"))
@@ -51,6 +61,9 @@ async def add_to_existing(turn: Turn, payload: str) -> list[Reply] | None:
     if nomination is None or nomination.id is None:
         return None
     photos = list(turn.draft.get("photos", []))
+    await add_supporter(turn.session, nomination.id, channel=turn.inbound.channel,
+                        user_id=turn.inbound.user_id, chat_id=turn.inbound.chat_id,
+                        locale=turn.locale, now=turn.now)
     await attach_photos(turn.session, photos, nomination_id=nomination.id,
                         channel=turn.inbound.channel, user_id=turn.inbound.user_id)
     note = turn.t("duplicate.note", submitter=turn.draft.get("submitter_name", "?"),

@@ -13,6 +13,7 @@ from storage.delivery.outbox import enqueue
 from storage.intake.duplicates import likely_duplicates
 from storage.intake.nominations import photos_of
 from storage.intake.status import OPEN, audit, change_status
+from storage.intake.supporters import listeners_of
 from storage.models import Nomination
 from storage.org.access import Scope, load_scope
 
@@ -29,6 +30,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 # The nominator hears of every step, with the reason staff gave: never left in silence.
 TOLD_TO_NOMINATOR = {"in_review", "needs_info", "verified", "approved", "rejected",
                      "duplicate"}
+# Residents who added to it, and the proposers of its duplicates, hear how it ended.
+TOLD_TO_SUPPORTERS = {"approved", "rejected"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,15 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
                 chat_id=nomination.submitter_chat_id, nomination_id=nomination.id, now=now,
                 payload={"nomination_id": nomination.id, "status": to,
                          "reason": reason or "", "locale": nomination.locale})
+    if to in TOLD_TO_SUPPORTERS:
+        for listener in await listeners_of(session, nomination):
+            enqueue(session, kind="decision", channel=listener.channel,
+                    dedupe_key=(f"decision:{nomination.id}:{to}:{now.isoformat()}:"
+                                f"{listener.channel}:{listener.chat_id}"),
+                    chat_id=listener.chat_id, nomination_id=nomination.id, now=now,
+                    payload={"nomination_id": nomination.id, "status": to,
+                             "reason": reason or "", "locale": listener.locale,
+                             "as": "supporter"})
     await session.commit()
     return Outcome("done", to)
 

@@ -1,4 +1,5 @@
-"""web chat sessions issued by the server, nominations held back from a burst, cleared photos
+"""web chat sessions issued by the server, nominations held back from a burst, cleared
+photos, residents who added to a nomination
 
 Revision ID: 0017
 Revises: 0016
@@ -35,11 +36,29 @@ def upgrade() -> None:
     with op.batch_alter_table('nomination') as batch:
         batch.add_column(sa.Column('held_back', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
+    op.create_table(
+        'supporter',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('nomination_id', sa.Integer(), nullable=False),
+        sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('chat_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('nomination_id', 'channel', 'user_id'),
+    )
+    op.create_index('ix_supporter_nomination_id', 'supporter', ['nomination_id'])
+    op.create_index('ix_supporter_person', 'supporter', ['channel', 'user_id'])
     with op.batch_alter_table('photo') as batch:
         batch.add_column(sa.Column('cleared_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_supporter_person', table_name='supporter')
+    op.drop_index('ix_supporter_nomination_id', table_name='supporter')
+    op.drop_table('supporter')
     with op.batch_alter_table('photo') as batch:
         batch.drop_column('cleared_at')
     with op.batch_alter_table('nomination') as batch:
