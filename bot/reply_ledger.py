@@ -13,6 +13,7 @@ replies in flight at a crash can repeat.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from handlers.shared.messages import Reply
@@ -25,6 +26,15 @@ from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 SendOne = Callable[[str, Reply], Awaitable[object]]
+
+
+class ClaimLost(Exception):
+    pass
+
+
+@dataclass
+class _Claim:
+    renew_at: float  # the event loop's clock
 MAX_PAUSES = 5  # 429s in a row for one reply before it is left to a later try
 
 
@@ -58,16 +68,20 @@ class ReplyLedger:
             return False
         self._in_flight.add(row_id)
         sent = start
+        claim = _Claim(asyncio.get_running_loop().time() + self._lease.total_seconds() / 3)
         try:
             for reply in replies[start:]:
                 try:
-                    await self._send_paced(row_id, chat_id, reply)
+                    await self._send_paced(row_id, chat_id, reply, claim)
                 except ChatGone as gone:
                     log.warning("replies to %s chat given up: %s", self.channel, gone)
                     break
                 except (Refused, ChatMigrated) as refused:
                     log.warning("a reply to a %s chat was refused: %s", self.channel, refused)
                 sent += 1
+        except ClaimLost as lost:  # the other process sends the rest, from its own count
+            log.warning("%s", lost)
+            return False
         except Exception as exc:
             log.warning("replies of inbox row %s stopped after %d of %d (%r); tried again "
                         "later", row_id, sent, len(replies), exc)
@@ -78,13 +92,15 @@ class ReplyLedger:
         self._answered.append(row_id)
         return True
 
-    async def _send_paced(self, row_id: int, chat_id: str, reply: Reply) -> None:
+    async def _send_paced(self, row_id: int, chat_id: str, reply: Reply,
+                          claim: "_Claim") -> None:
         for _ in range(MAX_PAUSES):
             if self._pace is not None:
                 # The bot's pace, shared with the outbox; a turn's few replies go out as
                 # one short burst in the chat, as Telegram allows.
                 await self._pace.acquire(self.channel, chat_id, self._is_group(chat_id),
                                          chat_window=False)
+            await self._renew_when_due(row_id, claim)
             try:
                 with self._meter.sending(self.channel):
                     await self._send_one(chat_id, reply)
@@ -98,6 +114,22 @@ class ReplyLedger:
                 else:
                     await asyncio.sleep(seconds)
         raise TimeoutError(f"{self.channel} kept asking to wait")
+
+    async def _renew_when_due(self, row_id: int, claim: "_Claim") -> None:
+        """Hundreds of residents at once can keep a turn's replies waiting for the bot's
+        pace longer than the claim lasts; another process's sweep would then send them
+        too. Renewed every third of the lease; a claim another process has taken by now
+        is theirs to finish."""
+        now = asyncio.get_running_loop().time()
+        if now < claim.renew_at:
+            return
+        async with self._sessions() as session:
+            held = await extend_claim(session, row_id, by=self.me,
+                                      until=datetime.now(UTC) + self._lease)
+            await session.commit()
+        if not held:
+            raise ClaimLost(f"inbox row {row_id} was taken over by another process")
+        claim.renew_at = now + self._lease.total_seconds() / 3
 
     async def _keep_claim(self, row_id: int, seconds: float) -> None:
         """A long wait must not let another process's sweep send the same replies."""

@@ -62,9 +62,11 @@ async def record_progress(session: AsyncSession, row_id: int, *, sent: int,
 
 
 async def extend_claim(session: AsyncSession, row_id: int, *, by: str,
-                       until: datetime) -> None:
-    """Still sending (a long 429 pause): keep other processes off the row."""
+                       until: datetime) -> bool:
+    """Still sending (a long 429 pause, a long wait for the bot's pace): keep other
+    processes off the row. False when another process has taken it meanwhile."""
     connection = await connection_of(session)
-    await connection.execute(update(_TABLE)
-                             .where(_TABLE.c.id == row_id, _TABLE.c.claimed_by == by)
-                             .values(claimed_until=until))
+    result = await connection.execute(update(_TABLE)
+                                      .where(_TABLE.c.id == row_id, _TABLE.c.claimed_by == by)
+                                      .values(claimed_until=until))
+    return bool(result.rowcount)

@@ -136,3 +136,53 @@ async def test_a_429_is_waited_out_and_the_same_reply_goes_out_after_it(db, serv
     assert [text for _, text in channel.sent] == [reply.text for reply in replies]
     await sender.flush()
     assert (await inbox_row(db, row_id)).replied_at is not None
+
+
+class SlowPace:
+    """The bot's shared pace on a busy day: every send waits its turn behind others."""
+
+    def __init__(self, wait: float) -> None:
+        self.wait = wait
+
+    async def acquire(self, channel: str, chat_id: str, is_group: bool, *,
+                      chat_window: bool = True) -> None:
+        await asyncio.sleep(self.wait)
+
+    def pause(self, seconds: float, channel: str) -> None:
+        pass
+
+
+async def test_a_long_wait_for_the_pace_keeps_the_claim_and_nothing_is_sent_twice(db, services):
+    """Three hundred residents at once: a turn's replies wait for the bot's pace longer
+    than the claim lasts. The sending process renews its claim, so the other process's
+    sweep, running all the while, never sends them as well."""
+    lease = timedelta(seconds=0.6)
+    now = datetime.now(UTC)
+    async with db.sessions() as session:
+        pending = await record_update(session, channel="telegram", update_id="busy",
+                                      chat_key="7001", payload={"update_id": "busy"}, now=now)
+        await session.commit()
+        assert pending is not None
+        await claim(session, pending.id, by="process-a", until=now + lease)
+        replies = [Reply(f"Câu {n}") for n in range(1, 6)]
+        row = await session.get(InboxUpdate, pending.id)
+        row.result = {"chat_id": "7001", "replies": [r.to_json() for r in replies]}
+        row.processed_at = now
+        await session.commit()
+    channel = FlakyChannel()
+    busy = ledger(db, channel, pace=SlowPace(0.3), lease=lease)  # 1.5 s of sending
+    other = ledger(db, channel, me="process-b", lease=lease)
+
+    async def sweeping() -> None:
+        while True:
+            await other.resend_lost()
+            await asyncio.sleep(0.05)
+
+    sweeper = asyncio.create_task(sweeping())
+    try:
+        assert await busy.deliver(pending.id, "7001", replies) is True
+        await busy.flush()
+        await asyncio.sleep(lease.total_seconds() * 2)  # long past any claim
+    finally:
+        sweeper.cancel()
+    assert channel.sent == [("7001", reply.text) for reply in replies]
