@@ -59,15 +59,34 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def page(context: WebContext, request: Request, name: str, **values: Any) -> HTMLResponse:
-    locale = request.query_params.get("lang", context.texts.default_locale)
-    locale = locale if locale in ("vi", "en") else context.texts.default_locale
+LANG_COOKIE = "ntvt_lang"
+PAGE_LOCALES = ("vi", "en")
+
+
+def chosen_locale(request: Request) -> str | None:
+    """The language the person picked on a page (?lang=, then remembered in a cookie)."""
+    for choice in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if choice in PAGE_LOCALES:
+            return choice
+    return None
+
+
+def page(context: WebContext, request: Request, name: str, *, locale: str | None = None,
+         **values: Any) -> HTMLResponse:
+    """A page in the language the person chose, else `locale` (e.g. their dialog's), else
+    the default. A choice made with ?lang= is remembered for the pages after it."""
+    shown = chosen_locale(request) or (locale if locale in PAGE_LOCALES else None) \
+        or context.texts.default_locale
 
     def t(key: str, **kw: Any) -> str:
-        return context.texts.get(locale, key, **kw)
+        return context.texts.get(shown, key, **kw)
 
-    return context.templates.TemplateResponse(request, name, {"t": t, "locale": locale,
-                                                              **values})
+    response = context.templates.TemplateResponse(request, name, {"t": t, "locale": shown,
+                                                                  **values})
+    if request.query_params.get("lang") in PAGE_LOCALES:
+        response.set_cookie(LANG_COOKIE, shown, max_age=60 * 60 * 24 * 365, samesite="lax",
+                            secure=request.url.scheme == "https")
+    return response
 
 
 def as_utc(moment: datetime) -> datetime:

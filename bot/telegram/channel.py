@@ -3,6 +3,7 @@
 import hmac
 import logging
 from contextlib import suppress
+from dataclasses import replace
 from typing import Any
 
 from aiogram import Bot
@@ -27,13 +28,13 @@ from bot.telegram.json_api import JsonBotApi
 from bot.telegram.lazy_models import build_before_sending
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.sender import delivery_errors, is_group_chat
-from bot.telegram.updates import describe_update, photo_in, private_chat_of
+from bot.telegram.updates import album_of, describe_update, photo_in, private_chat_of
 from bot.webhook_body import BadBody, read_json
 from handlers.intake.commands import COMMANDS
 from handlers.shared.messages import Reply
 from handlers.shared.texts import LOCALES
 from handlers.shared.turn import Services
-from storage.inbox.turns import ChatHead
+from storage.inbox.turns import ChatHead, next_waiting_payload
 from storage.inbox.updates import NewUpdate
 from storage.shared.db import SessionFactory
 
@@ -83,10 +84,23 @@ class TelegramChannel(ChannelIntake):
         except ValidationError as exc:
             raise Malformed(f"not a Telegram update ({exc.error_count()} errors)") from exc
         outcome = await conversation_turn(update, session, self._services, head.id, fetched)
+        if isinstance(outcome, Answer) and await self._album_goes_on(head, session):
+            # One "Đã nhận 3 ảnh" for an album, not "1 ảnh", "2 ảnh", "3 ảnh": the next
+            # photo's turn acknowledges this one with it.
+            outcome = replace(outcome, replies=[
+                reply for reply in outcome.replies if reply.extra.get("ack") != "photo"])
         if outcome is None:
             outcome = await self._dispatcher.feed_update(self.bot, update, session=session,
                                                          inbox_id=head.id)
         return await self._answered(outcome)
+
+    async def _album_goes_on(self, head: ChatHead, session: AsyncSession) -> bool:
+        album = album_of(head.payload)
+        if album is None or not head.more_waiting:
+            return False
+        following = await next_waiting_payload(session, channel=CHANNEL, chat_key=head.chat_key,
+                                               after_id=head.id)
+        return following is not None and album_of(following) == album
 
     async def _answered(self, outcome: Any) -> Outcome | None:
         if not isinstance(outcome, Answer):

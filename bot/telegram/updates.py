@@ -54,6 +54,13 @@ def private_chat_of(payload: dict[str, Any]) -> str | None:
     return None
 
 
+def album_of(payload: dict[str, Any]) -> str | None:
+    """The album (media group) a message's photo belongs to, if it came in one."""
+    message = payload.get("message")
+    group = message.get("media_group_id") if isinstance(message, dict) else None
+    return group if isinstance(group, str) else None
+
+
 def photo_in(payload: dict[str, Any]) -> tuple[str, int | None] | None:
     """(file id, size) of the picture a private message carries, to fetch before its turn:
     the largest size of a photo, or an image sent as a file to keep its quality."""

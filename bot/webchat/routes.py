@@ -35,9 +35,10 @@ from notifications.render import Render
 from storage.delivery.outbox import picked_up_by_chat
 from storage.inbox.turns import lock_chat
 from storage.inbox.updates import find_update, record_update
+from storage.intake.conversations import locale_of
 from storage.media.store import MediaRejected
 from storage.webchat.visitors import issue_visitor, known_visitor, origin_of
-from web.app import WebContext, get_session, page
+from web.app import LANG_COOKIE, WebContext, chosen_locale, get_session, page
 
 log = logging.getLogger(__name__)
 CHANNEL = "webchat"
@@ -110,8 +111,10 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
 
     @router.get("/chat", response_class=HTMLResponse)
     async def chat_page(request: Request, session: Session) -> Response:
-        if await known_visitor(session, request.cookies.get(COOKIE, "")) is not None:
-            return page(context, request, "web/chat.html")
+        known = await known_visitor(session, request.cookies.get(COOKIE, ""))
+        if known is not None:  # labels in the dialog's language unless a page chose one
+            return page(context, request, "web/chat.html",
+                        locale=await locale_of(session, channel=CHANNEL, user_id=known))
         now = datetime.now(UTC)
         origin = origin_of(client_address(request))
         if not await limits.may_open(session, origin, now):
@@ -158,9 +161,16 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
         user = await visitor_id(request, session)
         if not await limits.may_send(session, user, datetime.now(UTC)):
             return too_many(retry_after=60)
+        chosen = chosen_locale(request)
         inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, text=body.text,
-                          payload=body.payload)
-        return await converse(session, user, body.id, inbound)
+                          payload=body.payload, locale=chosen)
+        response = await converse(session, user, body.id, inbound)
+        if chosen is not None:  # switched in the chat ("English"): the pages follow
+            now_in = await locale_of(session, channel=CHANNEL, user_id=user)
+            if now_in is not None and now_in != chosen:
+                response.set_cookie(LANG_COOKIE, now_in, max_age=60 * 60 * 24 * 365,
+                                    samesite="lax", secure=request.url.scheme == "https")
+        return response
 
     @router.post("/chat/api/photo", dependencies=[Depends(require_client_header)],
                  max_body_size=photo_cap)
@@ -176,7 +186,8 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
         uploaded = UploadedPhoto(photo)
         # Decoded before the turn holds the database, in the media store's own threads.
         await uploaded.prefetch(services.media)
-        inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, photo=uploaded)
+        inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, photo=uploaded,
+                          locale=chosen_locale(request))
         return await converse(session, user, id, inbound)
 
     @router.get("/chat/api/notices", dependencies=[Depends(require_client_header)])

@@ -36,6 +36,8 @@ async def handle(
     conversation = await load_conversation(
         session, channel=inbound.channel, user_id=inbound.user_id, chat_id=inbound.chat_id,
         locale=services.texts.default_locale)
+    if inbound.locale in LOCALES:
+        conversation.locale = inbound.locale
     draft = conversation.draft
     turn = Turn(resolve_menu(inbound, draft), session, now, services, conversation, draft)
     replies = await _dispatch(turn)

@@ -215,7 +215,7 @@ class PhotoStep(Step):
         except MediaRejected as exc:
             return Stay([Reply(turn.t(f"photo_rejected.{exc.reason}"), self._buttons(turn))])
         return Stay([Reply(turn.t("ack.photo", count=len(photos), limit=limit),
-                           self._buttons(turn))])
+                           self._buttons(turn), extra={"ack": "photo"})])
 
     async def display(self, turn: Turn) -> str:
         return turn.t("summary.photo_count", count=len(turn.draft.get("photos", [])))

@@ -35,6 +35,9 @@ class Inbound:
     # Whether this channel shows a "share my number" button (Telegram does; Zalo and the
     # web do not), so the phone question does not send people looking for one.
     contact_button: bool = False
+    # The language the person chose where they came from (the web page's switch): the
+    # dialog follows it. None keeps the conversation's own.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

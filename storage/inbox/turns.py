@@ -124,6 +124,17 @@ async def chat_head(session: AsyncSession, *, channel: str, chat_key: str) -> Ch
                     row.claimed_until, more_waiting=len(rows) > 1)
 
 
+async def next_waiting_payload(session: AsyncSession, *, channel: str, chat_key: str,
+                               after_id: int) -> dict[str, Any] | None:
+    """The update waiting right behind row `after_id` in the chat, if one has arrived."""
+    connection = await connection_of(session)
+    row = (await connection.execute(
+        select(_TABLE.c.payload).where(
+            _TABLE.c.channel == channel, _TABLE.c.chat_key == chat_key,
+            _TABLE.c.id > after_id, *_WAITING).order_by(_TABLE.c.id).limit(1))).first()
+    return None if row is None else dict(row.payload)
+
+
 async def claim(session: AsyncSession, row_id: int, *, by: str, until: datetime) -> None:
     connection = await connection_of(session)
     await connection.execute(_claim_statement(), {"row_id": row_id, "by": by, "until": until})

@@ -66,6 +66,14 @@ async def load_conversation(
                        dict(row.draft or {}))
 
 
+async def locale_of(session: AsyncSession, *, channel: str, user_id: str) -> str | None:
+    """The language a person's dialog is in, if they have one (for the page around it)."""
+    connection = await connection_of(session)
+    row = (await connection.execute(_load_statement(),
+                                    {"channel": channel, "user_id": user_id})).first()
+    return None if row is None else str(row.locale)
+
+
 async def save_conversation(session: AsyncSession, state: DialogState, *,
                             now: datetime) -> None:
     connection = await connection_of(session)
