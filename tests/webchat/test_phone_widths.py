@@ -1,11 +1,10 @@
 """The web chat on the phones residents have: 320 to 412 px wide, and one turned sideways.
 
 At each width a resident goes through the steps that crowd the screen most (the unit
-step's chips and its "Xem thêm", a name not found, the phone step and a wrong number), and
-at each of
-them nothing scrolls sideways, the text box and the send button are on screen and big
-enough to tap, the chips keep to their own scrolling area, and the question just asked is
-in view. Screenshots of every state are kept in test-artifacts/phone-widths/.
+step's chips and its "Xem thêm", a name not found, the phone step and a wrong number),
+and at each of them nothing scrolls sideways, the text box and the send button are on
+screen and big enough to tap, the chips keep to their own scrolling area, and the
+question just asked is in view. Screenshots of every state are kept in test-artifacts/phone-widths/.
 """
 
 from pathlib import Path
