@@ -4,6 +4,8 @@ Channel routers (the web chat, the Telegram webhook) are handed in by the compos
 root, so this package never imports bot/.
 """
 
+import base64
+import hashlib
 import hmac
 import ipaddress
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -27,14 +29,29 @@ from storage.shared.db import SessionFactory
 from web.security_headers import SecurityHeaders
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
-                               "style-src 'self'; script-src 'self'; frame-ancestors 'self'; "
-                               "form-action 'self'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "geolocation=(), microphone=(), camera=(self)",
     "X-Frame-Options": "SAMEORIGIN",
 }
+
+
+def inline_style_hash(templates_dir: Path) -> str:
+    """The CSP source for the stylesheet the chat page inlines, as Jinja renders it (a
+    template's one trailing newline dropped)."""
+    path = templates_dir / "web" / "static" / "site.css"
+    if not path.exists():  # a ward's own templates without a chat page of ours
+        return ""
+    css = path.read_text(encoding="utf-8").removesuffix("\n")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+
+
+def security_headers(style_sources: str = "") -> dict[str, str]:
+    return {**SECURITY_HEADERS, "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; "
+        f"style-src 'self'{' ' + style_sources if style_sources else ''}; script-src 'self'; "
+        "frame-ancestors 'self'; form-action 'self'; base-uri 'none'")}
+
 
 
 class Probe(Protocol):
@@ -151,7 +168,8 @@ def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[AP
                   exception_handlers=handlers | dict(exception_handlers or {}))
     app.state.context = context
 
-    app.add_middleware(SecurityHeaders, headers=SECURITY_HEADERS)
+    app.add_middleware(SecurityHeaders,
+                       headers=security_headers(inline_style_hash(templates_dir)))
 
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:

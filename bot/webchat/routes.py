@@ -6,6 +6,7 @@ changes nothing.
 """
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -37,7 +38,7 @@ from storage.inbox.turns import lock_chat
 from storage.inbox.updates import find_update, record_update
 from storage.intake.conversations import locale_of
 from storage.media.store import MediaRejected
-from storage.webchat.visitors import issue_visitor, known_visitor, origin_of
+from storage.webchat.visitors import issue_visitor, known_visitor, origin_of, visitor_key
 from web.app import LANG_COOKIE, WebContext, chosen_locale, get_session, page
 
 log = logging.getLogger(__name__)
@@ -111,28 +112,43 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
 
     @router.get("/chat", response_class=HTMLResponse)
     async def chat_page(request: Request, session: Session) -> Response:
-        known = await known_visitor(session, request.cookies.get(COOKIE, ""))
-        if known is not None:  # labels in the dialog's language unless a page chose one
-            return page(context, request, "web/chat.html",
-                        locale=await locale_of(session, channel=CHANNEL, user_id=known))
-        now = datetime.now(UTC)
-        origin = origin_of(client_address(request))
-        if not await limits.may_open(session, origin, now):
-            log.warning("web chat: new sessions from one address held off", extra={
-                "channel": CHANNEL, "outcome": "rate_limited"})
-            refused = page(context, request, "web/too_many.html")
-            refused.status_code = 429
-            refused.headers["Retry-After"] = "600"
-            return refused
-        token = await issue_visitor(session, origin=origin, now=now)
-        await session.commit()
-        response = page(context, request, "web/chat.html")
-        response.set_cookie(COOKIE, token, max_age=60 * 60 * 24 * 180, httponly=True,
-                            samesite="lax", secure=request.url.scheme == "https")
+        """The page with its first question already in it: opening the chat is a turn
+        ("open": where the person left off), run here rather than by the page's script
+        after it loads, so slow mobile data pays one round trip before it, not four."""
+        user = await known_visitor(session, request.cookies.get(COOKIE, ""))
+        token = None
+        if user is None:
+            now = datetime.now(UTC)
+            origin = origin_of(client_address(request))
+            if not await limits.may_open(session, origin, now):
+                log.warning("web chat: new sessions from one address held off", extra={
+                    "channel": CHANNEL, "outcome": "rate_limited"})
+                refused = page(context, request, "web/too_many.html")
+                refused.status_code = 429
+                refused.headers["Retry-After"] = "600"
+                return refused
+            token = await issue_visitor(session, origin=origin, now=now)
+            await session.commit()
+            user = visitor_key(token)
+        opening = await turn_replies(session, user, f"open{secrets.token_hex(6)}", Inbound(
+            channel=CHANNEL, user_id=user, chat_id=user, payload="cmd:open",
+            locale=chosen_locale(request)))
+        # Labels in the dialog's language unless a page chose one.
+        response = page(context, request, "web/chat.html", opening=render(opening),
+                        locale=await locale_of(session, channel=CHANNEL, user_id=user))
+        response.headers["Cache-Control"] = "no-store"
+        if token is not None:
+            response.set_cookie(COOKIE, token, max_age=60 * 60 * 24 * 180, httponly=True,
+                                samesite="lax", secure=request.url.scheme == "https")
         return response
 
     async def converse(session: AsyncSession, user: str, message_id: str,
                        inbound: Inbound) -> JSONResponse:
+        replies = await turn_replies(session, user, message_id, inbound)
+        return JSONResponse({"replies": render(replies)}, headers={"Cache-Control": "no-store"})
+
+    async def turn_replies(session: AsyncSession, user: str, message_id: str,
+                           inbound: Inbound) -> list[Reply]:
         now = datetime.now(UTC)
         update_id = f"{user}:{message_id}"
         # A visitor's messages may reach two processes at once (a double tap, a resend
@@ -153,7 +169,7 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
             log.info("inbox row %s: turn done", pending.id, extra={
                 "channel": CHANNEL, "chat_key": user, "inbox_id": pending.id,
                 "outcome": "answered" if replies else "silent"})
-        return JSONResponse({"replies": render(replies)}, headers={"Cache-Control": "no-store"})
+        return replies
 
     @router.post("/chat/api/message", dependencies=[Depends(require_client_header)],
                  max_body_size=JSON_BODY_CAP)

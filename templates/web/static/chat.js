@@ -45,6 +45,13 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  function bindChip(chip, label, payload) {
+    chip.addEventListener("click", () => {
+      show(label, "me");
+      post("/chat/api/message", JSON.stringify({ id: newId(), payload }), headers);
+    });
+  }
+
   // A turn's replies bring the buttons for what comes next; a notice without buttons of
   // its own (a decision arriving mid-dialog) leaves the current ones in place.
   function showReplies(replies, notices = false) {
@@ -59,10 +66,7 @@
           chip.type = "button";
           chip.className = "chip";
           chip.textContent = button.label;
-          chip.addEventListener("click", () => {
-            show(button.label, "me");
-            post("/chat/api/message", JSON.stringify({ id: newId(), payload: button.payload }), headers);
-          });
+          bindChip(chip, button.label, button.payload);
           chips.appendChild(chip);
         }
       }
@@ -244,6 +248,8 @@
   setInterval(fetchNotices, 30000);
   document.addEventListener("visibilitychange", fetchNotices);
 
+  // What the tab showed before the reload goes above the page's opening messages (the
+  // server put them in the page: where the person left off), which then join it.
   function restoreHistory() {
     let kept = [];
     try {
@@ -252,12 +258,27 @@
     } catch (err) {
       return;
     }
+    const opening = Array.from(log.children);
+    for (const bubble of opening) bubble.remove();
     for (const item of kept) show(item.text, item.who);
+    for (const bubble of opening) {
+      log.appendChild(bubble);
+      remember(bubble.textContent, "bot");
+    }
+    log.scrollTop = log.scrollHeight;
   }
 
-  // Opening the page is not asking for a new nomination: news first, then "open" shows
-  // where the person left off (their nominations, or a draft to go on with).
+  // Opening the page is not asking for a new nomination: the server ran the "open" turn
+  // into the page (where the person left off: their nominations, or a draft to go on
+  // with); its buttons are made live here, and news is asked for alongside.
   restoreHistory();
-  fetchNotices().then(() =>
-    post("/chat/api/message", JSON.stringify({ id: newId(), payload: "cmd:open" }), headers));
+  for (const chip of chips.querySelectorAll(".chip[data-payload]")) {
+    bindChip(chip, chip.textContent, chip.dataset.payload);
+  }
+  if (log.dataset.opened) {
+    fetchNotices();
+  } else {
+    fetchNotices().then(() =>
+      post("/chat/api/message", JSON.stringify({ id: newId(), payload: "cmd:open" }), headers));
+  }
 })();
