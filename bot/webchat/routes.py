@@ -79,6 +79,20 @@ async def visitor_id(request: Request, session: AsyncSession) -> str:
     return key
 
 
+SESSION_SECONDS = 60 * 60 * 24 * 180
+
+
+def set_session_cookie(response: Response, token: str, *, framed: bool, https: bool) -> None:
+    if not framed:
+        response.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, httponly=True,
+                            samesite="lax", secure=https)
+        return
+    # Written out: Python's http.cookies knows the Partitioned attribute only from 3.14.
+    # The token is URL-safe base64, nothing to quote.
+    response.headers.append("set-cookie", f"{COOKIE}={token}; Max-Age={SESSION_SECONDS}; "
+                            "Path=/; HttpOnly; SameSite=None; Secure; Partitioned")
+
+
 def too_many(retry_after: int) -> JSONResponse:
     return JSONResponse({"detail": "too many requests"}, status_code=429,
                         headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"})
@@ -103,7 +117,11 @@ def stored_replies(result: dict[str, Any] | None) -> list[Reply]:
 
 
 def build_router(context: WebContext, services: Services, render_notice: Render,
-                 meter: Meter | None = None, limits: WebLimits | None = None) -> APIRouter:
+                 meter: Meter | None = None, limits: WebLimits | None = None, *,
+                 framed: bool = False) -> APIRouter:
+    """`framed`: ward portals may show the chat in a frame (EMBED_ORIGINS); its session
+    cookie then goes with a frame on another site (SameSite=None, Secure, and Partitioned:
+    kept for that portal only, as browsers that block third-party cookies allow)."""
     turns = meter if meter is not None else Meter()
     limits = limits if limits is not None else WebLimits()
     photo_cap = services.media.limits.max_bytes + MULTIPART_ROOM
@@ -138,9 +156,19 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
                         locale=await locale_of(session, channel=CHANNEL, user_id=user))
         response.headers["Cache-Control"] = "no-store"
         if token is not None:
-            response.set_cookie(COOKIE, token, max_age=60 * 60 * 24 * 180, httponly=True,
-                                samesite="lax", secure=request.url.scheme == "https")
+            set_session_cookie(response, token, framed=framed,
+                               https=request.url.scheme == "https")
         return response
+
+    @router.get("/embed.js")
+    async def embed_script(request: Request) -> Response:
+        """The one <script> tag a ward portal adds: a floating button that opens the chat
+        in a panel. Its words come from the templates, in the tag's data-lang."""
+        script = context.templates.get_template("web/embed.js").render(
+            labels={locale: {key: context.texts.get(locale, f"web.embed_{key}")
+                             for key in ("open", "close")} for locale in ("vi", "en")})
+        return Response(script, media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=3600"})
 
     async def converse(session: AsyncSession, user: str, message_id: str,
                        inbound: Inbound) -> JSONResponse:

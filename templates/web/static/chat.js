@@ -55,6 +55,8 @@
   // A turn's replies bring the buttons for what comes next; a notice without buttons of
   // its own (a decision arriving mid-dialog) leaves the current ones in place.
   function showReplies(replies, notices = false) {
+    // A keyboard user who pressed a choice lands on the next choices, not at the page's top.
+    const onChips = chips.contains(document.activeElement);
     if (!notices || replies.some((reply) => reply.buttons.length)) chips.replaceChildren();
     for (const reply of replies) {
       show(reply.text, "bot");
@@ -73,6 +75,7 @@
     }
     // The chips took their room from the log: keep the question just asked in view.
     log.scrollTop = log.scrollHeight;
+    if (onChips && chips.firstElementChild) chips.firstElementChild.focus();
   }
 
   // Answers that sending again would not change: too fast or too large (said in the
