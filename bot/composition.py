@@ -40,6 +40,7 @@ from storage.shared.db import is_sqlite, make_engine, make_session_factory
 from storage.shared.sqlite_in_loop import checkpoint_in_thread, database_path
 from web.app import create_app, make_context
 from web.console.deps import SignInNeeded, sign_in_redirect
+from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
 from web.console.routes import build_router as console_router
 from web.console.units.deadlines import build_router as console_deadlines_router
@@ -239,16 +240,20 @@ async def run(settings: Settings) -> None:
                     registry=meter.registry)
 
     app = create_app(context, templates_dir=settings.templates_dir,
-                     routers=[webchat_router(context, services, render_notice, meter, web_limits),
+                     routers=[webchat_router(context, services, render_notice, meter, web_limits,
+                                             framed=bool(settings.embedding_sites)),
                               console_router(context, services.media),
                               console_groups_router(context),
                               console_intake_router(context),
+                              console_embedding_router(context, public_url=settings.base_url,
+                                                       origins=settings.embedding_sites),
                               console_deadlines_router(context),
                               console_tally_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health, metrics_token=settings.metrics_token.get_secret_value()
-                     if settings.metrics_token else None)
+                     if settings.metrics_token else None,
+                     embed_origins=settings.embedding_sites)
     # X-Forwarded-For/-Proto are believed from FORWARDED_ALLOW_IPS only: uvicorn's own
     # default trusts 127.0.0.1, where anyone on the same host could claim any address.
     server = _Server(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,

@@ -7,7 +7,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.settings_checks import everywhere, in_production, proxy_address_problem
+from bot.settings_checks import (
+    embed_origins_problem,
+    everywhere,
+    in_production,
+    proxy_address_problem,
+)
 from storage.shared.package_data import package_folder
 
 
@@ -60,6 +65,9 @@ class Settings(BaseSettings):
     # The reverse proxy's address(es), comma separated, or *: only requests from them have
     # their X-Forwarded-For and X-Forwarded-Proto believed. Unset: nobody's are.
     forwarded_allow_ips: str | None = None
+    # The ward portals allowed to show the chat in a frame (deploy/…/embed.js), as
+    # origins, comma separated; empty: no other site may frame it.
+    embed_origins: str | None = None
     default_locale: Literal["vi", "en"] = "vi"
     templates_dir: Path = Field(default_factory=lambda: package_folder("templates"))
     log_level: str = "INFO"
@@ -109,6 +117,19 @@ class Settings(BaseSettings):
     # are held back from the staff groups; the console shows them and how many.
     nominations_per_person_hour: int = Field(default=3, ge=1)
     nominations_per_address_hour: int = Field(default=10, ge=1)
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _embedding_sites(cls, value: str | None) -> str | None:
+        problem = embed_origins_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @property
+    def embedding_sites(self) -> tuple[str, ...]:
+        return tuple(o.strip().rstrip("/") for o in (self.embed_origins or "").split(",")
+                     if o.strip())
 
     @field_validator("forwarded_allow_ips")
     @classmethod

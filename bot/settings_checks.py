@@ -8,6 +8,7 @@ a cookie sent without `Secure`, a throttle that counts the proxy instead of the 
 """
 
 import ipaddress
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +32,16 @@ def proxy_address_problem(value: str) -> str | None:
         except ValueError:
             return (f"{item!r} is not an IP address or network; give the reverse proxy's "
                     "address(es), comma separated (e.g. 127.0.0.1 or 10.0.0.0/24), or *")
+    return None
+
+
+def embed_origins_problem(value: str) -> str | None:
+    """EMBED_ORIGINS is compared with the framing page's origin by the browser: scheme,
+    host and port only, no path."""
+    for item in (part.strip() for part in value.split(",")):
+        if item and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?/?", item):
+            return (f"EMBED_ORIGINS: {item!r} is not an origin; give the ward portal's "
+                    "address as https://host (no path), comma separated")
     return None
 
 
@@ -71,6 +82,10 @@ def in_production(settings: "Settings") -> list[str]:
                         "(postgresql+asyncpg://user:password@host:5432/ntvt)")
     problems += [_https_problem(name, url, rule) for name, url in _public_urls(settings)
                  if not (url or "").startswith("https://")]
+    plain = [o for o in settings.embedding_sites if not o.startswith("https://")]
+    if plain:
+        problems.append(f"EMBED_ORIGINS has {', '.join(plain)}; {rule} a portal framing the "
+                        "chat must be https://")
     if not settings.forwarded_allow_ips:
         problems.append(f"FORWARDED_ALLOW_IPS is not set; {rule} it must be the HTTPS reverse "
                         "proxy's address(es), so cookies stay Secure and sign-in throttling "

@@ -4,6 +4,8 @@ Channel routers (the web chat, the Telegram webhook) are handed in by the compos
 root, so this package never imports bot/.
 """
 
+import base64
+import hashlib
 import hmac
 import ipaddress
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -27,14 +29,37 @@ from storage.shared.db import SessionFactory
 from web.security_headers import SecurityHeaders
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
-                               "style-src 'self'; script-src 'self'; frame-ancestors 'self'; "
-                               "form-action 'self'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "geolocation=(), microphone=(), camera=(self)",
     "X-Frame-Options": "SAMEORIGIN",
 }
+
+
+def inline_style_hash(templates_dir: Path) -> str:
+    """The CSP source for the stylesheet the chat page inlines, as Jinja renders it (a
+    template's one trailing newline dropped)."""
+    path = templates_dir / "web" / "static" / "site.css"
+    if not path.exists():  # a ward's own templates without a chat page of ours
+        return ""
+    css = path.read_text(encoding="utf-8").removesuffix("\n")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+
+
+def security_headers(style_sources: str = "",
+                     framed_by: Sequence[str] = ()) -> dict[str, str]:
+    """`framed_by`: the other sites allowed to show the page in a frame. Then there is no
+    X-Frame-Options, which knows no list of sites (browsers follow frame-ancestors)."""
+    styles = " ".join(["'self'", *([style_sources] if style_sources else [])])
+    ancestors = " ".join(["'self'", *framed_by])
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": (
+        f"default-src 'self'; img-src 'self' data: blob:; style-src {styles}; "
+        f"script-src 'self'; frame-ancestors {ancestors}; form-action 'self'; "
+        "base-uri 'none'")}
+    if framed_by:
+        del headers["X-Frame-Options"]
+    return headers
+
 
 
 class Probe(Protocol):
@@ -145,13 +170,17 @@ async def _too_large(request: Request, exc: Exception) -> Response:
 def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[APIRouter] = (),
                routes: Sequence[BaseRoute] = (),
                exception_handlers: Mapping[int | type[Exception], Any] | None = None,
-               probe: Probe | None = None, metrics_token: str | None = None) -> FastAPI:
+               probe: Probe | None = None, metrics_token: str | None = None,
+               embed_origins: Sequence[str] = ()) -> FastAPI:
     handlers: dict[int | type[Exception], Any] = {413: _too_large}
     app = FastAPI(title="NTVT", docs_url=None, redoc_url=None, openapi_url=None,
                   exception_handlers=handlers | dict(exception_handlers or {}))
     app.state.context = context
 
-    app.add_middleware(SecurityHeaders, headers=SECURITY_HEADERS)
+    style = inline_style_hash(templates_dir)
+    # Only the chat page may sit in a ward portal's frame; the console never.
+    app.add_middleware(SecurityHeaders, headers=security_headers(style), by_path={
+        "/chat": security_headers(style, framed_by=embed_origins)} if embed_origins else {})
 
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:

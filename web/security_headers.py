@@ -12,19 +12,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, headers: Mapping[str, str]) -> None:
+    """`headers` on every response; a path in `by_path` gets its own set instead (the
+    chat page a ward portal may frame)."""
+
+    def __init__(self, app: ASGIApp, headers: Mapping[str, str],
+                 by_path: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.app = app
         self.headers = dict(headers)
+        self.by_path = {path: dict(own) for path, own in (by_path or {}).items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        chosen = self.by_path.get(scope.get("path", ""), self.headers)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
+                for name, value in chosen.items():
                     headers.setdefault(name, value)
             await send(message)
 

@@ -6,6 +6,7 @@ changes nothing.
 """
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -37,7 +38,7 @@ from storage.inbox.turns import lock_chat
 from storage.inbox.updates import find_update, record_update
 from storage.intake.conversations import locale_of
 from storage.media.store import MediaRejected
-from storage.webchat.visitors import issue_visitor, known_visitor, origin_of
+from storage.webchat.visitors import issue_visitor, known_visitor, origin_of, visitor_key
 from web.app import LANG_COOKIE, WebContext, chosen_locale, get_session, page
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,20 @@ async def visitor_id(request: Request, session: AsyncSession) -> str:
     return key
 
 
+SESSION_SECONDS = 60 * 60 * 24 * 180
+
+
+def set_session_cookie(response: Response, token: str, *, framed: bool, https: bool) -> None:
+    if not framed:
+        response.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, httponly=True,
+                            samesite="lax", secure=https)
+        return
+    # Written out: Python's http.cookies knows the Partitioned attribute only from 3.14.
+    # The token is URL-safe base64, nothing to quote.
+    response.headers.append("set-cookie", f"{COOKIE}={token}; Max-Age={SESSION_SECONDS}; "
+                            "Path=/; HttpOnly; SameSite=None; Secure; Partitioned")
+
+
 def too_many(retry_after: int) -> JSONResponse:
     return JSONResponse({"detail": "too many requests"}, status_code=429,
                         headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"})
@@ -102,7 +117,11 @@ def stored_replies(result: dict[str, Any] | None) -> list[Reply]:
 
 
 def build_router(context: WebContext, services: Services, render_notice: Render,
-                 meter: Meter | None = None, limits: WebLimits | None = None) -> APIRouter:
+                 meter: Meter | None = None, limits: WebLimits | None = None, *,
+                 framed: bool = False) -> APIRouter:
+    """`framed`: ward portals may show the chat in a frame (EMBED_ORIGINS); its session
+    cookie then goes with a frame on another site (SameSite=None, Secure, and Partitioned:
+    kept for that portal only, as browsers that block third-party cookies allow)."""
     turns = meter if meter is not None else Meter()
     limits = limits if limits is not None else WebLimits()
     photo_cap = services.media.limits.max_bytes + MULTIPART_ROOM
@@ -111,28 +130,53 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
 
     @router.get("/chat", response_class=HTMLResponse)
     async def chat_page(request: Request, session: Session) -> Response:
-        known = await known_visitor(session, request.cookies.get(COOKIE, ""))
-        if known is not None:  # labels in the dialog's language unless a page chose one
-            return page(context, request, "web/chat.html",
-                        locale=await locale_of(session, channel=CHANNEL, user_id=known))
-        now = datetime.now(UTC)
-        origin = origin_of(client_address(request))
-        if not await limits.may_open(session, origin, now):
-            log.warning("web chat: new sessions from one address held off", extra={
-                "channel": CHANNEL, "outcome": "rate_limited"})
-            refused = page(context, request, "web/too_many.html")
-            refused.status_code = 429
-            refused.headers["Retry-After"] = "600"
-            return refused
-        token = await issue_visitor(session, origin=origin, now=now)
-        await session.commit()
-        response = page(context, request, "web/chat.html")
-        response.set_cookie(COOKIE, token, max_age=60 * 60 * 24 * 180, httponly=True,
-                            samesite="lax", secure=request.url.scheme == "https")
+        """The page with its first question already in it: opening the chat is a turn
+        ("open": where the person left off), run here rather than by the page's script
+        after it loads, so slow mobile data pays one round trip before it, not four."""
+        user = await known_visitor(session, request.cookies.get(COOKIE, ""))
+        token = None
+        if user is None:
+            now = datetime.now(UTC)
+            origin = origin_of(client_address(request))
+            if not await limits.may_open(session, origin, now):
+                log.warning("web chat: new sessions from one address held off", extra={
+                    "channel": CHANNEL, "outcome": "rate_limited"})
+                refused = page(context, request, "web/too_many.html")
+                refused.status_code = 429
+                refused.headers["Retry-After"] = "600"
+                return refused
+            token = await issue_visitor(session, origin=origin, now=now)
+            await session.commit()
+            user = visitor_key(token)
+        opening = await turn_replies(session, user, f"open{secrets.token_hex(6)}", Inbound(
+            channel=CHANNEL, user_id=user, chat_id=user, payload="cmd:open",
+            locale=chosen_locale(request)))
+        # Labels in the dialog's language unless a page chose one.
+        response = page(context, request, "web/chat.html", opening=render(opening),
+                        locale=await locale_of(session, channel=CHANNEL, user_id=user))
+        response.headers["Cache-Control"] = "no-store"
+        if token is not None:
+            set_session_cookie(response, token, framed=framed,
+                               https=request.url.scheme == "https")
         return response
+
+    @router.get("/embed.js")
+    async def embed_script(request: Request) -> Response:
+        """The one <script> tag a ward portal adds: a floating button that opens the chat
+        in a panel. Its words come from the templates, in the tag's data-lang."""
+        script = context.templates.get_template("web/embed.js").render(
+            labels={locale: {key: context.texts.get(locale, f"web.embed_{key}")
+                             for key in ("open", "close")} for locale in ("vi", "en")})
+        return Response(script, media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=3600"})
 
     async def converse(session: AsyncSession, user: str, message_id: str,
                        inbound: Inbound) -> JSONResponse:
+        replies = await turn_replies(session, user, message_id, inbound)
+        return JSONResponse({"replies": render(replies)}, headers={"Cache-Control": "no-store"})
+
+    async def turn_replies(session: AsyncSession, user: str, message_id: str,
+                           inbound: Inbound) -> list[Reply]:
         now = datetime.now(UTC)
         update_id = f"{user}:{message_id}"
         # A visitor's messages may reach two processes at once (a double tap, a resend
@@ -153,7 +197,7 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
             log.info("inbox row %s: turn done", pending.id, extra={
                 "channel": CHANNEL, "chat_key": user, "inbox_id": pending.id,
                 "outcome": "answered" if replies else "silent"})
-        return JSONResponse({"replies": render(replies)}, headers={"Cache-Control": "no-store"})
+        return replies
 
     @router.post("/chat/api/message", dependencies=[Depends(require_client_header)],
                  max_body_size=JSON_BODY_CAP)

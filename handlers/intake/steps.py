@@ -204,7 +204,9 @@ class PhotoStep(Step):
             return Stay(await self.prompt(turn))
         if inbound.payload == "photos:back":
             return Stay(await self.prompt(turn))
-        return Stay([Reply(turn.t("hint.expects_photo"), self._buttons(turn))])
+        # Name only the button on screen: "Xong" comes with the first photo.
+        key = "hint.expects_more_photos" if draft.get("photos") else "hint.expects_photo"
+        return Stay([Reply(turn.t(key), self._buttons(turn))])
 
     async def _receive(self, turn: Turn, photos: list[int]) -> Answer:
         limit = turn.services.max_photos

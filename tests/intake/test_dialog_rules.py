@@ -170,6 +170,9 @@ async def test_unexpected_input_gets_a_hint_and_keeps_the_step(db, services):
     await reach_photos(chat)
     await chat.say("đây là ảnh")
     assert "Bước này cần ảnh" in chat.text()
+    # Only the button on screen is named: no "Xong" before the first photo.
+    assert "Xong" not in chat.text() and "Bỏ qua, không có ảnh" in chat.text()
+    assert chat.buttons() == ["Bỏ qua, không có ảnh"]
     await at_step(chat, "photos")
 
 

@@ -174,6 +174,8 @@ async def test_every_choice_is_reachable_with_tab_and_answers_to_enter(
             assert visibly_focused(focused), f"no visible focus on {focused}"
             await page.keyboard.press("Enter")
             await expect(log).to_contain_text(then)
+            if await page.locator(".chip").count():  # focus goes on to the next choices
+                await expect(page.locator(".chip").first).to_be_focused()
 
         await by_keyboard("Tôi đồng ý", "cá nhân hay một tập thể")
         await by_keyboard("Cá nhân", "Họ và tên người được đề xuất")

@@ -45,9 +45,18 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  function bindChip(chip, label, payload) {
+    chip.addEventListener("click", () => {
+      show(label, "me");
+      post("/chat/api/message", JSON.stringify({ id: newId(), payload }), headers);
+    });
+  }
+
   // A turn's replies bring the buttons for what comes next; a notice without buttons of
   // its own (a decision arriving mid-dialog) leaves the current ones in place.
   function showReplies(replies, notices = false) {
+    // A keyboard user who pressed a choice lands on the next choices, not at the page's top.
+    const onChips = chips.contains(document.activeElement);
     if (!notices || replies.some((reply) => reply.buttons.length)) chips.replaceChildren();
     for (const reply of replies) {
       show(reply.text, "bot");
@@ -59,16 +68,14 @@
           chip.type = "button";
           chip.className = "chip";
           chip.textContent = button.label;
-          chip.addEventListener("click", () => {
-            show(button.label, "me");
-            post("/chat/api/message", JSON.stringify({ id: newId(), payload: button.payload }), headers);
-          });
+          bindChip(chip, button.label, button.payload);
           chips.appendChild(chip);
         }
       }
     }
     // The chips took their room from the log: keep the question just asked in view.
     log.scrollTop = log.scrollHeight;
+    if (onChips && chips.firstElementChild) chips.firstElementChild.focus();
   }
 
   // Answers that sending again would not change: too fast or too large (said in the
@@ -244,6 +251,8 @@
   setInterval(fetchNotices, 30000);
   document.addEventListener("visibilitychange", fetchNotices);
 
+  // What the tab showed before the reload goes above the page's opening messages (the
+  // server put them in the page: where the person left off), which then join it.
   function restoreHistory() {
     let kept = [];
     try {
@@ -252,12 +261,27 @@
     } catch (err) {
       return;
     }
+    const opening = Array.from(log.children);
+    for (const bubble of opening) bubble.remove();
     for (const item of kept) show(item.text, item.who);
+    for (const bubble of opening) {
+      log.appendChild(bubble);
+      remember(bubble.textContent, "bot");
+    }
+    log.scrollTop = log.scrollHeight;
   }
 
-  // Opening the page is not asking for a new nomination: news first, then "open" shows
-  // where the person left off (their nominations, or a draft to go on with).
+  // Opening the page is not asking for a new nomination: the server ran the "open" turn
+  // into the page (where the person left off: their nominations, or a draft to go on
+  // with); its buttons are made live here, and news is asked for alongside.
   restoreHistory();
-  fetchNotices().then(() =>
-    post("/chat/api/message", JSON.stringify({ id: newId(), payload: "cmd:open" }), headers));
+  for (const chip of chips.querySelectorAll(".chip[data-payload]")) {
+    bindChip(chip, chip.textContent, chip.dataset.payload);
+  }
+  if (log.dataset.opened) {
+    fetchNotices();
+  } else {
+    fetchNotices().then(() =>
+      post("/chat/api/message", JSON.stringify({ id: newId(), payload: "cmd:open" }), headers));
+  }
 })();
