@@ -191,7 +191,9 @@ async def run(settings: Settings) -> None:
     web_limits = WebLimits(
         new_visitors_per_address_hour=settings.web_new_visitors_per_address_hour,
         messages_per_visitor_minute=settings.web_messages_per_visitor_minute,
-        photos_per_visitor_hour=settings.web_photos_per_visitor_hour)
+        photos_per_visitor_hour=settings.web_photos_per_visitor_hour,
+        messages_per_address_minute=settings.web_messages_per_address_minute,
+        photos_per_address_hour=settings.web_photos_per_address_hour)
     context = make_context(sessions, texts, settings.templates_dir)
     render_notice = make_renderer(texts, console_url=services.console_url)
 

@@ -113,6 +113,8 @@ class Settings(BaseSettings):
     web_new_visitors_per_address_hour: int = Field(default=60, ge=1)
     web_messages_per_visitor_minute: int = Field(default=30, ge=1)
     web_photos_per_visitor_hour: int = Field(default=40, ge=1)
+    web_messages_per_address_minute: int = Field(default=300, ge=1)
+    web_photos_per_address_hour: int = Field(default=400, ge=1)
     # Nominations beyond these in an hour (one person on any channel; one web address)
     # are held back from the staff groups; the console shows them and how many.
     nominations_per_person_hour: int = Field(default=3, ge=1)

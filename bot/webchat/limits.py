@@ -7,7 +7,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.webchat.visitors import messages_from, new_visitors_from, photos_from
+from storage.webchat.visitors import (
+    messages_from,
+    messages_from_origin_of,
+    new_visitors_from,
+    photos_from,
+    photos_from_origin_of,
+)
 
 MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
 # Request bodies are capped before they are read (FastAPI's max_body_size): what the
@@ -22,13 +28,22 @@ class WebLimits:
     new_visitors_per_address_hour: int = 60
     messages_per_visitor_minute: int = 30
     photos_per_visitor_hour: int = 40
+    # All the visitors behind one address together (a mobile network's many residents).
+    messages_per_address_minute: int = 300
+    photos_per_address_hour: int = 400
 
     async def may_open(self, session: AsyncSession, origin: str, now: datetime) -> bool:
         opened = await new_visitors_from(session, origin, now - HOUR)
         return opened < self.new_visitors_per_address_hour
 
     async def may_send(self, session: AsyncSession, key: str, now: datetime) -> bool:
-        return await messages_from(session, key, now - MINUTE) < self.messages_per_visitor_minute
+        since = now - MINUTE
+        return (await messages_from(session, key, since) < self.messages_per_visitor_minute
+                and await messages_from_origin_of(session, key, since)
+                < self.messages_per_address_minute)
 
     async def may_upload(self, session: AsyncSession, key: str, now: datetime) -> bool:
-        return await photos_from(session, key, now - HOUR) < self.photos_per_visitor_hour
+        since = now - HOUR
+        return (await photos_from(session, key, since) < self.photos_per_visitor_hour
+                and await photos_from_origin_of(session, key, since)
+                < self.photos_per_address_hour)

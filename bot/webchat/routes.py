@@ -148,9 +148,12 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
             token = await issue_visitor(session, origin=origin, now=now)
             await session.commit()
             user = visitor_key(token)
+        # A reload is a message too: paced like one (past the pace the page asks itself,
+        # and is told to wait).
         opening = await turn_replies(session, user, f"open{secrets.token_hex(6)}", Inbound(
             channel=CHANNEL, user_id=user, chat_id=user, payload="cmd:open",
-            locale=chosen_locale(request)))
+            locale=chosen_locale(request))) \
+            if await limits.may_send(session, user, datetime.now(UTC)) else []
         # Labels in the dialog's language unless a page chose one.
         response = page(context, request, "web/chat.html", opening=render(opening),
                         locale=await locale_of(session, channel=CHANNEL, user_id=user))

@@ -5,6 +5,7 @@ shares (a counter in one process's memory would let each process allow the limit
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -53,6 +54,24 @@ async def messages_from(session: AsyncSession, key: str, since: datetime) -> int
 async def photos_from(session: AsyncSession, key: str, since: datetime) -> int:
     return await _count(session, select(func.count()).select_from(Photo).where(
         Photo.channel == CHANNEL, Photo.user_id == key, col(Photo.created_at) >= since))
+
+
+def _same_origin_keys(key: str) -> Any:
+    """The visitors whose sessions were issued to the address this one's was."""
+    origin = select(WebVisitor.origin).where(WebVisitor.key == key).scalar_subquery()
+    return select(WebVisitor.key).where(WebVisitor.origin == origin)
+
+
+async def messages_from_origin_of(session: AsyncSession, key: str, since: datetime) -> int:
+    return await _count(session, select(func.count()).select_from(InboxUpdate).where(
+        InboxUpdate.channel == CHANNEL, col(InboxUpdate.chat_key).in_(_same_origin_keys(key)),
+        col(InboxUpdate.received_at) >= since))
+
+
+async def photos_from_origin_of(session: AsyncSession, key: str, since: datetime) -> int:
+    return await _count(session, select(func.count()).select_from(Photo).where(
+        Photo.channel == CHANNEL, col(Photo.user_id).in_(_same_origin_keys(key)),
+        col(Photo.created_at) >= since))
 
 
 async def nominations_from_origin_of(session: AsyncSession, key: str, since: datetime) -> int:

@@ -154,3 +154,47 @@ async def test_a_burst_of_nominations_is_kept_but_not_sent_to_the_staff_groups(b
     finally:
         await staff.aclose()
 
+
+
+async def test_many_sessions_from_one_address_share_its_pace(tmp_path: Path):
+    """A script that opens new sessions instead of sending faster from one: the address's
+    own limits hold, whatever each session has left."""
+    crowded = await start_bot(tmp_path, WEB_MESSAGES_PER_ADDRESS_MINUTE="12",
+                              WEB_PHOTOS_PER_ADDRESS_HOUR="4")
+    first, second = WebVisitor.at(crowded.base_url), WebVisitor.at(crowded.base_url)
+    try:
+        for visitor in (first, second):
+            await visitor.open_the_page()
+        sent = [await first.client.post("/chat/api/message",
+                                        json={"id": f"first{n:05d}", "text": "a"})
+                for n in range(8)]
+        assert {answer.status_code for answer in sent} == {200}
+        later = [await second.client.post("/chat/api/message",
+                                          json={"id": f"second{n:04d}", "text": "a"})
+                 for n in range(3)]
+        # Each page's opening was a message too: 2 + 8 + 2 make the address's 12.
+        assert [answer.status_code for answer in later] == [200, 200, 429]
+        # And a page reloaded past the pace comes without its opening turn.
+        reloaded = await second.client.get("/chat")
+        assert reloaded.status_code == 200 and 'data-opened="1"' not in reloaded.text
+    finally:
+        for visitor in (first, second):
+            await visitor.close()
+        await crowded.stop()
+
+
+async def test_photos_from_one_address_are_counted_together(tmp_path: Path):
+    crowded = await start_bot(tmp_path, WEB_PHOTOS_PER_ADDRESS_HOUR="2")
+    first, second = WebVisitor.at(crowded.base_url), WebVisitor.at(crowded.base_url)
+    try:
+        for visitor in (first, second):
+            await visitor.up_to_the_photos()
+        await first.photo(jpeg())
+        await second.photo(jpeg(color=(10, 200, 10)))
+        third = await second.client.post("/chat/api/photo", data={"id": "abcdefgh77"},
+                                         files={"photo": ("a.jpg", jpeg(), "image/jpeg")})
+        assert third.status_code == 429
+    finally:
+        for visitor in (first, second):
+            await visitor.close()
+        await crowded.stop()
