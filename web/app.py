@@ -114,6 +114,12 @@ def page(context: WebContext, request: Request, name: str, *, locale: str | None
     return response
 
 
+def client_address(request: Request) -> str:
+    """The client's own address: behind the proxy named in FORWARDED_ALLOW_IPS, uvicorn
+    has put it here from X-Forwarded-For."""
+    return request.client.host if request.client else "?"
+
+
 def as_utc(moment: datetime) -> datetime:
     """A stored time, aware: SQLite hands back naive datetimes, which are UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

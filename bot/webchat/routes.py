@@ -28,6 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.prefetched_photo import PrefetchedPhoto
 from bot.webchat.limits import JSON_BODY_CAP, MULTIPART_ROOM, WebLimits
+from handlers.intake.commands import command_of
 from handlers.intake.conversation import handle
 from handlers.shared.messages import Inbound, Reply
 from handlers.shared.turn import Services
@@ -39,7 +40,14 @@ from storage.inbox.updates import find_update, record_update
 from storage.intake.conversations import locale_of
 from storage.media.store import MediaRejected
 from storage.webchat.visitors import issue_visitor, known_visitor, origin_of, visitor_key
-from web.app import LANG_COOKIE, WebContext, chosen_locale, get_session, page
+from web.app import (
+    LANG_COOKIE,
+    WebContext,
+    chosen_locale,
+    client_address,
+    get_session,
+    page,
+)
 
 log = logging.getLogger(__name__)
 CHANNEL = "webchat"
@@ -64,11 +72,6 @@ class UploadedPhoto(PrefetchedPhoto):
         if len(data) > max_bytes:
             raise MediaRejected("too_large")
         return data
-
-
-def client_address(request: Request) -> str:
-    # Behind the proxy named in FORWARDED_ALLOW_IPS, uvicorn has put the client's own here.
-    return request.client.host if request.client else "unknown"
 
 
 async def visitor_id(request: Request, session: AsyncSession) -> str:
@@ -212,7 +215,10 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
         inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, text=body.text,
                           payload=body.payload, locale=chosen)
         response = await converse(session, user, body.id, inbound)
-        if chosen is not None:  # switched in the chat ("English"): the pages follow
+        # Only a language command can change the dialog's language ("lang:en", "/en").
+        switching = (body.payload or "").startswith("lang:") or \
+            (command_of(body.text, body.payload) or "").startswith("lang:")
+        if chosen is not None and switching:  # switched in the chat: the pages follow
             now_in = await locale_of(session, channel=CHANNEL, user_id=user)
             if now_in is not None and now_in != chosen:
                 response.set_cookie(LANG_COOKIE, now_in, max_age=60 * 60 * 24 * 365,

@@ -76,10 +76,9 @@ async def photos_from_origin_of(session: AsyncSession, key: str, since: datetime
 
 async def nominations_from_origin_of(session: AsyncSession, key: str, since: datetime) -> int:
     """Nominations sent lately from the address this visitor's session was issued to."""
-    origin = select(WebVisitor.origin).where(WebVisitor.key == key).scalar_subquery()
-    return await _count(session, select(func.count()).select_from(Nomination).join(
-        WebVisitor, col(WebVisitor.key) == col(Nomination.submitter_user_id)).where(
-        Nomination.channel == CHANNEL, WebVisitor.origin == origin,
+    return await _count(session, select(func.count()).select_from(Nomination).where(
+        Nomination.channel == CHANNEL,
+        col(Nomination.submitter_user_id).in_(_same_origin_keys(key)),
         col(Nomination.created_at) >= since))
 
 

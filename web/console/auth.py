@@ -53,10 +53,6 @@ class SignIn:
     throttled: bool = False
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "?"
-
-
 async def sign_in(session: AsyncSession, *, username: str, password: str, address: str,
                   now: datetime | None = None) -> SignIn:
     now = now or datetime.now(UTC)

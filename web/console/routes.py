@@ -23,12 +23,11 @@ from storage.models import Staff as StaffRow
 from storage.org.unit_tree import UnitRef, children
 from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
 from storage.review.queue import QueueFilter, queue_all, queue_page
-from web.app import WebContext, as_utc, local_time, page
+from web.app import WebContext, as_utc, client_address, local_time, page
 from web.console.auth import (
     COOKIE,
     SESSION_HOURS,
     Signer,
-    client_address,
     csrf_ok,
     sign_in,
     sign_out,
