@@ -9,12 +9,12 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.intake import commands
+from handlers.intake import commands, word_commands
 from handlers.intake import withdraw as withdrawal
 from handlers.intake.answer_more import ANSWERING, answering, answering_prompt, start_answering
 from handlers.intake.duplicate_offer import add_to_existing, duplicate_offer
 from handlers.intake.flow import BY_NAME, applicable, next_step
-from handlers.intake.menu import remember_menu, resolve_menu
+from handlers.intake.menu import menu_hint, remember_menu, resolve_menu
 from handlers.intake.steps import Filled, Step
 from handlers.intake.submit import submit_nomination
 from handlers.shared.messages import Inbound, Reply, rows
@@ -39,7 +39,8 @@ async def handle(
     if inbound.locale in LOCALES:
         conversation.locale = inbound.locale
     draft = conversation.draft
-    turn = Turn(resolve_menu(inbound, draft), session, now, services, conversation, draft)
+    typed = resolve_menu(inbound, draft, free_text=_free_text(conversation.step))
+    turn = Turn(typed, session, now, services, conversation, draft)
     replies = await _dispatch(turn)
     remember_menu(turn.draft, replies)
     conversation.draft = turn.draft
@@ -52,9 +53,19 @@ async def handle(
     return replies
 
 
+def _free_text(step: str | None) -> bool:
+    if step == ANSWERING:
+        return True
+    return step in BY_NAME and BY_NAME[step].free_text
+
+
 async def _dispatch(turn: Turn) -> list[Reply]:
     inbound = turn.inbound
     command = commands.command_of(inbound.text, inbound.payload)
+    if command is None and (said := word_commands.said_command(turn)) is not None:
+        if inbound.text and word_commands.could_be_answer(turn, inbound.text):
+            return word_commands.ask_which(turn, said)
+        command = said
     if command is not None:
         return await _command(turn, command)
     if inbound.payload and inbound.payload.startswith("lang:"):
@@ -85,6 +96,8 @@ async def _command(turn: Turn, command: str) -> list[Reply]:
         return await commands.my_nominations(turn)
     if command == "lang":
         return commands.language_menu(turn)
+    if command == "back":
+        return await _back(turn)
     if command.startswith("lang:"):
         return await _switch_language(turn, command.removeprefix("lang:"))
     help_or_unknown = turn.reply("help" if command == "help" else "hint.unknown_command")
@@ -92,6 +105,32 @@ async def _command(turn: Turn, command: str) -> list[Reply]:
     if step is None:
         return [Reply(help_or_unknown.text, commands.main_menu(turn))]
     return [help_or_unknown, *await _prompt(turn, step)]
+
+
+async def _back(turn: Turn) -> list[Reply]:
+    previous = word_commands.previous_step(turn)
+    if previous is not None:
+        turn.conversation.step = previous
+        return await BY_NAME[previous].prompt(turn)
+    step = turn.conversation.step
+    return await _prompt(turn, step) if step else [Reply(turn.t("idle"),
+                                                         commands.main_menu(turn))]
+
+
+async def _confirm_word(turn: Turn) -> list[Reply]:
+    command = word_commands.settle(turn)
+    if command is not None:
+        return await _command(turn, command)
+    step = turn.conversation.step
+    if turn.inbound.payload is None and step in BY_NAME:
+        return await _answer(turn, BY_NAME[step])  # "no, those words are my answer"
+    if turn.inbound.payload is None and step == ANSWERING:
+        return await answering(turn)
+    return await _dispatch(turn)
+
+
+async def _confirm_word_prompt(turn: Turn) -> list[Reply]:
+    return word_commands.confirm_prompt(turn)
 
 
 async def _switch_language(turn: Turn, locale: str) -> list[Reply]:
@@ -137,7 +176,7 @@ async def _consent(turn: Turn) -> list[Reply]:
         turn.draft.clear()
         turn.conversation.step = None
         return [Reply(turn.t("consent_declined"), commands.main_menu(turn))]
-    return [turn.reply("hint.press_button"), *await _consent_prompt(turn)]
+    return menu_hint(turn) or [turn.reply("hint.press_button"), *await _consent_prompt(turn)]
 
 
 async def _consent_prompt(turn: Turn) -> list[Reply]:
@@ -151,7 +190,7 @@ async def _resume(turn: Turn) -> list[Reply]:
         step = turn.draft.pop("_resume_step", None) or "summary"
         turn.conversation.step = step
         return await _prompt(turn, step)
-    return [turn.reply("hint.press_button"), *await _resume_prompt(turn)]
+    return menu_hint(turn) or [turn.reply("hint.press_button"), *await _resume_prompt(turn)]
 
 
 async def _resume_prompt(turn: Turn) -> list[Reply]:
@@ -186,8 +225,9 @@ async def _summary(turn: Turn) -> list[Reply]:
         added = await add_to_existing(turn, payload)
         if added is not None:
             return added
-    hint = [turn.reply("hint.press_button")] if turn.conversation.step == "summary" else []
-    return [*hint, *await _summary_prompt(turn)]
+    if turn.conversation.step == "summary":
+        return menu_hint(turn) or [turn.reply("hint.press_button"), *await _summary_prompt(turn)]
+    return await _summary_prompt(turn)
 
 
 async def _summary_prompt(turn: Turn) -> list[Reply]:
@@ -225,6 +265,7 @@ CONTROL_STEPS: dict[str, Callable[[Turn], Awaitable[list[Reply]]]] = {
     "confirm_cancel": _confirm_cancel,
     "summary": _summary,
     ANSWERING: answering,
+    word_commands.CONFIRM: _confirm_word,
 }
 CONTROL_PROMPTS: dict[str, Callable[[Turn], Awaitable[list[Reply]]]] = {
     "consent": _consent_prompt,
@@ -232,4 +273,5 @@ CONTROL_PROMPTS: dict[str, Callable[[Turn], Awaitable[list[Reply]]]] = {
     "confirm_cancel": _confirm_cancel_prompt,
     "summary": _summary_prompt,
     ANSWERING: answering_prompt,
+    word_commands.CONFIRM: _confirm_word_prompt,
 }

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.intake.menu import menu_hint
 from handlers.intake.validators import Invalid, parse_deed_date, parse_phone, show_date, show_phone
 from handlers.shared.messages import Button, Reply, rows
 from handlers.shared.turn import Turn
@@ -37,6 +38,10 @@ def always(_draft: Draft) -> bool:
 class Step:
     """Base: a step answered by typed text."""
 
+    # Answered in the person's own words, where a menu's words count only typed whole:
+    # its buttons are suggestions ("Dùng tên", "Hôm nay"), and "Lan" is a name.
+    free_text = True
+
     def __init__(self, name: str, *, applies: Callable[[Draft], bool] = always) -> None:
         self.name = name
         self.applies = applies
@@ -59,6 +64,14 @@ class Step:
 
     def parse(self, text: str, turn: Turn) -> Any:
         raise NotImplementedError
+
+    def could_take(self, text: str, turn: Turn) -> bool:
+        """Whether `text` would be a valid answer here (so a command word needs asking)."""
+        try:
+            self.parse(text, turn)
+        except (Invalid, NotImplementedError):
+            return False
+        return True
 
     async def display(self, turn: Turn) -> str:
         return str(turn.draft.get(self.name, ""))
@@ -91,6 +104,7 @@ class TextStep(Step):
 
 
 class ChoiceStep(Step):
+    free_text = False
     def __init__(self, name: str, options: tuple[str, ...], *, per_row: int = 1,
                  applies: Callable[[Draft], bool] = always) -> None:
         super().__init__(name, applies=applies)
@@ -107,7 +121,11 @@ class ChoiceStep(Step):
         if prefix == self.name and option in self.options:
             turn.draft[self.name] = option
             return Filled()
-        return Stay([turn.reply("hint.press_button"), *await self.prompt(turn)])
+        return Stay(menu_hint(turn) or [turn.reply("hint.press_button"),
+                                        *await self.prompt(turn)])
+
+    def could_take(self, text: str, turn: Turn) -> bool:
+        return False
 
     async def display(self, turn: Turn) -> str:
         return turn.t(f"choice.{self.name}.{turn.draft[self.name]}")
@@ -152,11 +170,14 @@ class PhoneStep(Step):
         else:
             return Stay([turn.reply("hint.expects_phone"), *await self.prompt(turn)])
         try:
-            turn.draft[self.name] = parse_phone(raw)
+            turn.draft[self.name] = self.parse(raw, turn)
         except Invalid as exc:
             return Stay([self._asking(turn, turn.t(exc.hint))])
         return Filled([Reply(turn.t("ack.phone", phone=show_phone(turn.draft[self.name])),
                              clear_keyboard=True)])
+
+    def parse(self, text: str, turn: Turn) -> Any:
+        return parse_phone(text)
 
     async def display(self, turn: Turn) -> str:
         return show_phone(turn.draft[self.name])
@@ -164,6 +185,8 @@ class PhoneStep(Step):
 
 class PhotoStep(Step):
     """1–10 photos, one at a time or as an album, then "Xong"; skipping needs a second press."""
+
+    free_text = False
 
     def is_filled(self, draft: Draft) -> bool:
         return bool(draft.get("photos_done"))

@@ -14,7 +14,9 @@ PATH_SEPARATOR = " › "
 
 class UnitStep(Step):
     """Payloads: `unit:o:<id>[:<page>]` opens a unit's children (id 0: the top level),
-    `unit:s:<id>` selects a unit."""
+    `unit:s:<id>` selects a unit. Typed words pick a unit on screen, or search."""
+
+    free_text = False
 
     async def prompt(self, turn: Turn, page: int = 0) -> list[Reply]:
         roots = await children(turn.session, None)

@@ -5,7 +5,7 @@ from datetime import date
 
 import phonenumbers
 
-from storage.shared.folding import fold
+from handlers.intake.spoken_dates import InFuture, NotADate, read_date
 
 
 class Invalid(Exception):
@@ -15,9 +15,6 @@ class Invalid(Exception):
 
 
 _LETTER = re.compile(r"[^\W\d_]")
-_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_MONTH = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
 MIN_DEED_WORDS = 8
 
 
@@ -49,33 +46,14 @@ def parse_deed(text: str) -> str:
 
 
 def parse_deed_date(text: str, *, today: date) -> str:
-    """dd/mm/yyyy, mm/yyyy or yyyy (also "hôm nay"); stored as ISO, never in the future."""
-    value = clean(text)
-    folded = fold(value)
-    if folded in {"hom nay", "today"}:
-        return today.isoformat()
+    """A day, a month or a year as people write them (handlers/intake/spoken_dates.py);
+    stored as ISO, never in the future."""
     try:
-        if match := _DATE.match(value):
-            day, month, year = (int(g) for g in match.groups())
-            parsed = date(year, month, day)
-            if parsed > today or year < 1900:
-                raise Invalid("invalid.date_future")
-            return parsed.isoformat()
-        if match := _MONTH.match(value):
-            month, year = (int(g) for g in match.groups())
-            if not 1 <= month <= 12:
-                raise Invalid("invalid.date")
-            if (year, month) > (today.year, today.month) or year < 1900:
-                raise Invalid("invalid.date_future")
-            return f"{year:04d}-{month:02d}"
-        if match := _YEAR.match(value):
-            year = int(match.group(1))
-            if year > today.year or year < 1900:
-                raise Invalid("invalid.date_future")
-            return f"{year:04d}"
-    except ValueError as exc:  # 31/02/2026 and friends
+        return read_date(text, today=today)
+    except InFuture as exc:
+        raise Invalid("invalid.date_future") from exc
+    except NotADate as exc:
         raise Invalid("invalid.date") from exc
-    raise Invalid("invalid.date")
 
 
 def show_date(iso: str) -> str:

@@ -4,6 +4,8 @@ Rendered when it is sent, not when it is queued, so a correction made meanwhile 
 staff see. Personal data stays masked: the group is wider than the reviewers.
 """
 
+from typing import Any
+
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,7 +45,7 @@ async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts
         Photo.nomination_id == nomination_id))).all())
     photos = len(photo_hashes)
 
-    def t(key: str, **values: object) -> str:
+    def t(key: str, **values: Any) -> str:
         return texts.get(locale, key, **values)
 
     text = t("card.new", reference=nomination.reference, nominee=nomination.nominee_name,

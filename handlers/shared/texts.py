@@ -12,6 +12,10 @@ LOCALES = ("vi", "en")
 # Plural forms sit under a text's key as `one` and `many` (not CLDR's "other", which is
 # a choice's name here: choice.field.other).
 PLURAL_FORM = re.compile(r"\.(one|many)$")
+# A text that names a gesture has a variant per channel beside it, `key@zalo` and
+# `key@webchat`: Telegram has buttons to press ("bấm"), the web chat chips to tap
+# ("chạm"), Zalo only numbers to type ("gõ số"). The plain key is Telegram's.
+CHANNEL_VARIANT = re.compile(r"@\w+$")
 
 
 class Texts:
@@ -28,7 +32,8 @@ class Texts:
         return cls(catalogue, default_locale)
 
     def keys(self, locale: str) -> set[str]:
-        """Every key, a text with plural forms under its own name."""
+        """Every key, a text with plural forms under its own name, and a channel's
+        variant under its own (`hint.menu@zalo`)."""
         return {PLURAL_FORM.sub("", key) for key in self._catalogue[locale]}
 
     def group(self, locale: str, prefix: str) -> dict[str, str]:
@@ -42,8 +47,13 @@ class Texts:
         table = self._catalogue.get(locale) or self._catalogue[self.default_locale]
         return key in table or f"{key}.many" in table
 
-    def get(self, locale: str, key: str, **values: Any) -> str:
+    def get(self, locale: str, key: str, /, channel: str | None = None, **values: Any) -> str:
+        """`channel`: the channel the text is for, whose variant wins where there is one."""
         table = self._catalogue.get(locale) or self._catalogue[self.default_locale]
+        if channel is not None:
+            variant = f"{key}@{channel}"
+            if variant in table or f"{variant}.many" in table:
+                key = variant
         if key not in table and f"{key}.many" in table:
             # A text with plural forms (English: "1 photo", "3 photos"); Vietnamese has one.
             one = f"{key}.one"

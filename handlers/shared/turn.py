@@ -49,7 +49,9 @@ class Turn:
         return self.now.astimezone(TIMEZONE)
 
     def t(self, key: str, **values: Any) -> str:
-        return self.services.texts.get(self.locale, key, **values)
+        """The text in the person's language, worded for their channel."""
+        return self.services.texts.get(self.locale, key, channel=self.inbound.channel,
+                                       **values)
 
     def about_nominee(self, key: str, **values: Any) -> str:
         """`key` worded for the kind of nominee chosen: a collective is not asked for a

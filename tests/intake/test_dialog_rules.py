@@ -118,7 +118,7 @@ async def reach(chat: Chat, step: str) -> None:
 
 @pytest.mark.parametrize("step, bad, hint", [
     ("deed", "Giúp người.", "kể thêm một chút"),
-    ("deed_date", "hôm kia", "Chưa đọc được ngày"),
+    ("deed_date", "dạo trước", "Chưa đọc được ngày"),
     ("deed_date", "31/02/2026", "Chưa đọc được ngày"),
     ("deed_date", "01/01/2027", "Ngày này chưa tới"),
     ("submitter_phone", "0123", "Số điện thoại chưa đúng"),
