@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import settings_checks
 from bot.health import Health
 from bot.intake import IntakeOptions
 from bot.media_setup import media_store
@@ -279,7 +280,13 @@ async def run(settings: Settings) -> None:
             from bot.zalo.sender import ZaloSender
 
             tasks.start("zalo-upkeep", zalo.upkeep)
-            senders["zalo"] = ZaloSender(zalo.client, texts, links)
+            pictures = settings_checks.reachable_by_zalo(settings.public_url)
+            if not pictures:
+                log.warning("PUBLIC_URL (%s) is not an https address Zalo can reach: tally "
+                            "charts go to Zalo as text with a console link, not as pictures",
+                            settings.public_url or "not set")
+            senders["zalo"] = ZaloSender(zalo.client, texts, links, pictures=pictures,
+                                         console_url=services.console_url)
             if settings.zalo_mode == "webhook":
                 await _start_zalo_webhook(settings, health, zalo)
         if telegram is not None:

@@ -87,7 +87,8 @@ class ChannelIntake(ABC):
         self._sessions = sessions
         self.replies = ReplyLedger(channel, sessions, self.send_one, me=options.me,
                                    pace=options.pace, is_group=self.is_group,
-                                   lease=options.lease, meter=options.meter)
+                                   lease=options.lease, meter=options.meter,
+                                   pieces=self.pieces)
         self.worker = InboxWorker(channel, sessions, self, self._deliver, me=options.me,
                                   lease=options.lease, sweep_seconds=options.sweep_seconds,
                                   meter=options.meter)
@@ -116,6 +117,10 @@ class ChannelIntake(ABC):
 
     @abstractmethod
     def is_group(self, chat_id: str) -> bool: ...
+
+    def pieces(self, reply: Reply) -> list[Reply]:
+        """The messages one reply is sent as; one, unless the platform needs several."""
+        return [reply]
 
     # -- intake ----------------------------------------------------------------------------
     async def accept(self, payloads: list[dict[str, Any]]) -> None:

@@ -45,8 +45,13 @@ class ReplyLedger:
                  flush_seconds: float = 0.25, lease: timedelta = timedelta(seconds=30),
                  give_up_after: timedelta = timedelta(days=1),
                  retry_after: timedelta = timedelta(seconds=10),
-                 meter: Meter | None = None) -> None:
+                 meter: Meter | None = None,
+                 pieces: Callable[[Reply], list[Reply]] = lambda reply: [reply]) -> None:
         self.channel = channel
+        # What one reply becomes on the platform (Zalo: a long text in several messages),
+        # each sent, refused and counted on its own, so a refused piece stops nothing
+        # after it and a retry resends only what is missing.
+        self._pieces = pieces
         self.me = me
         self._sessions = sessions
         self._send_one = send_one
@@ -66,6 +71,7 @@ class ReplyLedger:
         were refused for good: retrying cannot change a blocked bot or a refused text)."""
         if row_id in self._in_flight:
             return False
+        replies = [piece for reply in replies for piece in self._pieces(reply)]
         self._in_flight.add(row_id)
         sent = start
         claim = _Claim(asyncio.get_running_loop().time() + self._lease.total_seconds() / 3)

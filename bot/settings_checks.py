@@ -10,6 +10,7 @@ a cookie sent without `Secure`, a throttle that counts the proxy instead of the 
 import ipaddress
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -43,6 +44,23 @@ def embed_origins_problem(value: str) -> str | None:
             return (f"EMBED_ORIGINS: {item!r} is not an origin; give the ward portal's "
                     "address as https://host (no path), comma separated")
     return None
+
+
+def reachable_by_zalo(public_url: str | None) -> bool:
+    """Whether Zalo's servers can fetch a link to `public_url`: https, and a host that is
+    not this machine or a private network."""
+    if not public_url:
+        return False
+    parts = urlsplit(public_url)
+    host = parts.hostname or ""
+    if parts.scheme != "https" or not host or host == "localhost" or \
+            host.endswith((".local", ".localhost", ".internal", ".lan")):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host  # a name; whether it resolves publicly is the operator's part
+    return address.is_global
 
 
 def everywhere(settings: "Settings") -> list[str]:
@@ -82,6 +100,11 @@ def in_production(settings: "Settings") -> list[str]:
                         "(postgresql+asyncpg://user:password@host:5432/ntvt)")
     problems += [_https_problem(name, url, rule) for name, url in _public_urls(settings)
                  if not (url or "").startswith("https://")]
+    if settings.zalo_bot_token and (settings.public_url or "").startswith("https://") and \
+            not reachable_by_zalo(settings.public_url):
+        problems.append(f"PUBLIC_URL is {settings.public_url}; {rule} and Zalo on it must be "
+                        "an address Zalo's servers can reach (not this machine or a private "
+                        "network): Zalo fetches the pictures it sends from there")
     plain = [o for o in settings.embedding_sites if not o.startswith("https://")]
     if plain:
         problems.append(f"EMBED_ORIGINS has {', '.join(plain)}; {rule} a portal framing the "

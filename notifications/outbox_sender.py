@@ -170,7 +170,7 @@ class OutboxSender:
             await self._record(row, failed="nothing to send any more")
             return True
         parts = sender.split(reply)
-        chat_id, done, moves = row.chat_id, row.parts_sent, 0
+        chat_id, done, moves, refused = row.chat_id, row.parts_sent, 0, 0
         message_id: str | None = None
         while done < len(parts):
             try:
@@ -186,6 +186,16 @@ class OutboxSender:
                     await self._record(row, failed="migrated too many times")
                     return True
                 continue
+            except Refused as exc:
+                if len(parts) == 1:
+                    return await self._failed(row, chat_id, exc)
+                # One refused piece (a picture the platform could not fetch, a text it
+                # would not take) must not keep the rest, the menu last, from going out.
+                refused += 1
+                log.warning("part %d of %d of outbox row %s was refused: %s", done + 1,
+                            len(parts), row.id, exc)
+                if refused == len(parts):
+                    return await self._failed(row, chat_id, exc)
             except Exception as exc:
                 return await self._failed(row, chat_id, exc)
             done += 1

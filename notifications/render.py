@@ -50,8 +50,9 @@ async def decision_notice(session: AsyncSession, row: Claimed, texts: Texts) -> 
         intro = texts.get(locale, "decision.supporter_intro", reference=nomination.reference)
         return Reply(f"{intro.strip()}\n{text.strip()}")
     if row.payload["status"] == "needs_info":  # they answer right here, in the chat
-        button = Button(texts.get(locale, "answer.button"), f"answer:{nomination.id}")
-        reply = Reply(text.strip(), rows([button]))
+        button = Button(texts.get(locale, "answer.button", channel=row.channel),
+                        f"answer:{nomination.id}")
+        reply = Reply(text.strip(), rows([button]), extra={"locale": locale})
         await remember_notice_menu(session, channel=nomination.channel,
                                    user_id=nomination.submitter_user_id, reply=reply)
         return reply

@@ -92,12 +92,15 @@ class ZaloChannel(ChannelIntake):
         return Outcome(chat, [Reply(texts.get(texts.default_locale, "error.not_processed"))])
 
     # -- replies ---------------------------------------------------------------------------
+    def pieces(self, reply: Reply) -> list[Reply]:
+        """One Zalo message each: the text split below Zalo's limit, the menu last."""
+        return [Reply(text) for text in as_texts(reply, self._services.texts)]
+
     async def send_one(self, chat_id: str, reply: Reply) -> object:
         """A quota answer pauses Zalo's sending; an unreachable Zalo or a 5xx is tried
         again later; a refusal that retrying cannot change is given up."""
-        texts = self._services.texts
         try:
-            for text in as_texts(reply, texts, texts.default_locale):
+            for text in as_texts(reply, self._services.texts):
                 await self.client.send_message(chat_id, text)
         except ZaloApiError as exc:
             if exc.is_quota:

@@ -1,4 +1,10 @@
-"""The outbox's Zalo sender: Zalo answers mapped to what the outbox handles."""
+"""The outbox's Zalo sender: Zalo answers mapped to what the outbox handles.
+
+Zalo takes pictures only as links it fetches itself, so a picture goes out only when
+our links lead somewhere Zalo can reach (an https address on the internet). Otherwise,
+and when Zalo refuses a picture anyway, the text goes out alone; it always carries a
+console link where staff see the chart, so a refused picture loses nothing.
+"""
 
 from bot.zalo.client import ZaloApiError, ZaloClient
 from bot.zalo.render import as_texts
@@ -8,36 +14,46 @@ from notifications.delivery import Refused, Throttled
 from web.media_links import MediaLinks
 
 PICTURES = (("chart_sha256", "png"), ("image_sha256", "jpg"))  # reply.extra key, file type
+# Where staff see each kind of picture in the console.
+PICTURE_PAGES = {"chart_sha256": "/tally", "image_sha256": ""}
 
 
 class ZaloSender:
-    def __init__(self, client: ZaloClient, texts: Texts, links: MediaLinks) -> None:
+    def __init__(self, client: ZaloClient, texts: Texts, links: MediaLinks, *,
+                 pictures: bool, console_url: str) -> None:
         self._client = client
         self._texts = texts
         self._links = links
+        self._pictures = pictures
+        self._console_url = console_url.rstrip("/")
 
     def split(self, reply: Reply) -> list[Reply]:
-        """Each picture, then each piece of the text (Zalo caps a message at 2,000
-        characters): one Zalo message each."""
-        pictures = [Reply("", extra={key: reply.extra[key]}) for key, _ in PICTURES
-                    if reply.extra.get(key)]
-        return pictures + [Reply(text) for text in
-                           as_texts(reply, self._texts, self._texts.default_locale)]
+        """Each picture Zalo can fetch, then each piece of the text (the menu last): one
+        Zalo message each, sent and refused one by one."""
+        kinds = [key for key, _ in PICTURES if reply.extra.get(key)]
+        pictures = [Reply("", extra={key: reply.extra[key]}) for key in kinds
+                    if self._pictures]
+        text = reply.text
+        if kinds:
+            locale = reply.extra.get("locale") or self._texts.default_locale
+            link = f"{self._console_url}{PICTURE_PAGES[kinds[0]]}"
+            text = f"{text}\n{self._texts.get(locale, 'zalo.picture_link', url=link)}"
+        body = Reply(text, reply.buttons, extra={
+            key: value for key, value in reply.extra.items() if key not in dict(PICTURES)})
+        return pictures + [Reply(piece) for piece in as_texts(body, self._texts)]
 
     def is_group(self, chat_id: str) -> bool:
         return False  # Zalo bots reach people in private chats only (for now)
 
     async def send(self, chat_id: str, reply: Reply) -> str:
-        """One outbox row may become several Zalo messages (a long text, a picture); the
-        id of the last is returned."""
+        """One part of an outbox row: a picture by its signed link, or one text."""
         try:
-            message_id = ""
-            # Zalo takes pictures by URL: a signed, expiring link to our own app.
             for key, ext in PICTURES:
                 if reply.extra.get(key):
                     url = self._links.url_for(reply.extra[key], ext=ext)
-                    message_id = await self._client.send_photo(chat_id, url)
-            for text in as_texts(reply, self._texts, self._texts.default_locale):
+                    return await self._client.send_photo(chat_id, url)
+            message_id = ""
+            for text in as_texts(reply, self._texts):
                 message_id = await self._client.send_message(chat_id, text)
         except ZaloApiError as exc:
             if exc.is_quota:
@@ -46,3 +62,4 @@ class ZaloSender:
                 raise  # transient: retried with back-off
             raise Refused(str(exc)) from exc
         return message_id
+

@@ -5,6 +5,7 @@ process, continues exactly where the person was.
 """
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -41,7 +42,7 @@ async def handle(
     draft = conversation.draft
     typed = resolve_menu(inbound, draft, free_text=_free_text(conversation.step))
     turn = Turn(typed, session, now, services, conversation, draft)
-    replies = await _dispatch(turn)
+    replies = [_in_language(reply, conversation.locale) for reply in await _dispatch(turn)]
     remember_menu(turn.draft, replies)
     conversation.draft = turn.draft
     await save_conversation(session, conversation, now=now)
@@ -51,6 +52,12 @@ async def handle(
                                      "replies": [reply.to_json() for reply in replies]})
     await session.commit()
     return replies
+
+
+def _in_language(reply: Reply, locale: str) -> Reply:
+    """A menu says which language it is in, for a channel that words it (Zalo's "answer
+    with a number" line under its numbered lines)."""
+    return replace(reply, extra={**reply.extra, "locale": locale}) if reply.buttons else reply
 
 
 def _free_text(step: str | None) -> bool:

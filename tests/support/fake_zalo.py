@@ -1,6 +1,7 @@
 """A fake Zalo Bot Platform API on loopback: records calls, serves queued updates and the
-files residents "sent" (Zalo hands photos over as URLs), refuses what Zalo refuses
-(text over 2,000 characters) and answers 429 when told to."""
+files residents "sent" (Zalo hands photos over as URLs), refuses what Zalo refuses (text
+over 2,000 characters as JavaScript counts them, in UTF-16 units; a photo link it cannot
+fetch) and answers 429 when told to."""
 
 import asyncio
 import contextlib
@@ -36,6 +37,10 @@ class FakeZalo:
         self._message_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Public addresses Zalo can fetch, and where each really is in a test:
+        # {"https://phuong.example": "http://127.0.0.1:8123"}; any other link fails.
+        self.reachable: dict[str, str | httpx.AsyncBaseTransport] = {}
+        self.fetched: list[str] = []
 
     @property
     def base_url(self) -> str:
@@ -83,12 +88,18 @@ class FakeZalo:
                                       "description": description}, status=code)
         if method == "getUpdates":
             return await self._get_updates(params)
-        self.calls.append(Call(method, params))
         if method in ("sendMessage", "sendPhoto"):
             text = params.get("text") or params.get("caption") or ""
-            if len(text) > MAX_TEXT:
+            refusal = "text too long" if len(text.encode("utf-16-le")) // 2 > MAX_TEXT else ""
+            if method == "sendPhoto" and not refusal and \
+                    not await self._fetch(str(params.get("photo", ""))):
+                refusal = "photo url not reachable"
+            if refusal:  # recorded as refused, like a failure asked for
+                self.calls.append(Call(f"{method}!400", params))
                 return web.json_response({"ok": False, "error_code": 400,
-                                          "description": "text too long"}, status=400)
+                                          "description": refusal}, status=400)
+        self.calls.append(Call(method, params))
+        if method in ("sendMessage", "sendPhoto"):
             async with self._sent:
                 self._sent.notify_all()
             return web.json_response({"ok": True, "result": {
@@ -97,6 +108,23 @@ class FakeZalo:
             return web.json_response({"ok": True, "result": {
                 "id": "2000000001", "account_name": "bot.ntvt", "can_join_groups": False}})
         return web.json_response({"ok": True, "result": {"url": params.get("url", "")}})
+
+    async def _fetch(self, url: str) -> bool:
+        """Zalo fetches a photo from its link before it sends it: only an image at an
+        address it can reach goes out."""
+        for public, local in self.reachable.items():
+            if url.startswith(public):
+                # Where the public address really is: a base URL, or an app in the test.
+                base, transport = (local, None) if isinstance(local, str) else (public, local)
+                try:
+                    async with httpx.AsyncClient(timeout=5, transport=transport) as client:
+                        answer = await client.get(base + url.removeprefix(public))
+                except httpx.HTTPError:
+                    return False
+                self.fetched.append(url)
+                return answer.status_code == 200 and \
+                    answer.headers.get("content-type", "").startswith("image/")
+        return False
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         deadline = time.monotonic() + min(float(params.get("timeout", 1)), 1.0)

@@ -42,7 +42,9 @@ def links():
 
 
 def outbox(db, zalo, texts, links) -> OutboxSender:
-    return OutboxSender(db.sessions, {"zalo": ZaloSender(zalo.client, texts, links)},
+    sender = ZaloSender(zalo.client, texts, links, pictures=True,
+                        console_url="https://phuong.example/console")
+    return OutboxSender(db.sessions, {"zalo": sender},
                         make_renderer(texts, console_url="https://phuong.example/console"))
 
 
@@ -128,21 +130,26 @@ async def test_a_long_text_is_split_between_sentences(fake_zalo, zalo, texts, li
     sentence = "Ông Tuấn đã giúp đỡ bà con trong tổ dân phố suốt nhiều năm liền. "
     text = sentence * 60  # about 3,900 characters
     pieces = split_message(text)
-    assert len(pieces) == 2 and all(len(p) <= 2000 for p in pieces)
+    assert len(pieces) == 3 and all(len(p) <= 2000 for p in pieces)
     assert all(p.endswith("liền.") for p in pieces)  # whole sentences only
     assert " ".join(pieces) == text.strip()
 
-    await ZaloSender(zalo.client, texts, links).send(RESIDENT, Reply(text))
+    sender = ZaloSender(zalo.client, texts, links, pictures=True, console_url="")
+    for part in sender.split(Reply(text)):
+        await sender.send(RESIDENT, part)
     sent = fake_zalo.sent_to(RESIDENT)
-    assert [len(c.params["text"]) <= 2000 for c in sent] == [True, True]
+    assert [len(c.params["text"]) <= 2000 for c in sent] == [True, True, True]
 
 
 async def test_a_picture_goes_out_as_a_signed_expiring_link(tmp_path, fake_zalo, zalo,
                                                             texts, links):
     media = MediaStore(tmp_path / "media")
     stored = media.save(jpeg(320, 240))
-    await ZaloSender(zalo.client, texts, links).send(
-        RESIDENT, Reply("Biểu đồ tháng 10", extra={"image_sha256": stored.sha256}))
+    app = FastAPI()
+    app.include_router(build_router(links, media))
+    fake_zalo.reachable["https://phuong.example"] = httpx.ASGITransport(app=app)
+    await ZaloSender(zalo.client, texts, links, pictures=True, console_url="").send(
+        RESIDENT, Reply("", extra={"image_sha256": stored.sha256}))
     [photo] = [c for c in fake_zalo.sent_to(RESIDENT) if c.method == "sendPhoto"]
     url = httpx.URL(photo.params["photo"])
     assert url.path == f"/media/{stored.sha256}.jpg"
