@@ -13,7 +13,7 @@ import aiohttp
 from bot.health import Component
 from bot.polling import Backoff, EveryMinute
 from bot.zalo.channel import ZaloChannel
-from bot.zalo.client import ZaloApiError
+from bot.zalo.client import REFUSED, ZaloApiError
 from bot.zalo.inbound import unwrap
 
 log = logging.getLogger(__name__)
@@ -32,21 +32,28 @@ class ZaloPoller:
 
     async def run(self) -> None:
         """Poll until cancelled."""
-        webhook_deleted = False
+        token_checked = webhook_deleted = False
         kept: list[dict[str, Any]] = []
         while True:
             if kept:
                 try:
                     await self._channel.accept(kept)
                     kept = []
-                except Exception:
+                except Exception as exc:
                     wait = self._backoff.next()
-                    log.exception("could not commit %d Zalo updates to the inbox; trying "
-                                  "again in %.1f s", len(kept), wait)
+                    due, quiet = self._say.due("inbox")
+                    if due:
+                        log.error("could not commit %d Zalo updates to the inbox; trying "
+                                  "again in %.1f s%s", len(kept), wait, _more(quiet),
+                                  exc_info=exc)
                     self._health.trouble("inbox failing", "updates could not be committed")
                     await asyncio.sleep(wait)
                     continue
             try:
+                if not token_checked:  # a refused token shows at once, not at getUpdates
+                    me = await self._channel.client.get_me()
+                    token_checked = True
+                    log.info("Zalo accepts the bot token (bot %s)", me.get("account_name"))
                 if not webhook_deleted:
                     await self._channel.client.delete_webhook()
                     webhook_deleted = True
@@ -71,20 +78,23 @@ class ZaloPoller:
     def _after_failure(self, exc: Exception) -> float:
         if isinstance(exc, ZaloApiError) and exc.code == 401:
             if not self._unauthorized:
-                log.critical("Zalo refuses the bot token (%s): no updates arrive until "
-                             "ZALO_BOT_TOKEN is fixed; asking again every %g s", exc,
-                             self._backoff.most)
+                log.critical(REFUSED, exc, self._backoff.most)
             self._unauthorized = True
             self._health.down("unauthorized", str(exc))
             return self._backoff.most
         wait = self._backoff.next()
-        self._health.trouble("failing", repr(exc)[:200])
-        if isinstance(exc, ZaloApiError | aiohttp.ClientError | OSError | TimeoutError):
-            due, quiet = self._say.due("failing")
-            if due:
-                log.warning("Zalo getUpdates failed (%r); retrying in %.1f s%s", exc, wait,
-                            f" ({quiet} more since the last line)" if quiet else "")
-        else:
-            log.error("Zalo getUpdates failed unexpectedly; retrying in %.1f s", wait,
-                      exc_info=exc)
+        said = self._channel.client.redact(repr(exc))
+        self._health.trouble("failing", said[:200])
+        expected = isinstance(exc, ZaloApiError | aiohttp.ClientError | OSError | TimeoutError)
+        due, quiet = self._say.due("failing" if expected else "unexpected")
+        if due and expected:
+            log.warning("Zalo getUpdates failed (%s); retrying in %.1f s%s", said, wait,
+                        _more(quiet))
+        elif due:
+            log.error("Zalo getUpdates failed unexpectedly; retrying in %.1f s%s", wait,
+                      _more(quiet), exc_info=exc)
         return wait
+
+
+def _more(quiet: int) -> str:
+    return f" ({quiet} more since the last line)" if quiet else ""
