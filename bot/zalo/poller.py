@@ -68,7 +68,7 @@ class ZaloPoller:
 
     def _answered(self) -> None:
         if self._backoff.failures or self._unauthorized:
-            log.info("Zalo getUpdates answers again (after %d failed tries)",
+            log.info("Zalo answers the poller again (after %d failed tries)",
                      self._backoff.failures)
         self._backoff.reset()
         self._say.forget()
@@ -88,10 +88,10 @@ class ZaloPoller:
         expected = isinstance(exc, ZaloApiError | aiohttp.ClientError | OSError | TimeoutError)
         due, quiet = self._say.due("failing" if expected else "unexpected")
         if due and expected:
-            log.warning("Zalo getUpdates failed (%s); retrying in %.1f s%s", said, wait,
+            log.warning("Zalo polling failed (%s); retrying in %.1f s%s", said, wait,
                         _more(quiet))
         elif due:
-            log.error("Zalo getUpdates failed unexpectedly; retrying in %.1f s%s", wait,
+            log.error("Zalo polling failed unexpectedly; retrying in %.1f s%s", wait,
                       _more(quiet), exc_info=exc)
         return wait
 
