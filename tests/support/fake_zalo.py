@@ -37,6 +37,7 @@ class FakeZalo:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.webhook_url = ""  # what setWebhook registered, as getWebhookInfo tells it
+        self.oddities: dict[str, list[str | tuple[int, str]]] = {}  # see answer_oddly
 
     @property
     def base_url(self) -> str:
@@ -61,6 +62,11 @@ class FakeZalo:
     def fail(self, method: str, code: int, description: str, times: int = 1) -> None:
         self.failures.setdefault(method, []).extend([(code, description)] * times)
 
+    def answer_oddly(self, method: str, *answers: str | tuple[int, str]) -> None:
+        """The next calls of `method` get these, one each: "drop" (the connection drops
+        before any answer) or (status, body) as is, e.g. a proxy's HTML error page."""
+        self.oddities.setdefault(method, []).extend(answers)
+
     def photo_url(self, name: str, data: bytes) -> str:
         self.files[name] = data
         return f"{self.base_url}/files/{name}"
@@ -77,6 +83,16 @@ class FakeZalo:
                                       "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await request.json() if request.can_read_body else {}
+        if self.oddities.get(method):
+            odd = self.oddities[method].pop(0)
+            self.calls.append(Call(f"{method}!odd", params))
+            if odd == "drop":
+                assert request.transport is not None
+                request.transport.abort()
+                return web.Response(status=500)
+            status, text = odd
+            return web.Response(status=status, text=text, content_type="application/json"
+                                if text.startswith("{") else "text/html")
         waiting = self.failures.get(method)
         if waiting:
             code, description = waiting.pop(0)
