@@ -29,6 +29,7 @@ class ZaloPoller:
         self._backoff = Backoff(first_wait, longest_wait)
         self._say = EveryMinute()
         self._unauthorized = False
+        self._inbox_failing = False
 
     async def run(self) -> None:
         """Poll until cancelled."""
@@ -39,7 +40,13 @@ class ZaloPoller:
                 try:
                     await self._channel.accept(kept)
                     kept = []
+                    if self._inbox_failing:  # intake works again before the next poll
+                        log.info("Zalo updates committed to the inbox again")
+                        self._inbox_failing = False
+                        self._backoff.reset()
+                        self._health.ok("polling")
                 except Exception as exc:
+                    self._inbox_failing = True
                     wait = self._backoff.next()
                     due, quiet = self._say.due("inbox")
                     if due:
@@ -65,6 +72,8 @@ class ZaloPoller:
             if self._beat is not None:
                 await self._beat()
             kept = [update for update in map(unwrap, answer) if update]
+            if len(kept) < len(answer):
+                self._not_updates(len(answer) - len(kept))
 
     def _answered(self) -> None:
         if self._backoff.failures or self._unauthorized:
@@ -74,6 +83,13 @@ class ZaloPoller:
         self._say.forget()
         self._unauthorized = False
         self._health.ok("polling")
+
+    def _not_updates(self, count: int) -> None:
+        # Zalo hands each answer out once: nothing to try again, only to tell.
+        due, quiet = self._say.due("not an update")
+        if due:
+            log.warning("Zalo getUpdates answered %d items that are not updates; "
+                        "skipped%s", count, _more(quiet))
 
     def _after_failure(self, exc: Exception) -> float:
         if isinstance(exc, ZaloApiError) and exc.code == 401:
