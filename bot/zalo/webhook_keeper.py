@@ -10,6 +10,7 @@ later getWebhookInfo fails."""
 
 import asyncio
 import logging
+from urllib.parse import urlsplit
 
 from bot.health import Component
 from bot.polling import Backoff, EveryMinute
@@ -72,7 +73,7 @@ class ZaloWebhookKeeper:
         info = await self._client.get_webhook_info()
         self._refused = False
         held = str(info.get("url") or "")
-        if held != self._url:
+        if not _same_address(held, self._url):
             self._registered = False
             self._health.down("not registered", f"Zalo sends updates to {held!r}")
             due, quiet = self._say.due("elsewhere")
@@ -107,3 +108,14 @@ class ZaloWebhookKeeper:
             log.warning("Zalo %s failed (%s); trying again in %.1f s%s", step, said, wait,
                         f" ({quiet} more since the last line)" if quiet else "")
         return wait
+
+
+def _same_address(held: str, ours: str) -> bool:
+    """Whether Zalo holds our address, spelled as Zalo may echo it back (host in any
+    case, a trailing slash): a false "not registered" would take the process out of its
+    load balancer for nothing."""
+    def plain(url: str) -> tuple[str, str, str]:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/") + \
+            (f"?{parts.query}" if parts.query else "")
+    return bool(held) and plain(held) == plain(ours)

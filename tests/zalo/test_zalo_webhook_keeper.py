@@ -56,3 +56,11 @@ async def test_a_failing_check_is_trouble_not_down(fake_zalo, kept):
     assert kept.alive()  # the webhook is likely still ours: alive within the window
     await until(kept, "webhook")
     assert [c.method for c in fake_zalo.calls].count("setWebhook") == 1  # not re-registered
+
+
+async def test_our_address_as_zalo_may_spell_it_back_is_ours(fake_zalo, kept):
+    await until(kept, "webhook")
+    fake_zalo.webhook_url = "https://PHUONG.example/zalo/webhook/"
+    await asyncio.sleep(0.3)  # several checks
+    assert kept.state == "webhook"
+    assert [c.method for c in fake_zalo.calls].count("setWebhook") == 1
