@@ -64,3 +64,23 @@ async def test_our_address_as_zalo_may_spell_it_back_is_ours(fake_zalo, kept):
     await asyncio.sleep(0.3)  # several checks
     assert kept.state == "webhook"
     assert [c.method for c in fake_zalo.calls].count("setWebhook") == 1
+
+
+async def test_a_webhook_registered_by_hand_has_only_its_token_checked(fake_zalo):
+    client = ZaloClient(TOKEN, fake_zalo.base_url)
+    health = Component("zalo", window_seconds=60)
+    keeper = ZaloWebhookKeeper(client, None, SECRET, health, every=0.05, first_wait=0.02,
+                               longest_wait=0.1)
+    fake_zalo.fail("getMe", 503, "Service Unavailable", times=2)
+    task = asyncio.create_task(keeper.run())
+    try:
+        await until(health, "unreachable")
+        await until(health, "webhook")
+        assert "ZALO_WEBHOOK_URL unset" in str(health.detail)
+        await asyncio.sleep(0.2)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await client.close()
+    methods = [c.method for c in fake_zalo.calls]
+    assert "setWebhook" not in methods and methods.count("getMe") >= 3  # still asked
