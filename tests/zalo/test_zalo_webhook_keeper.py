@@ -69,7 +69,7 @@ async def test_our_address_as_zalo_may_spell_it_back_is_ours(fake_zalo, kept):
 async def test_a_webhook_registered_by_hand_has_only_its_token_checked(fake_zalo):
     client = ZaloClient(TOKEN, fake_zalo.base_url)
     health = Component("zalo", window_seconds=60)
-    keeper = ZaloWebhookKeeper(client, None, SECRET, health, every=0.05, first_wait=0.02,
+    keeper = ZaloWebhookKeeper(client, None, SECRET, health, every=0.05, first_wait=0.1,
                                longest_wait=0.1)
     fake_zalo.fail("getMe", 503, "Service Unavailable", times=2)
     task = asyncio.create_task(keeper.run())
