@@ -160,3 +160,17 @@ async def test_webhook_bodies_flat_and_wrapped_with_text_and_photos(fake_zalo, t
         assert "Đã nhận 3 ảnh" in mai.texts()
     finally:
         await bot.stop()
+
+
+async def test_polling_takes_an_update_shaped_as_the_documented_sample(fake_zalo, tmp_path):
+    bot = await start_bot(tmp_path, **zalo_settings(fake_zalo.base_url, "polling"))
+    try:
+        fake_zalo.updates.append({"message": {  # no event_name, the sender's first_name
+            "chat": {"id": "e4ea2cd5", "chat_type": "PRIVATE"}, "text": "/start",
+            "message_id": "16f6366b3f02645a3d15", "date": 1766619597466,
+            "from": {"id": "e4ea2cd5", "first_name": "Nguyen Van A"}}})
+        await fake_zalo.wait_for(lambda _: len(fake_zalo.sent_to("e4ea2cd5")) >= 2)
+        texts = "\n".join(c.params["text"] for c in fake_zalo.sent_to("e4ea2cd5"))
+        assert "dữ liệu cá nhân" in texts
+    finally:
+        await bot.stop()
