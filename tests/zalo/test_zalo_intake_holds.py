@@ -172,5 +172,6 @@ async def test_polling_takes_an_update_shaped_as_the_documented_sample(fake_zalo
         await fake_zalo.wait_for(lambda _: len(fake_zalo.sent_to("e4ea2cd5")) >= 2)
         texts = "\n".join(c.params["text"] for c in fake_zalo.sent_to("e4ea2cd5"))
         assert "dữ liệu cá nhân" in texts
+        assert "chưa đọc được loại tin này" not in texts  # read as the text it is
     finally:
         await bot.stop()
