@@ -150,16 +150,18 @@ def _start_polling(settings: Settings, health: Health, tasks: _Tasks, engine: As
         tasks.start("zalo-polling", lambda: zalo_lease.hold(zalo_poller.run))
 
 
-async def _start_zalo_webhook(settings: Settings, health: Health, zalo: "ZaloChannel") -> None:
-    # Zalo has no check of its webhook's health worth trusting: counted alive.
-    health.component("zalo").ok("webhook", "not checked")
-    if settings.zalo_webhook_url and settings.zalo_webhook_secret:
-        try:
-            await zalo.client.set_webhook(settings.zalo_webhook_url,
-                                          settings.zalo_webhook_secret.get_secret_value())
-        except Exception:  # Zalo unreachable at start: the route is up, register later
-            log.warning("could not register the Zalo webhook; updates wait at Zalo",
-                        exc_info=True)
+def _keep_zalo_webhook(settings: Settings, health: Health, tasks: _Tasks,
+                       zalo: "ZaloChannel") -> None:
+    """In the background: a Zalo down at start must not hold up the web chat."""
+    from bot.zalo.webhook_keeper import ZaloWebhookKeeper
+
+    assert settings.zalo_webhook_secret is not None
+    component = health.component("zalo", window_seconds=settings.intake_window_seconds)
+    keeper = ZaloWebhookKeeper(zalo.client, settings.zalo_webhook_url,
+                               settings.zalo_webhook_secret.get_secret_value(), component,
+                               every=settings.intake_window_seconds / 3,
+                               longest_wait=settings.poll_longest_wait_seconds)
+    tasks.start("zalo-webhook", keeper.run)
 
 
 def _watch_telegram_webhook(settings: Settings, health: Health, tasks: _Tasks,
@@ -288,7 +290,7 @@ async def run(settings: Settings) -> None:
             senders["zalo"] = ZaloSender(zalo.client, texts, links, pictures=pictures,
                                          console_url=services.console_url)
             if settings.zalo_mode == "webhook":
-                await _start_zalo_webhook(settings, health, zalo)
+                _keep_zalo_webhook(settings, health, tasks, zalo)
         if telegram is not None:
             from bot.telegram.sender import TelegramSender
 

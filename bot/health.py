@@ -8,8 +8,8 @@ A part is a channel's intake (Telegram, Zalo) or a long-running task. What "aliv
   poller writes to the database, and is alive while that poller is;
 - a Telegram webhook: the process asks Telegram (getWebhookInfo) every so often; alive
   while Telegram answers, with our address registered;
-- a Zalo webhook: Zalo offers no such check, so it counts as alive (the last webhook
-  received is shown);
+- a Zalo webhook: the same, with Zalo's getWebhookInfo (bot/zalo/webhook_keeper.py),
+  after getMe has accepted the token and setWebhook has registered our address;
 - a task: alive while it runs; down from its end until its restart.
 """
 

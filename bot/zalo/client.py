@@ -9,6 +9,10 @@ import aiohttp
 from storage.media.store import MediaRejected
 
 DEFAULT_API_BASE = "https://bot-api.zaloplatforms.com"
+# The log line for a refused token, in polling and webhook mode alike: said once per
+# spell of refusal, with Zalo's answer and the pace of asking again; never the token.
+REFUSED = ("Zalo refuses the bot token (%s): no Zalo messages arrive until ZALO_BOT_TOKEN "
+           "is fixed (then restart); asking again every %g s")
 
 
 class ZaloApiError(Exception):
@@ -32,7 +36,13 @@ class ZaloApiError(Exception):
 class ZaloClient:
     def __init__(self, token: str, api_base: str = DEFAULT_API_BASE) -> None:
         self._url = f"{api_base.rstrip('/')}/bot{token}"
+        self._token = token
         self._http: aiohttp.ClientSession | None = None
+
+    def redact(self, text: str) -> str:
+        """`text` (an error, for a log line or /readyz) without the token: aiohttp names
+        the URL in some errors, and the URL holds the token."""
+        return text.replace(self._token, "<ZALO_BOT_TOKEN>") if self._token else text
 
     @property
     def http(self) -> aiohttp.ClientSession:

@@ -47,6 +47,20 @@ class ZaloPhoto(PrefetchedPhoto):
         return await self.client.download(self.url, max_bytes)
 
 
+def event_of(update: dict[str, Any]) -> str | None:
+    """The update's `event_name`, or, where it has none (the documented getUpdates sample
+    has none), what its message carries: a text or a picture."""
+    event = update.get("event_name")
+    if isinstance(event, str) and event:
+        return event
+    message = update.get("message")
+    if not isinstance(message, dict):
+        return None
+    if isinstance(message.get("text"), str):
+        return TEXT
+    return IMAGE if message.get("photo") or message.get("photo_url") else None
+
+
 def is_group_update(update: dict[str, Any]) -> bool:
     chat = update["message"]["chat"]
     return str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE"
@@ -55,7 +69,7 @@ def is_group_update(update: dict[str, Any]) -> bool:
 def photo_url(update: dict[str, Any]) -> str | None:
     """The picture a private image message carries, to fetch before its turn."""
     message = update.get("message")
-    if update.get("event_name") != IMAGE or not isinstance(message, dict) or \
+    if event_of(update) != IMAGE or not isinstance(message, dict) or \
             not isinstance(message.get("chat"), dict) or is_group_update(update):
         return None
     photo = message.get("photo") or message.get("photo_url")
@@ -72,14 +86,23 @@ def from_update(update: dict[str, Any], fetched: PrefetchedPhoto | None) -> Inbo
         return None
     sender = message.get("from") or {}
     base = Inbound(channel=CHANNEL, user_id=str(sender.get("id") or chat_of(update)),
-                   chat_id=chat_of(update), display_name=sender.get("display_name"))
-    event = update.get("event_name")
+                   chat_id=chat_of(update), display_name=_name_of(sender))
+    event = event_of(update)
     if event == TEXT and isinstance(message.get("text"), str):
         return replace(base, text=message["text"])
     if photo_url(update) is not None:
         return replace(base, photo=fetched or NotFetched())
     kind = str(event or "unknown").removeprefix("message.").removesuffix(".received")
     return replace(base, unsupported=kind)
+
+
+def _name_of(sender: dict[str, Any]) -> str | None:
+    # The webhook names the sender `display_name`; the documented samples `first_name`
+    # (getUpdates) or `name`: the first given.
+    for key in ("display_name", "first_name", "name"):
+        if isinstance(sender.get(key), str) and sender[key].strip():
+            return str(sender[key])
+    return None
 
 
 class NotFetched(PrefetchedPhoto):

@@ -41,18 +41,21 @@ class FakeZalo:
         # {"https://phuong.example": "http://127.0.0.1:8123"}; any other link fails.
         self.reachable: dict[str, str | httpx.AsyncBaseTransport] = {}
         self.fetched: list[str] = []
+        self.webhook_url = ""  # what setWebhook registered, as getWebhookInfo tells it
+        self.oddities: dict[str, list[str | tuple[int, str]]] = {}  # see answer_oddly
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
+        """On `port` if given: a bot started while Zalo was down finds it there later."""
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._api)
         app.router.add_get("/files/{name}", self._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self.base_url
@@ -63,6 +66,11 @@ class FakeZalo:
 
     def fail(self, method: str, code: int, description: str, times: int = 1) -> None:
         self.failures.setdefault(method, []).extend([(code, description)] * times)
+
+    def answer_oddly(self, method: str, *answers: str | tuple[int, str]) -> None:
+        """The next calls of `method` get these, one each: "drop" (the connection drops
+        before any answer) or (status, body) as is, e.g. a proxy's HTML error page."""
+        self.oddities.setdefault(method, []).extend(answers)
 
     def photo_url(self, name: str, data: bytes) -> str:
         self.files[name] = data
@@ -80,6 +88,16 @@ class FakeZalo:
                                       "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await request.json() if request.can_read_body else {}
+        if self.oddities.get(method):
+            odd = self.oddities[method].pop(0)
+            self.calls.append(Call(f"{method}!odd", params))
+            if odd == "drop":
+                assert request.transport is not None
+                request.transport.abort()
+                return web.Response(status=500)
+            status, text = odd
+            return web.Response(status=status, text=text, content_type="application/json"
+                                if text.startswith("{") else "text/html")
         waiting = self.failures.get(method)
         if waiting:
             code, description = waiting.pop(0)
@@ -107,6 +125,11 @@ class FakeZalo:
         if method == "getMe":
             return web.json_response({"ok": True, "result": {
                 "id": "2000000001", "account_name": "bot.ntvt", "can_join_groups": False}})
+        if method in ("setWebhook", "deleteWebhook"):
+            self.webhook_url = params.get("url", "") if method == "setWebhook" else ""
+        if method in ("setWebhook", "deleteWebhook", "getWebhookInfo"):
+            return web.json_response({"ok": True, "result": {
+                "url": self.webhook_url, "updated_at": int(time.time() * 1000)}})
         return web.json_response({"ok": True, "result": {"url": params.get("url", "")}})
 
     async def _fetch(self, url: str) -> bool:
@@ -151,22 +174,25 @@ class FakeZalo:
 
 class ZaloUser:
     """A resident in a private Zalo chat with the bot, whose messages reach the bot's
-    webhook as Zalo would deliver them."""
+    webhook as Zalo would deliver them: wrapped as `{"ok": true, "result": ...}` (the
+    documented example) unless `flat` (the update itself, as the live service posts it)."""
 
     _ids = itertools.count(1)
 
     def __init__(self, fake: FakeZalo, user_id: str, name: str, *, webhook: str,
-                 secret: str = SECRET) -> None:
+                 secret: str = SECRET, flat: bool = False) -> None:
         self.fake, self.user_id, self.name = fake, user_id, name
         self.webhook, self.secret = webhook, secret
+        self.flat = flat
         self.last: list[Call] = []
 
     def update(self, event: str, **fields: Any) -> dict[str, Any]:
-        return {"ok": True, "result": {"event_name": event, "message": {
+        update = {"event_name": event, "message": {
             "from": {"id": self.user_id, "display_name": self.name, "is_bot": False},
             "chat": {"id": self.user_id, "chat_type": "PRIVATE"},
             "message_id": f"e{self.user_id}-{next(self._ids)}",
-            "date": int(time.time() * 1000), **fields}}}
+            "date": int(time.time() * 1000), **fields}}
+        return update if self.flat else {"ok": True, "result": update}
 
     async def post(self, body: dict[str, Any], *, secret: str | None = None) -> httpx.Response:
         async with httpx.AsyncClient() as client:
@@ -186,8 +212,9 @@ class ZaloUser:
     async def say(self, text: str) -> list[Call]:
         return await self.deliver(self.update("message.text.received", text=text))
 
-    async def photo(self, url: str) -> list[Call]:
-        return await self.deliver(self.update("message.image.received", photo=url))
+    async def photo(self, url: Any, *, field: str = "photo") -> list[Call]:
+        """`field`: "photo" or "photo_url"; `url` a string or a `{"url": ...}` object."""
+        return await self.deliver(self.update("message.image.received", **{field: url}))
 
     def texts(self) -> str:
         return "\n".join(str(call.params.get("text", "")) for call in self.last)
