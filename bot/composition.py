@@ -25,6 +25,8 @@ from bot.settings import Settings
 from bot.supervise import supervise
 from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
+from handlers.review.by_message import decide_typed
+from handlers.review.card import REVIEW_PRESS
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
 from notifications.delivery import ChannelSender
@@ -190,7 +192,9 @@ async def run(settings: Settings) -> None:
                         console_url=f"{settings.base_url}/console",
                         tally_scope=settings.tally_scope,
                         nominations_per_person_hour=settings.nominations_per_person_hour,
-                        nominations_per_address_hour=settings.nominations_per_address_hour)
+                        nominations_per_address_hour=settings.nominations_per_address_hour,
+                        private_review_channels=("zalo",) if settings.zalo_bot_token else (),
+                        presses={REVIEW_PRESS: decide_typed})
     web_limits = WebLimits(
         new_visitors_per_address_hour=settings.web_new_visitors_per_address_hour,
         messages_per_visitor_minute=settings.web_messages_per_visitor_minute,

@@ -1,11 +1,13 @@
 """Outbox row → the message to send, by kind. Rendered at send time from the database."""
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.intake.menu import remember_notice_menu
 from handlers.review.card import review_card
+from handlers.review.private_card import private_card
 from handlers.shared.messages import Button, Reply, rows
 from handlers.shared.texts import Texts
 from handlers.units.tally import TallyRow, table_lines
@@ -17,6 +19,8 @@ Render = Callable[[AsyncSession, Claimed], Awaitable[Reply | None]]
 
 def make_renderer(texts: Texts, *, console_url: str) -> Render:
     async def render(session: AsyncSession, row: Claimed) -> Reply | None:
+        if row.kind == "review_card" and "staff_id" in row.payload:
+            return await private_review_card(session, row, texts, console_url=console_url)
         if row.kind == "review_card":
             return await review_card(session, int(row.payload["nomination_id"]), texts=texts,
                                      console_url=console_url,
@@ -36,6 +40,18 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
         raise ValueError(f"no renderer for outbox kind {row.kind!r}")
 
     return render
+
+
+async def private_review_card(session: AsyncSession, row: Claimed, texts: Texts, *,
+                              console_url: str) -> Reply | None:
+    """One reviewer's card in their private chat: its numbers become their menu."""
+    reply = await private_card(session, channel=row.channel, chat_id=row.chat_id,
+                               payload=row.payload, texts=texts, console_url=console_url,
+                               now=datetime.now(UTC))
+    if reply is not None:
+        await remember_notice_menu(session, channel=row.channel, user_id=row.chat_id,
+                                   reply=reply)
+    return reply
 
 
 async def decision_notice(session: AsyncSession, row: Claimed, texts: Texts) -> Reply | None:

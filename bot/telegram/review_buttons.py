@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.telegram.inbound import CHANNEL
+from handlers.review.card import BUTTON_REASON
 from handlers.review.decisions import Decider, decide
 from handlers.shared.texts import Texts
 from handlers.shared.turn import TIMEZONE
@@ -16,9 +17,6 @@ from storage.org.staff_auth import staff_for_account
 log = logging.getLogger(__name__)
 FINAL = {"approved", "rejected", "duplicate", "withdrawn"}
 LARGEST_ID = 2 ** 31 - 1  # the nomination table's integer key
-BUTTON_REASON = {"needs_info": "reasons.needs_info.details",
-                 "reject": "reasons.reject.not_enough",
-                 "duplicate": "reasons.duplicate.default"}
 
 
 async def on_review_press(query: CallbackQuery, session: AsyncSession, texts: Texts) -> None:

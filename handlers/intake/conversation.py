@@ -75,6 +75,8 @@ async def _dispatch(turn: Turn) -> list[Reply]:
         command = said
     if command is not None:
         return await _command(turn, command)
+    if (press := turn.services.press_for(inbound.payload)) is not None:
+        return await press(turn)  # e.g. a staff member's typed choice on a review card
     if inbound.payload and inbound.payload.startswith("lang:"):
         return await _switch_language(turn, inbound.payload.removeprefix("lang:"))
     if inbound.payload and inbound.payload.startswith("answer:") and \

@@ -19,6 +19,7 @@ from storage.intake.nominations import (
     search_text,
 )
 from storage.models import Nomination
+from storage.org.reviewers import private_reviewers
 from storage.org.unit_tree import staff_chats_for
 from storage.shared.folding import fold
 from storage.webchat.visitors import CHANNEL as WEB_CHANNEL
@@ -67,7 +68,8 @@ async def submit_nomination(
         log.warning("nomination %s held back: a burst from one sender", reference, extra={
             "channel": conversation.channel, "outcome": "held_back"})
     else:
-        await _notify_staff(session, nomination, now=now, possible=draft.get("_dup_refs"))
+        await _notify_staff(session, nomination, now=now, possible=draft.get("_dup_refs"),
+                            private_channels=services.private_review_channels)
     return nomination
 
 
@@ -87,7 +89,8 @@ async def in_a_burst(session: AsyncSession, conversation: DialogState, *, now: d
 
 
 async def _notify_staff(session: AsyncSession, nomination: Nomination, *, now: datetime,
-                        possible: list[str] | None) -> None:
+                        possible: list[str] | None,
+                        private_channels: tuple[str, ...] = ()) -> None:
     assert nomination.id is not None
     # The payload names the nomination: the card is rendered, with masked personal data,
     # when it is sent, so a correction made meanwhile is what staff see. The likely
@@ -102,3 +105,13 @@ async def _notify_staff(session: AsyncSession, nomination: Nomination, *, now: d
         enqueue(session, dedupe_key=f"review:{nomination.id}:{channel}:{chat_id}",
                 kind="review_card", channel=channel, chat_id=chat_id, payload=payload, now=now,
                 nomination_id=nomination.id)
+    # Reviewers whose chat reaches no staff group get it privately; "staff_id" tells the
+    # renderer to make the card their menu (numbers to type) and whose role to re-check.
+    groups = {channel for channel, _ in targets}
+    for channel in private_channels:
+        for person in await private_reviewers(session, nomination.unit_id, channel=channel,
+                                              group_channels=groups):
+            enqueue(session, kind="review_card", channel=channel, chat_id=person.chat_id,
+                    dedupe_key=f"review:{nomination.id}:{channel}:private:{person.chat_id}",
+                    payload={**payload, "staff_id": person.staff_id}, now=now,
+                    nomination_id=nomination.id)

@@ -19,6 +19,10 @@ REVIEW_PRESS = "rv:"
 
 DEED_PREVIEW_CHARS = 280
 ACTIONS = ("take", "needs_info", "reject", "duplicate")
+# The reason a card's button gives the nominator (the console asks staff for one).
+BUTTON_REASON = {"needs_info": "reasons.needs_info.details",
+                 "reject": "reasons.reject.not_enough",
+                 "duplicate": "reasons.duplicate.default"}
 
 
 def mask_phone(e164: str) -> str:

@@ -49,7 +49,9 @@ class Outcome:
 
 async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: Decider,
                  now: datetime, reason: str | None = None,
-                 primary_id: int | None = None) -> Outcome:
+                 primary_id: int | None = None, commit: bool = True) -> Outcome:
+    """`commit=False`: inside a dialog turn, whose one commit (with the inbox row marked
+    processed) holds the chat's lock to the end; it is flushed, never rolled back."""
     nomination = await session.get(Nomination, nomination_id)
     if nomination is None or nomination.id is None:
         return Outcome("unknown")
@@ -61,7 +63,7 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
         audit(session, nomination_id=nomination.id, action=action, from_status=None,
               to_status=None, allowed=False, staff_id=by.staff_id, via=by.via,
               external_id=by.external_id, reason=None, now=now)
-        await session.commit()
+        await (session.commit() if commit else session.flush())
         return Outcome("not_allowed", nomination.status)
     before = nomination.status
     if action == "duplicate" and primary_id is None:
@@ -69,7 +71,8 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
     if not await change_status(session, nomination.id, allowed_from=set(allowed_from), to=to,
                                primary_id=primary_id if action == "duplicate" else None,
                                clear_primary=action == "unmerge"):
-        await session.rollback()
+        if commit:  # (the update changed no row: in a turn there is nothing to undo)
+            await session.rollback()
         return Outcome("already", before)
     audit(session, nomination_id=nomination.id, action=action, from_status=before,
           to_status=to, allowed=True, staff_id=by.staff_id, via=by.via,
@@ -89,7 +92,7 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
                     payload={"nomination_id": nomination.id, "status": to,
                              "reason": reason or "", "locale": listener.locale,
                              "as": "supporter"})
-    await session.commit()
+    await (session.commit() if commit else session.flush())
     return Outcome("done", to)
 
 

@@ -1,6 +1,7 @@
 """Everything one turn of the conversation needs, passed down rather than imported."""
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,18 @@ class Services:
     # held back: kept for the console, not announced in the staff groups.
     nominations_per_person_hour: int = 3
     nominations_per_address_hour: int = 10
+    # Channels whose reviewers get each card in their private chat (Zalo: bots reach no
+    # staff group there). Only the configured ones: a card no sender takes would wait.
+    private_review_channels: tuple[str, ...] = ()
+    # Presses another capability answers inside the dialog, by payload prefix (review's
+    # "rv:" typed on Zalo): wired in the composition root, as intake may not import review.
+    presses: Mapping[str, "Press"] = field(default_factory=dict)
+
+    def press_for(self, payload: str | None) -> "Press | None":
+        if not payload:
+            return None
+        return next((press for prefix, press in self.presses.items()
+                     if payload.startswith(prefix)), None)
 
 
 @dataclass
@@ -66,3 +79,6 @@ class Turn:
 
     def reply(self, key: str, **values: Any) -> Reply:
         return Reply(self.t(key, **values))
+
+
+Press = Callable[[Turn], Awaitable[list[Reply]]]

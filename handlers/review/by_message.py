@@ -1,0 +1,50 @@
+"""Use case: a reviewer decides by typing a card's number (or its words) in a private chat.
+
+Only a choice resolved from the latest card the system sent this person counts: the
+dialog state names that card's nomination, and a payload for any other decides nothing.
+`decide` then checks the person's role for the nomination's unit and writes the audit
+row, exactly as for a Telegram button; everything is committed with the turn.
+"""
+
+from handlers.review.card import ACTIONS, BUTTON_REASON, REVIEW_PRESS
+from handlers.review.decisions import Decider, decide
+from handlers.review.private_card import CARD_KEY
+from handlers.shared.messages import Reply
+from handlers.shared.turn import Turn
+from storage.models import Nomination
+from storage.org.staff_auth import staff_for_account
+
+
+def _pressed(payload: str | None) -> tuple[str, int] | None:
+    action, _, raw_id = (payload or "").removeprefix(REVIEW_PRESS).partition(":")
+    return (action, int(raw_id)) if action in ACTIONS and raw_id.isdigit() else None
+
+
+async def decide_typed(turn: Turn) -> list[Reply]:
+    inbound = turn.inbound
+    pressed = _pressed(inbound.payload)
+    if pressed is None or turn.draft.get(CARD_KEY) != pressed[1]:
+        return [_with_resume_hint(turn, turn.t("staff_zalo.not_a_card"))]
+    action, nomination_id = pressed
+    nomination = await turn.session.get(Nomination, nomination_id)
+    reference = nomination.reference if nomination is not None else ""
+    staff = await staff_for_account(turn.session, channel=inbound.channel,
+                                    external_id=inbound.user_id)
+    reason = turn.t(BUTTON_REASON[action]) if action in BUTTON_REASON else None
+    outcome = await decide(turn.session, nomination_id=nomination_id, action=action,
+                           now=turn.now, reason=reason, commit=False,
+                           by=Decider(staff.id if staff else None, inbound.channel,
+                                      inbound.user_id))
+    status = turn.t(f"status.{outcome.status}") if outcome.status else ""
+    result = outcome.result if staff is not None else "not_allowed"
+    text = turn.t(f"staff_zalo.{result}", status=status, reference=reference,
+                  name=staff.full_name if staff else "")
+    return [_with_resume_hint(turn, text)]
+
+
+def _with_resume_hint(turn: Turn, text: str) -> Reply:
+    """A reviewer may be writing a nomination of their own: the card took over their
+    numbers, and /start brings their draft back."""
+    if turn.conversation.step is None:
+        return Reply(text.strip())
+    return Reply(f"{text.strip()}\n{turn.t('staff_zalo.resume_hint').strip()}")
