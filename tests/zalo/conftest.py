@@ -2,7 +2,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.support.fake_zalo import FakeZalo
+from bot.zalo.channel import ZaloChannel
+from bot.zalo.client import ZaloClient
+from tests.support.fake_zalo import TOKEN, FakeZalo
 
 
 @pytest.fixture
@@ -12,3 +14,12 @@ async def fake_zalo() -> AsyncIterator[FakeZalo]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def zalo(fake_zalo, db, services) -> AsyncIterator[ZaloChannel]:
+    """The Zalo channel in this process, on the test's database, talking to the fake."""
+    channel = ZaloChannel(client=ZaloClient(TOKEN, fake_zalo.base_url), sessions=db.sessions,
+                          services=services)
+    yield channel
+    await channel.close()

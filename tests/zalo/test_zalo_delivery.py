@@ -9,8 +9,6 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import select
 
-from bot.zalo.channel import ZaloChannel
-from bot.zalo.client import ZaloClient
 from bot.zalo.render import split_message
 from bot.zalo.sender import ZaloSender
 from handlers.review.decisions import Decider, decide
@@ -20,20 +18,12 @@ from notifications.render import make_renderer
 from storage.media.store import MediaStore
 from storage.models import Nomination, Notification, Staff
 from tests.support.chat import NOW
-from tests.support.fake_zalo import TOKEN, ZaloUser
+from tests.support.fake_zalo import ZaloUser
 from tests.support.images import jpeg
 from tests.support.nominations import add_nomination
 from web.media_links import MediaLinks, build_router
 
 RESIDENT = "5b7e0c11"
-
-
-@pytest.fixture
-async def zalo(fake_zalo, db, services):
-    channel = ZaloChannel(client=ZaloClient(TOKEN, fake_zalo.base_url), sessions=db.sessions,
-                          services=services)
-    yield channel
-    await channel.close()
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from fastapi import FastAPI
 from sqlmodel import select
 
 from bot.settings_checks import reachable_by_zalo
-from bot.zalo.channel import ZaloChannel
-from bot.zalo.client import ZaloClient
 from bot.zalo.render import MAX_UNITS, split_message, utf16_units
 from bot.zalo.sender import ZaloSender
 from handlers.units.tally import TallyRow
@@ -21,20 +19,12 @@ from notifications.tally_chart import render_chart
 from storage.delivery.outbox import enqueue
 from storage.media.store import MediaStore
 from storage.models import Conversation, Notification
-from tests.support.fake_zalo import TOKEN, ZaloUser
+from tests.support.fake_zalo import ZaloUser
 from web.media_links import MediaLinks, build_router
 
 EMOJI_DEED = ("Cô Mai 👩‍🍳 nấu 🍚 cơm miễn phí cho bệnh nhân 🏥 và người nhà 👨‍👩‍👧 ở cổng "
               "bệnh viện mỗi trưa 🌞, trời mưa ☔ cũng không nghỉ 🙏❤️. ") * 24
 LEADER = "z-leader-kimma"
-
-
-@pytest.fixture
-async def zalo(fake_zalo, db, services):
-    channel = ZaloChannel(client=ZaloClient(TOKEN, fake_zalo.base_url), sessions=db.sessions,
-                          services=services)
-    yield channel
-    await channel.close()
 
 
 def test_the_deed_is_emoji_dense_and_over_the_limit():
@@ -88,15 +78,21 @@ async def test_an_english_session_reads_english_hints_on_zalo(db, fake_zalo, zal
     assert "Answer with the number" in last and "Trả lời bằng số" not in last
 
 
-def tally_row(db_session, chart: str) -> None:
-    enqueue(db_session, dedupe_key=f"tally:ntvt-2026:2026-10:zalo:{LEADER}", kind="tally",
-            channel="zalo", chat_id=LEADER, now=datetime.now(UTC),
-            payload={"campaign": "Người tốt, việc tốt 2026", "month": "10/2026",
-                     "unit": "Phường Kim Mã", "chart_sha256": chart,
-                     "rows": [{"unit": "Phường Kim Mã", "month": 2, "year_to_date": 9,
-                               "quota": 18, "share": 0.5, "rank": 1},
-                              {"unit": "Phường Ngọc Hà", "month": 1, "year_to_date": 4,
-                               "quota": 15, "share": 4 / 15, "rank": 2}]})
+async def send_the_tally(db, texts, sender: ZaloSender, chart: str) -> None:
+    """Kim Mã's leader's monthly tally, queued and sent through the outbox."""
+    async with db.sessions() as session:
+        enqueue(session, dedupe_key=f"tally:ntvt-2026:2026-10:zalo:{LEADER}", kind="tally",
+                channel="zalo", chat_id=LEADER, now=datetime.now(UTC),
+                payload={"campaign": "Người tốt, việc tốt 2026", "month": "10/2026",
+                         "unit": "Phường Kim Mã", "chart_sha256": chart,
+                         "rows": [{"unit": "Phường Kim Mã", "month": 2, "year_to_date": 9,
+                                   "quota": 18, "share": 0.5, "rank": 1},
+                                  {"unit": "Phường Ngọc Hà", "month": 1, "year_to_date": 4,
+                                   "quota": 15, "share": 4 / 15, "rank": 2}]})
+        await session.commit()
+    outbox = OutboxSender(db.sessions, {"zalo": sender},
+                          make_renderer(texts, console_url="unused"))
+    assert await outbox.send_due() == 1
 
 
 @pytest.fixture
@@ -123,12 +119,7 @@ async def test_the_tally_reaches_a_zalo_leader_with_or_without_a_public_address(
     fake_zalo.reachable["https://phuong-kimma.example"] = httpx.ASGITransport(app=app)
     sender = ZaloSender(zalo.client, texts, links, pictures=reachable_by_zalo(public_url),
                         console_url=f"{public_url or 'http://127.0.0.1:8000'}/console")
-    async with db.sessions() as session:
-        tally_row(session, chart)
-        await session.commit()
-    outbox = OutboxSender(db.sessions, {"zalo": sender},
-                          make_renderer(texts, console_url="unused"))
-    assert await outbox.send_due() == 1
+    await send_the_tally(db, texts, sender, chart)
 
     sent = fake_zalo.sent_to(LEADER)
     photos = [c for c in sent if c.method == "sendPhoto"]
@@ -150,12 +141,7 @@ async def test_a_picture_zalo_refuses_leaves_the_text_to_go_alone(db, fake_zalo,
     # Zalo is told the address is public, but cannot reach it: the picture is refused.
     sender = ZaloSender(zalo.client, texts, links, pictures=True,
                         console_url="https://phuong-kimma.example/console")
-    async with db.sessions() as session:
-        tally_row(session, chart)
-        await session.commit()
-    outbox = OutboxSender(db.sessions, {"zalo": sender},
-                          make_renderer(texts, console_url="unused"))
-    assert await outbox.send_due() == 1
+    await send_the_tally(db, texts, sender, chart)
     assert [c.method for c in fake_zalo.calls if c.params.get("chat_id") == LEADER] == [
         "sendPhoto!400", "sendMessage"]
     [text] = [c.params["text"] for c in fake_zalo.sent_to(LEADER)]

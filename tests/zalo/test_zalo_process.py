@@ -7,16 +7,10 @@ import pytest
 from tests.support.fake_zalo import SECRET, TOKEN, ZaloUser
 from tests.support.images import jpeg, png
 from tests.support.process import start_bot
+from tests.support.zalo_processes import start_zalo_bot
 from tests.telegram.test_telegram_process import DEED, rows
 
 pytestmark = pytest.mark.process
-
-
-async def start_zalo_bot(fake_zalo, tmp_path):
-    bot = await start_bot(tmp_path, ZALO_BOT_TOKEN=TOKEN, ZALO_API_BASE=fake_zalo.base_url,
-                          ZALO_WEBHOOK_SECRET=SECRET,
-                          ZALO_WEBHOOK_URL="https://phuong.example/zalo/webhook")
-    return bot, f"{bot.base_url}/zalo/webhook"
 
 
 async def test_resident_nominates_with_two_photos_on_zalo(fake_zalo, tmp_path):
