@@ -10,8 +10,7 @@ is refused whole, so the margin is cheaper than a lost message.
 
 import re
 
-from handlers.intake.menu import MENU_AGAIN
-from handlers.shared.messages import Reply
+from handlers.shared.messages import MENU_AGAIN, Reply
 from handlers.shared.texts import Texts
 
 MAX_UNITS = 2000

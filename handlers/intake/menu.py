@@ -11,15 +11,12 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.shared.messages import Button, Inbound, Reply, rows
+from handlers.shared.messages import MENU_AGAIN, Button, Inbound, Reply, rows
 from handlers.shared.turn import Turn
 from handlers.shared.typed_answers import DONE, NO, YES, Line, Match, match
 from storage.intake.conversations import load_conversation, save_conversation
 
 MENU_KEY = "_menu"
-# Marks a reply that shows the menu again after an answer it could not read, so Zalo
-# lists the lines without its "answer with a number" footer: the hint already says so.
-MENU_AGAIN = "menu_again"
 
 # What a yes/no/done word stands for, per button. Worded for the question each one
 # answers: at "Bạn có ảnh nào không?", "có" sends photos and "không" goes on without.

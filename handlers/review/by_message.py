@@ -6,11 +6,12 @@ dialog state names that card's nomination, and a payload for any other decides n
 row, exactly as for a Telegram button; everything is committed with the turn.
 """
 
-from handlers.review.card import ACTIONS, BUTTON_REASON, REVIEW_PRESS
+from handlers.review.card import ACTIONS, BUTTON_REASON, REVIEW_PRESS, card_buttons
 from handlers.review.decisions import Decider, decide
 from handlers.review.private_card import CARD_KEY
-from handlers.shared.messages import Reply
+from handlers.shared.messages import MENU_AGAIN, Reply
 from handlers.shared.turn import Turn
+from storage.intake.status import OPEN
 from storage.models import Nomination
 from storage.org.staff_auth import staff_for_account
 
@@ -39,7 +40,13 @@ async def decide_typed(turn: Turn) -> list[Reply]:
     result = outcome.result if staff is not None else "not_allowed"
     text = turn.t(f"staff_zalo.{result}", status=status, reference=reference,
                   name=staff.full_name if staff else "")
-    return [_with_resume_hint(turn, text)]
+    answer = _with_resume_hint(turn, text)
+    if staff is None or outcome.status not in OPEN:
+        return [answer]
+    # Still open, as a Telegram card keeps its buttons: the card's numbers still act on
+    # it (ask for more after taking it; reject what a colleague took).
+    return [Reply(answer.text, card_buttons(turn.services.texts, turn.locale, nomination_id),
+                  extra={MENU_AGAIN: "1"})]
 
 
 def _with_resume_hint(turn: Turn, text: str) -> Reply:

@@ -66,6 +66,11 @@ async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts
             photo_hashes=[h for h in photo_hashes if h])]
     if possible:
         text += "\n" + t("card.possible_duplicate", references=", ".join(possible))
-    buttons = [Button(t(f"card.button.{action}"), f"{REVIEW_PRESS}{action}:{nomination_id}")
-               for action in ACTIONS]
-    return Reply(text, rows(buttons, per_row=2))
+    return Reply(text, card_buttons(texts, locale, nomination_id))
+
+
+def card_buttons(texts: Texts, locale: str, nomination_id: int
+                 ) -> tuple[tuple[Button, ...], ...]:
+    return rows([Button(texts.get(locale, f"card.button.{action}"),
+                        f"{REVIEW_PRESS}{action}:{nomination_id}") for action in ACTIONS],
+                per_row=2)

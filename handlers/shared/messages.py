@@ -40,6 +40,12 @@ class Inbound:
     locale: str | None = None
 
 
+# In a reply's extra: it shows a menu the person has seen already, after an answer that
+# chose nothing or while a card's choices still stand, so Zalo lists the lines without
+# its "answer with a number" footer.
+MENU_AGAIN = "menu_again"
+
+
 @dataclass(frozen=True)
 class Button:
     label: str
