@@ -85,6 +85,10 @@ async def _dispatch(turn: Turn) -> list[Reply]:
     if inbound.payload and inbound.payload.startswith(withdrawal.PREFIX):
         return await withdrawal.withdraw(turn, inbound.payload)
     step = turn.conversation.step
+    if step is None and inbound.text and not inbound.text.startswith("/"):
+        # "Chào", "tôi muốn đề xuất": on Zalo the first message is whatever one types.
+        # A newcomer is greeted into a first nomination; others see theirs and the menu.
+        return await commands.open_again(turn, ask_again=_prompt)
     if step is None:
         return [Reply(turn.t("idle"), commands.main_menu(turn))]
     if inbound.unsupported is not None:

@@ -78,7 +78,7 @@ async def nominate(user: "BalancedUser", n: int) -> None:
     # Typed one after the other without waiting for the bot: two updates at once.
     await user.say_quickly(f"Người được đề xuất số {n}", f"Vai trò số {n}")
     await user.say("ngoc ha")
-    await user.press("Phường Ngọc Hà (Quận Ba Đình)")
+    await user.press("✅ Chọn: Phường Ngọc Hà")
     await user.say(f"Địa điểm số {n}")
     await user.press("An sinh xã hội")
     await user.say(deed_of(n))

@@ -77,7 +77,7 @@ async def nominate(client: httpx.AsyncClient, visitor: Visitor, n: int) -> None:
     await visitor.say(client, f"Người được đề xuất số {n}", double_tap=True)
     await visitor.say(client, f"Vai trò số {n}")
     await visitor.say(client, "ngoc ha")
-    await visitor.press(client, "Phường Ngọc Hà (Quận Ba Đình)")
+    await visitor.press(client, "✅ Chọn: Phường Ngọc Hà")
     await visitor.say(client, f"Địa điểm số {n}", double_tap=True)
     await visitor.press(client, "An sinh xã hội")
     await visitor.say(client, deed_of(n))

@@ -49,8 +49,8 @@ async def test_resident_nominates_with_an_album_over_polling(fake, tmp_path):
         await hoa.press("Cá nhân")
         await hoa.say("Lê Thị Mai")
         await hoa.say("Tình nguyện viên bếp ăn")
-        await hoa.say("ngoc ha")
-        await hoa.press("Phường Ngọc Hà (Quận Ba Đình)")
+        await hoa.say("ngoc ha")  # part of a ward's name on screen: that ward opens
+        await hoa.press("✅ Chọn: Phường Ngọc Hà")
         await hoa.say("Cổng bệnh viện, phố Ngọc Hà")
         await hoa.press("An sinh xã hội")
         await hoa.say(DEED)
