@@ -57,6 +57,33 @@ async def test_a_missing_key_public_url_and_zalo_secret_are_each_named(tmp_path)
            "PUBLIC_URL is not set")
 
 
+async def test_with_zalo_on_the_public_url_must_be_one_zalo_can_reach(tmp_path):
+    finished = await run_to_the_end(
+        tmp_path, ENV="production", SECRET_KEY=GOOD_KEY, ZALO_BOT_TOKEN="123:zalo",
+        ZALO_WEBHOOK_SECRET="zalo-secret-2026", FORWARDED_ALLOW_IPS="10.0.0.2",
+        PUBLIC_URL="https://192.168.1.20", DATABASE_URL="postgresql+asyncpg://n@127.0.0.1:1/n")
+    [line] = problem_lines(finished)
+    assert "PUBLIC_URL is https://192.168.1.20" in line and "Zalo" in line
+
+
+async def test_in_development_zalo_without_a_public_url_starts_with_a_warning(tmp_path):
+    from tests.support.fake_zalo import TOKEN as ZALO_TOKEN
+    from tests.support.fake_zalo import FakeZalo
+    fake = FakeZalo()
+    await fake.start()
+    bot = await start_bot(tmp_path, ZALO_BOT_TOKEN=ZALO_TOKEN, ZALO_API_BASE=fake.base_url,
+                          ZALO_MODE="polling")
+    try:
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(f"{bot.base_url}/chat")).status_code == 200
+    finally:
+        await bot.stop()
+        await fake.stop()
+    log = bot.log.read_text()
+    assert "PUBLIC_URL (not set) is not an https address Zalo can reach" in log
+    assert "console link" in log
+
+
 async def test_a_proxy_named_by_host_name_is_refused_even_in_development(tmp_path):
     # uvicorn compares the connecting address: a host name would silently never match.
     finished = await run_to_the_end(tmp_path, FORWARDED_ALLOW_IPS="127.0.0.1, caddy")

@@ -1,7 +1,8 @@
 """The web chat on the phones residents have: 320 to 412 px wide, and one turned sideways.
 
-At each width a resident goes through the steps that crowd the screen most (the unit
-step's chips and its "Xem thêm", a name not found, the phone step and a wrong number),
+At each width a resident goes through the steps that crowd the screen most (a typed
+answer that is no choice, the unit step's chips and its "Xem thêm", a name not found,
+the phone step and a wrong number),
 and at each of them nothing scrolls sideways, the text box and the send button are on
 screen and big enough to tap, the chips keep to their own scrolling area, and the
 question just asked is in view. Screenshots of every state are kept in test-artifacts/phone-widths/.
@@ -75,7 +76,12 @@ async def walk_the_crowded_steps(browser: Browser, base_url: str,
 
     await expect(log).to_contain_text("dữ liệu cá nhân")
     await check_layout(page, "consent", screen)
-    await tap(page, "Tôi đồng ý")
+    await say(page, "xin chào")  # not a choice: a short hint, the two choices still there
+    await expect(log).to_contain_text("Bạn chạm vào một lựa chọn, hoặc gõ số 1 hoặc 2.")
+    await expect(page.locator(".chip")).to_have_count(2)
+    await check_layout(page, "typed-hint", screen)
+    await say(page, "đồng ý ạ")  # typed, as many do rather than tap
+    await expect(log).to_contain_text("cá nhân hay một tập thể")
     await tap(page, "Cá nhân")
     await say(page, "Nguyễn Văn Tuấn")
     await expect(log).to_contain_text("làm nghề gì")
