@@ -23,9 +23,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
+from handlers.review.card import mask_phone
 from handlers.shared.texts import Texts
 from handlers.shared.turn import TIMEZONE
-from storage.shared.db import SessionFactory
+from storage.shared.db import SessionFactory, as_utc
 from web.security_headers import SecurityHeaders
 
 SECURITY_HEADERS = {
@@ -120,10 +121,6 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-def as_utc(moment: datetime) -> datetime:
-    """A stored time, aware: SQLite hands back naive datetimes, which are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def local_time(moment: datetime) -> str:
     """A stored UTC time as staff read it: Hà Nội time, day first."""
@@ -160,6 +157,9 @@ def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) ->
     templates = Jinja2Templates(directory=str(templates_dir))
     templates.env.globals["local_time"] = local_time
     templates.env.globals["age"] = age
+    # A phone number for someone who may see but not decide: enough to tell two
+    # nominators apart, not to call them.
+    templates.env.globals["mask_phone"] = mask_phone
     return WebContext(sessions, texts, templates)
 
 

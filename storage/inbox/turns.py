@@ -14,7 +14,7 @@ the claim runs out.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy import JSON, Integer, bindparam, func, select, text, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import InboxUpdate
-from storage.shared.db import connection_of, dialect_insert
+from storage.shared.db import as_utc, connection_of, dialect_insert
 
 _TABLE = InboxUpdate.__table__  # type: ignore[attr-defined]
 _WAITING = (_TABLE.c.processed_at.is_(None), _TABLE.c.set_aside_at.is_(None))
@@ -41,10 +41,6 @@ class ChatHead:
     # Another row of the chat waits behind this one (as far as this transaction sees).
     more_waiting: bool = False
 
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @cache

@@ -2,6 +2,7 @@
 
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event
@@ -131,3 +132,8 @@ async def connection_of(session: AsyncSession) -> AsyncConnection:
     connection = await session.connection()
     session.info[_CONNECTION] = (session.sync_session.get_transaction(), connection)
     return connection
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time, aware: SQLite hands back naive datetimes, which are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
