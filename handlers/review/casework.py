@@ -35,8 +35,10 @@ async def write_note(session: AsyncSession, *, nomination_id: int, staff_id: int
 
 async def record_verification(session: AsyncSession, *, nomination_id: int, staff_id: int,
                               method: str, checked_on: str, findings: str,
-                              now: datetime) -> bool:
-    """Keep how it was checked; a nomination under review becomes verified."""
+                              now: datetime, message: str = "") -> bool:
+    """Keep how it was checked; a nomination under review becomes verified. The findings
+    stay with staff (they name neighbours, phone numbers); the nominator is told only
+    `message`, which staff write for them on purpose."""
     nomination = await _decidable(session, nomination_id, staff_id)
     if nomination is None or method not in METHODS or not findings.strip():
         return False
@@ -45,7 +47,8 @@ async def record_verification(session: AsyncSession, *, nomination_id: int, staf
     if nomination.status == "in_review":
         await decide(session, nomination_id=nomination_id, action="verify",
                      by=Decider(staff_id, "console"), now=now,
-                     reason=f"{method} {checked_on}: {findings.strip()}"[:2000])
+                     reason=f"{method} {checked_on}: {findings.strip()}"[:2000],
+                     told=message.strip()[:2000])
     else:
         await session.commit()
     return True

@@ -49,9 +49,13 @@ class Outcome:
 
 async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: Decider,
                  now: datetime, reason: str | None = None,
-                 primary_id: int | None = None, commit: bool = True) -> Outcome:
+                 primary_id: int | None = None, commit: bool = True,
+                 told: str | None = None) -> Outcome:
     """`commit=False`: inside a dialog turn, whose one commit (with the inbox row marked
-    processed) holds the chat's lock to the end; it is flushed, never rolled back."""
+    processed) holds the chat's lock to the end; it is flushed, never rolled back.
+    `told`: what the nominator and supporters are told, when it is not `reason` (a
+    verification's findings are staff's own notes and stay in the audit)."""
+    told = reason if told is None else told
     nomination = await session.get(Nomination, nomination_id)
     if nomination is None or nomination.id is None:
         return Outcome("unknown")
@@ -82,7 +86,7 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
                 kind="decision", channel=nomination.channel,
                 chat_id=nomination.submitter_chat_id, nomination_id=nomination.id, now=now,
                 payload={"nomination_id": nomination.id, "status": to,
-                         "reason": reason or "", "locale": nomination.locale})
+                         "reason": told or "", "locale": nomination.locale})
     if to in TOLD_TO_SUPPORTERS:
         for listener in await listeners_of(session, nomination):
             enqueue(session, kind="decision", channel=listener.channel,
@@ -90,7 +94,7 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
                                 f"{listener.channel}:{listener.chat_id}"),
                     chat_id=listener.chat_id, nomination_id=nomination.id, now=now,
                     payload={"nomination_id": nomination.id, "status": to,
-                             "reason": reason or "", "locale": listener.locale,
+                             "reason": told or "", "locale": listener.locale,
                              "as": "supporter"})
     await (session.commit() if commit else session.flush())
     return Outcome("done", to)

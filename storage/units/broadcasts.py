@@ -31,6 +31,15 @@ class Run:
     failed: int = 0
     rows: list[Notification] = field(default_factory=list)
 
+    def add(self, row: Notification) -> None:
+        self.rows.append(row)
+        if row.sent_at is not None:
+            self.sent += 1
+        elif row.failed_at is not None:
+            self.failed += 1
+        else:
+            self.queued += 1
+
 
 async def broadcast_runs(session: AsyncSession, *, since: datetime,
                          limit: int = 20_000) -> list[Run]:
@@ -42,11 +51,14 @@ async def broadcast_runs(session: AsyncSession, *, since: datetime,
     for row in rows:
         run = runs.setdefault(run_of(row.dedupe_key), Run(run_of(row.dedupe_key), row.kind,
                                                            row.created_at))
-        run.rows.append(row)
-        if row.sent_at is not None:
-            run.sent += 1
-        elif row.failed_at is not None:
-            run.failed += 1
-        else:
-            run.queued += 1
+        run.add(row)
     return sorted(runs.values(), key=lambda run: run.first_at, reverse=True)
+
+
+def only_chats(run: Run, chats: set[tuple[str, str]]) -> Run:
+    """The run as one who sees only `chats` (channel, chat id) may see it."""
+    kept = Run(run.key, run.kind, run.first_at)
+    for row in run.rows:
+        if (row.channel, row.chat_id) in chats:
+            kept.add(row)
+    return kept

@@ -23,7 +23,8 @@ from storage.models import Staff as StaffRow
 from storage.org.unit_tree import UnitRef, children
 from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
 from storage.review.queue import QueueFilter, queue_all, queue_page
-from web.app import WebContext, as_utc, client_address, local_time, page
+from storage.shared.db import as_utc
+from web.app import WebContext, client_address, local_time, page
 from web.console.auth import (
     COOKIE,
     SESSION_HOURS,
@@ -209,7 +210,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     consent=await consent_of(session, found),
                     primary=await session.get(Nomination, found.primary_id)
                     if found.primary_id else None,
-                    merged=await merged_into(session, nomination_id),
+                    merged=[m for m in await merged_into(session, nomination_id)
+                            if staff.scope.can_see(m.unit_id)],
                     possible=[m for m in await likely_duplicates(
                         session, unit_id=found.unit_id, nominee_name=found.nominee_name,
                         deed=found.deed, now=datetime.now(UTC), before_id=nomination_id,
@@ -230,12 +232,14 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                            method: Annotated[str, Form(max_length=16)],
                            checked_on: Annotated[str, Form(max_length=10)],
                            findings: Annotated[str, Form(max_length=2000)],
-                           csrf: Annotated[str, Form(max_length=64)]) -> Response:
+                           csrf: Annotated[str, Form(max_length=64)],
+                           message: Annotated[str, Form(max_length=2000)] = "") -> Response:
         found = await _checked(session, staff, reference, csrf)
         day = _date(checked_on)
         done = day is not None and await record_verification(
             session, nomination_id=found.id or 0, staff_id=staff.staff.id or 0, method=method,
-            checked_on=day.isoformat(), findings=findings, now=datetime.now(UTC))
+            checked_on=day.isoformat(), findings=findings, now=datetime.now(UTC),
+            message=message)
         return _back(reference, done)
 
     @router.post("/nominations/{reference}/assign")
