@@ -15,6 +15,7 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import settings_checks
+from bot.dialog_rooms import dialog_rooms
 from bot.health import Health
 from bot.intake import IntakeOptions
 from bot.media_setup import media_store
@@ -25,8 +26,6 @@ from bot.settings import Settings
 from bot.supervise import supervise
 from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
-from handlers.review.by_message import decide_typed
-from handlers.review.card import REVIEW_PRESS
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
 from notifications.delivery import ChannelSender
@@ -45,6 +44,7 @@ from web.app import create_app, make_context
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
+from web.console.privacy import build_router as console_privacy_router
 from web.console.routes import build_router as console_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
@@ -194,7 +194,9 @@ async def run(settings: Settings) -> None:
                         nominations_per_person_hour=settings.nominations_per_person_hour,
                         nominations_per_address_hour=settings.nominations_per_address_hour,
                         private_review_channels=("zalo",) if settings.zalo_bot_token else (),
-                        presses={REVIEW_PRESS: decide_typed})
+                        privacy_acknowledge_days=settings.privacy_acknowledge_working_days,
+                        privacy_settle_days=settings.privacy_settle_days,
+                        **dialog_rooms())
     web_limits = WebLimits(
         new_visitors_per_address_hour=settings.web_new_visitors_per_address_hour,
         messages_per_visitor_minute=settings.web_messages_per_visitor_minute,
@@ -258,6 +260,7 @@ async def run(settings: Settings) -> None:
                                                        origins=settings.embedding_sites),
                               console_deadlines_router(context),
                               console_tally_router(context),
+                              console_privacy_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health, metrics_token=settings.metrics_token.get_secret_value()

@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     # are held back from the staff groups; the console shows them and how many.
     nominations_per_person_hour: int = Field(default=3, ge=1)
     nominations_per_address_hour: int = Field(default=10, ge=1)
+    # A resident's request about their own data ("Dữ liệu của tôi"): acknowledged within
+    # this many working days, settled within this many days (docs/privacy.md).
+    privacy_acknowledge_working_days: int = Field(default=2, ge=1, le=30)
+    privacy_settle_days: int = Field(default=3, ge=1, le=90)
 
     @field_validator("embed_origins")
     @classmethod

@@ -33,6 +33,12 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
             return deadline_reminder(row, texts)
         if row.kind == "tally":
             return tally_message(row, texts)
+        if row.kind == "privacy_reply":
+            data = row.payload
+            locale = str(data.get("locale", texts.default_locale))
+            return Reply(texts.get(locale, "privacy.answer", reference=data["reference"],
+                                   kind=texts.get(locale, f"privacy.kind.{data['kind']}"),
+                                   answer=data["answer"]).strip())
         if row.kind == "tally_nudge":
             return Reply(texts.get(texts.default_locale, "tally.nudge", **{
                 k: row.payload[k] for k in ("campaign", "unit", "year_to_date", "due",
@@ -87,6 +93,10 @@ def digest_message(row: Claimed, texts: Texts, *, console_url: str) -> Reply:
                                oldest=", ".join(row.payload["oldest_overdue"])))
     else:
         lines.append(texts.get(locale, "digest.none_overdue"))
+    if row.payload.get("privacy_overdue"):
+        lines.append(texts.get(locale, "digest.privacy_overdue",
+                               count=row.payload["privacy_overdue"],
+                               url=f"{console_url}/privacy"))
     lines.append(texts.get(locale, "digest.link", url=f"{console_url}?overdue=1"))
     return Reply("\n".join(line.strip() for line in lines))
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.intake.photo_sweep import sweep_unused_photos
 from handlers.shared.turn import TIMEZONE
@@ -19,6 +20,7 @@ from handlers.units.digest import queue_daily_digests
 from handlers.units.tally import Chart, queue_monthly_tally
 from notifications.meter import Meter
 from storage.media.store import MediaStore
+from storage.privacy.requests import overdue_count
 from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,13 @@ class Job:
     working_days_only: bool = True
 
 
+async def daily_digests(session: AsyncSession, *, now: datetime,
+                        channels: frozenset[str]) -> int:
+    """The morning digest, with the residents' data requests past their deadline."""
+    return await queue_daily_digests(session, now=now, channels=channels,
+                                     privacy_overdue=await overdue_count(session, now))
+
+
 class Clock:
     def __init__(self, sessions: SessionFactory, *, digest_at: time, channels: frozenset[str],
                  queued: Callable[[], None] = lambda: None,
@@ -74,7 +83,7 @@ class Clock:
         on_workdays = functools.partial(CronTrigger, timezone=TIMEZONE)
         self.jobs = [
             Job("daily digest", on_workdays(hour=digest_at.hour, minute=digest_at.minute),
-                queue_daily_digests, lambda now: missed_today(now, digest_at)),
+                daily_digests, lambda now: missed_today(now, digest_at)),
             # On a day off, reminders wait for the next working day, when the nearest one
             # crossed is sent once.
             Job("deadline reminders",

@@ -187,6 +187,9 @@ class Consent(SQLModel, table=True):
     user_id: str = Field(max_length=64, index=True)
     notice_version: str = Field(max_length=32)
     accepted_at: datetime = _ts()
+    # Withdrawn by the person ("Rút lại đồng ý"): kept as the proof of both, never deleted;
+    # a withdrawn consent no longer counts for a new nomination.
+    withdrawn_at: datetime | None = _ts(nullable=True)
 
 
 class ReferenceCounter(SQLModel, table=True):
@@ -235,6 +238,14 @@ class Nomination(SQLModel, table=True):
     # Sent in a burst (more than a person or an address sends in an hour): kept and in the
     # console, but not announced in the staff groups, so a script cannot flood them.
     held_back: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # The nominee's own consent to be published, or another legal basis, as staff
+    # recorded it (handlers/privacy/nominee_consent.py): nothing shows the nominee
+    # outside staff without it.
+    nominee_consent: str | None = Field(default=None, max_length=16)
+    nominee_consent_how: str | None = Field(default=None, max_length=500)
+    nominee_consent_by: int | None = Field(default=None, foreign_key="staff.id")
+    nominee_consent_at: datetime | None = _ts(nullable=True)
+    nominee_consent_photo_id: int | None = Field(default=None)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -440,3 +451,31 @@ class Supporter(SQLModel, table=True):
     chat_id: str = Field(max_length=64)
     locale: str = Field(default="vi", max_length=8)
     created_at: datetime = _ts()
+
+
+class PrivacyRequest(SQLModel, table=True):
+    """A resident's request about their own data (see it, correct it, delete it, withdraw
+    consent), from the chat they used: acknowledged at once with its reference, settled
+    by a privacy officer in the console, answered on the same channel."""
+
+    __tablename__ = "privacy_request"
+    __table_args__ = (Index("ix_privacy_request_person", "channel", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(default="", max_length=32, index=True)
+    kind: str = Field(max_length=16)  # access, correct, erase, withdraw
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    locale: str = Field(default="vi", max_length=8)
+    detail: str = Field(default="", max_length=2000)  # what they asked to correct
+    status: str = Field(default="open", max_length=16, index=True)  # open, done, refused
+    created_at: datetime = _ts()
+    acknowledge_by: datetime = _ts()
+    settle_by: datetime = _ts()
+    acknowledged_at: datetime | None = _ts(nullable=True)
+    settled_at: datetime | None = _ts(nullable=True)
+    settled_by: int | None = Field(default=None, foreign_key="staff.id")
+    answer: str = Field(default="", max_length=2000)  # what the person was told
+    # Why something was kept although erasure was asked (a commendation decision must
+    # keep its dossier): written by the officer, shown to an inspector.
+    legal_basis: str = Field(default="", max_length=1000)

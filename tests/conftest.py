@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage.models  # noqa: F401
+from bot.dialog_rooms import dialog_rooms
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
 from storage.media.store import MediaStore
@@ -106,7 +107,7 @@ def texts() -> Texts:
 
 @pytest.fixture
 def services(texts: Texts, tmp_path: Path) -> Services:
-    return Services(texts=texts, media=MediaStore(tmp_path / "media"))
+    return Services(texts=texts, media=MediaStore(tmp_path / "media"), **dialog_rooms())
 
 
 @pytest.fixture

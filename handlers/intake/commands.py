@@ -11,7 +11,9 @@ from storage.intake.nominations import nominations_of
 from storage.intake.supporters import supported_by
 from storage.models import Nomination
 
-COMMANDS = ("start", "cancel", "help", "my", "lang")  # the ones a person types or sees listed
+# The ones a person types or sees listed.
+COMMANDS = ("start", "cancel", "help", "my", "privacy", "lang")
+PRIVACY = "privacy:open"  # "Dữ liệu của tôi", answered by the privacy room
 # What a page sends by itself: "open" when the web chat is (re)opened.
 PAGE_COMMANDS = ("open",)
 MY_LIMIT = 10
@@ -32,7 +34,7 @@ def command_of(text: str | None, payload: str | None) -> str | None:
 
 def main_menu(turn: Turn) -> tuple[tuple[Button, ...], ...]:
     return rows([turn.button("button.new", "cmd:start"), turn.button("button.my", "cmd:my"),
-                 turn.button("button.help", "cmd:help")])
+                 turn.button("button.privacy", PRIVACY), turn.button("button.help", "cmd:help")])
 
 
 def has_content(turn: Turn) -> bool:

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.intake import commands, word_commands
 from handlers.intake import withdraw as withdrawal
 from handlers.intake.answer_more import ANSWERING, answering, answering_prompt, start_answering
+from handlers.intake.commands import PRIVACY
 from handlers.intake.duplicate_offer import add_to_existing, duplicate_offer
 from handlers.intake.flow import BY_NAME, applicable, next_step
 from handlers.intake.menu import menu_hint, remember_menu, resolve_menu
@@ -95,6 +96,8 @@ async def _dispatch(turn: Turn) -> list[Reply]:
         return [turn.reply("hint.unsupported"), *await _prompt(turn, step)]
     if step in CONTROL_STEPS:
         return await CONTROL_STEPS[step](turn)
+    if step in turn.services.steps:
+        return await turn.services.steps[step].answer(turn)
     return await _answer(turn, BY_NAME[step])
 
 
@@ -111,6 +114,9 @@ async def _command(turn: Turn, command: str) -> list[Reply]:
         return commands.language_menu(turn)
     if command == "back":
         return await _back(turn)
+    if command == "privacy" and (press := turn.services.press_for(PRIVACY)) is not None:
+        turn.inbound = replace(turn.inbound, text=None, payload=PRIVACY)
+        return await press(turn)
     if command.startswith("lang:"):
         return await _switch_language(turn, command.removeprefix("lang:"))
     help_or_unknown = turn.reply("help" if command == "help" else "hint.unknown_command")
@@ -174,6 +180,8 @@ async def _advance(turn: Turn, *, after: str | None) -> list[Reply]:
 async def _prompt(turn: Turn, step: str) -> list[Reply]:
     if step in BY_NAME:
         return await BY_NAME[step].prompt(turn)
+    if step in turn.services.steps:
+        return await turn.services.steps[step].prompt(turn)
     return await CONTROL_PROMPTS[step](turn)
 
 

@@ -30,12 +30,20 @@ class Services:
     # held back: kept for the console, not announced in the staff groups.
     nominations_per_person_hour: int = 3
     nominations_per_address_hour: int = 10
+    # A resident's request about their data: acknowledged within this many working
+    # days, settled within this many days (settings PRIVACY_ACKNOWLEDGE_WORKING_DAYS,
+    # PRIVACY_SETTLE_DAYS; docs/privacy.md says why these defaults).
+    privacy_acknowledge_days: int = 2
+    privacy_settle_days: int = 3
     # Channels whose reviewers get each card in their private chat (Zalo: bots reach no
     # staff group there). Only the configured ones: a card no sender takes would wait.
     private_review_channels: tuple[str, ...] = ()
     # Presses another capability answers inside the dialog, by payload prefix (review's
     # "rv:" typed on Zalo): wired in the composition root, as intake may not import review.
     presses: Mapping[str, "Press"] = field(default_factory=dict)
+    # Steps of the dialog another capability owns, by name (privacy's "what should be
+    # corrected?"): what it makes of an answer there, and how it asks again.
+    steps: Mapping[str, "RoomStep"] = field(default_factory=dict)
 
     def press_for(self, payload: str | None) -> "Press | None":
         if not payload:
@@ -82,3 +90,9 @@ class Turn:
 
 
 Press = Callable[[Turn], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class RoomStep:
+    answer: Press
+    prompt: Press

@@ -68,6 +68,10 @@ COMMAND_WORDS: dict[str, frozenset[str]] = {
         "tro giup", "huong dan", "giup", "giup do", "giup voi", "giup toi", "can giup", "help",
         "huong dan su dung",
     }),
+    "privacy": frozenset({
+        "du lieu cua toi", "du lieu ca nhan", "xem du lieu", "xoa du lieu", "my data",
+        "privacy", "personal data",
+    }),
     "back": frozenset({
         "quay lai", "tro lai", "lui lai", "cau truoc", "quay lai cau truoc", "back",
         "go back", "previous",

@@ -70,3 +70,15 @@ def working_time_back(end: datetime, span: timedelta) -> datetime:
 def is_overdue(created_at: datetime, status: str, now: datetime) -> bool:
     return status == "submitted" and \
         working_time_between(created_at, now) >= ACKNOWLEDGE_WITHIN
+
+
+def working_days_after(start: datetime, days: int) -> datetime:
+    """The end (17:00, Hà Nội) of the `days`-th working day after the day of `start`:
+    "acknowledged within 2 working days" of a request sent on a Friday is Tuesday 17:00."""
+    day = start.astimezone(TIMEZONE).date()
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return datetime.combine(day, SHIFTS[-1][1], TIMEZONE).astimezone(UTC)

@@ -14,9 +14,11 @@ from storage.units.digest import staff_groups, waiting_in
 
 
 async def queue_daily_digests(session: AsyncSession, *, now: datetime,
-                              channels: frozenset[str]) -> int:
+                              channels: frozenset[str], privacy_overdue: int = 0) -> int:
     """Queue today's digest for every active staff group, on the channels that can deliver
-    now, with something waiting; returns how many were new."""
+    now, with something waiting; returns how many were new. `privacy_overdue`: residents'
+    requests about their data past their deadline, told to the top units' groups (the
+    ward's own), whose officers answer them."""
     day = now.astimezone(TIMEZONE).date()
     overdue_before = working_time_back(now, ACKNOWLEDGE_WITHIN)
     parents = await unit_parents(session)
@@ -27,13 +29,15 @@ async def queue_daily_digests(session: AsyncSession, *, now: datetime,
             continue
         waiting = await waiting_in(session, subtree(parents, unit.id),
                                    overdue_before=overdue_before)
-        if waiting.total == 0:  # nothing waits: no message to scroll past
+        requests = privacy_overdue if parents.get(unit.id) is None else 0
+        if waiting.total == 0 and not requests:  # nothing waits: no message to scroll past
             continue
         queued += await enqueue_once(
             session, dedupe_key=f"digest:{chat.channel}:{chat.chat_id}:{day.isoformat()}",
             kind="digest", channel=chat.channel, chat_id=chat.chat_id, now=now,
             payload={"unit": unit.name, "day": day.strftime("%d/%m/%Y"),
                      "by_status": waiting.by_status, "overdue": waiting.overdue,
-                     "oldest_overdue": waiting.oldest_overdue})
+                     "oldest_overdue": waiting.oldest_overdue,
+                     "privacy_overdue": requests})
     await session.commit()
     return queued

@@ -96,7 +96,8 @@ def _latest_consent_statement() -> Any:
     return (select(_CONSENTS.c.id)
             .where(_CONSENTS.c.channel == bindparam("channel"),
                    _CONSENTS.c.user_id == bindparam("user_id"),
-                   _CONSENTS.c.notice_version == bindparam("version"))
+                   _CONSENTS.c.notice_version == bindparam("version"),
+                   _CONSENTS.c.withdrawn_at.is_(None))
             .order_by(_CONSENTS.c.id.desc()).limit(1))
 
 

@@ -9,6 +9,7 @@ from storage.models import StaffRole, Unit
 from storage.shared.db import connection_of
 
 ADMIN, REVIEWER, VIEWER = "admin", "reviewer", "viewer"
+PRIVACY = "privacy"  # the privacy officer: residents' requests about their data
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Scope:
     is_admin: bool
     visible: frozenset[int]  # units whose nominations this person may see
     decidable: frozenset[int]  # units whose nominations this person may decide
+    is_privacy: bool = False  # answers residents' requests about their own data
 
     def can_see(self, unit_id: int) -> bool:
         return self.is_admin or unit_id in self.visible
@@ -56,4 +58,5 @@ async def load_scope(session: AsyncSession, staff_id: int) -> Scope:
         visible |= units
         if role.role in (ADMIN, REVIEWER):
             decidable |= units
-    return Scope(staff_id, is_admin, frozenset(visible), frozenset(decidable))
+    return Scope(staff_id, is_admin, frozenset(visible), frozenset(decidable),
+                 is_privacy=is_admin or any(role.role == PRIVACY for role in roles))

@@ -12,13 +12,14 @@ from web.app import create_app, make_context
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.intake import build_router as console_intake_router
 from web.console.passwords import hash_password
+from web.console.privacy import build_router as console_privacy_router
 from web.console.routes import build_router as console_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
 
 PASSWORD = "mật-khẩu-đủ-dài-2026"
-STAFF = ("admin", "noivu.lan", "phucxa.hung", "doican.mai", "thanhcong.quan")
+STAFF = ("admin", "noivu.lan", "phucxa.hung", "doican.mai", "thanhcong.quan", "tuphap.thu")
 
 
 @dataclass
@@ -48,7 +49,7 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
     app = create_app(context, templates_dir=ROOT / "templates",
                      routers=[console_router(context, media), console_groups_router(context),
                               console_deadlines_router(context), console_tally_router(context),
-                              console_intake_router(context)],
+                              console_intake_router(context), console_privacy_router(context)],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:

@@ -1,0 +1,17 @@
+"""What other capabilities answer inside the dialog: a staff member's typed choice on a
+review card, "Dữ liệu của tôi". The dialog (handlers.intake) may not import them; the
+composition root hands them over through Services, and the tests use the same wiring."""
+
+from typing import Any
+
+from handlers.privacy.chat import PREFIX as PRIVACY_PRESS
+from handlers.privacy.chat import ROOM_STEPS as PRIVACY_STEPS
+from handlers.privacy.chat import pressed as privacy_pressed
+from handlers.review.by_message import decide_typed
+from handlers.review.card import REVIEW_PRESS
+
+
+def dialog_rooms() -> dict[str, Any]:
+    """Services' `presses` and `steps`."""
+    return {"presses": {REVIEW_PRESS: decide_typed, PRIVACY_PRESS: privacy_pressed},
+            "steps": dict(PRIVACY_STEPS)}

@@ -1,0 +1,1 @@
+"""Residents' own data: their requests, and what is held about them."""
