@@ -123,11 +123,11 @@ def _about(ids: frozenset[int], targets: frozenset[str]) -> ColumnElement[bool]:
 
 def _events(wanted: LogFilter, start: datetime | None, end: datetime | None) -> Any:
     e = AuditEvent
-    query: Any = core_select(literal("event").label("source"), col(e.id).label("id"), col(e.at),
-                   col(e.action), col(e.allowed), col(e.staff_id), col(e.via),
-                   col(e.external_id), col(e.nomination_id), col(e.target), col(e.detail),
-                   null().label("reason"), null().label("from_status"),
-                   null().label("to_status"))
+    query: Any = core_select(
+        literal("event").label("source"), col(e.id).label("id"), col(e.at), col(e.action),
+        col(e.allowed), col(e.staff_id), col(e.via), col(e.external_id),
+        col(e.nomination_id), col(e.target), col(e.detail), null().label("reason"),
+        null().label("from_status"), null().label("to_status"))
     if wanted.nomination_id is not None:
         query = query.where(_about(frozenset({wanted.nomination_id}), frozenset()))
     if wanted.resident is not None:
@@ -137,11 +137,11 @@ def _events(wanted: LogFilter, start: datetime | None, end: datetime | None) -> 
 
 def _decisions(wanted: LogFilter, start: datetime | None, end: datetime | None) -> Any:
     a = AuditEntry
-    query: Any = core_select(literal("decision").label("source"), col(a.id).label("id"), col(a.at),
-                   col(a.action), col(a.allowed), col(a.staff_id), col(a.via),
-                   col(a.external_id), col(a.nomination_id), null().label("target"),
-                   type_coerce(null(), JSON).label("detail"), col(a.reason),
-                   col(a.from_status), col(a.to_status))
+    query: Any = core_select(
+        literal("decision").label("source"), col(a.id).label("id"), col(a.at), col(a.action),
+        col(a.allowed), col(a.staff_id), col(a.via), col(a.external_id),
+        col(a.nomination_id), null().label("target"), type_coerce(null(), JSON).label("detail"),
+        col(a.reason), col(a.from_status), col(a.to_status))
     if wanted.nomination_id is not None:
         query = query.where(col(a.nomination_id) == wanted.nomination_id)
     if wanted.resident is not None:

@@ -40,7 +40,7 @@ def filter_words(t: Text, shown: Mapping[str, Any], labels: Mapping[str, str]) -
             text = action_label(labels, text)
         elif key in ("from", "to"):
             text = _day(text)
-        parts.append(t("console.audit.pair", key=t(f"console.audit.key.{key}"), value=text))
+        parts.append(t("console.audit.pair", name=t(f"console.audit.key.{key}"), value=text))
     return "; ".join(parts)
 
 
