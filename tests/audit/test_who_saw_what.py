@@ -166,3 +166,21 @@ async def test_only_administrators_read_the_log(console, texts):
     await console.sign_in("admin", PASSWORD)
     queue = await console.client.get("/console")
     assert 'href="/console/audit"' in queue.text and "Nhật ký truy cập" in queue.text
+
+
+async def test_a_long_log_comes_in_pages_newest_first(console):
+    async with console.db.sessions() as session:
+        lan = (await session.exec(select(Staff).where(Staff.username == "noivu.lan"))).one()
+        start = datetime.now(UTC) - timedelta(hours=2)
+        for minute in range(55):
+            record_event(session, action="export", staff_id=lan.id, via="console",
+                         detail={"format": "csv", "rows": minute, "filter": {}},
+                         now=start + timedelta(minutes=minute))
+        await session.commit()
+    await console.sign_in("admin")
+    first = await console.client.get("/console/audit", params={"action": "export"})
+    assert "Trang 1/2" in first.text and 'href="?action=export&page=2"' in first.text
+    assert rows_of(first)[0][5] == "54 dòng, tệp CSV"  # the newest
+    second = rows_of(await console.client.get("/console/audit",
+                                              params={"action": "export", "page": "2"}))
+    assert [row[5] for row in second] == [f"{n} dòng, tệp CSV" for n in range(4, -1, -1)]
