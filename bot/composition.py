@@ -41,6 +41,7 @@ from storage.migrate import one_at_a_time, upgrade
 from storage.shared.db import is_sqlite, make_engine, make_session_factory
 from storage.shared.sqlite_in_loop import checkpoint_in_thread, database_path
 from web.app import create_app, make_context
+from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
@@ -261,6 +262,7 @@ async def run(settings: Settings) -> None:
                               console_deadlines_router(context),
                               console_tally_router(context),
                               console_privacy_router(context),
+                              console_audit_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health, metrics_token=settings.metrics_token.get_secret_value()

@@ -266,6 +266,44 @@ class AuditEntry(SQLModel, table=True):
     at: datetime = _ts()
 
 
+class AuditEvent(SQLModel, table=True):
+    """Append-only: who saw, exported or did what outside a nomination's decisions: a
+    nomination's page or photo opened, an export (its filter and row count), a sign-in
+    (and a failed one), a group linked or unlinked, a deadline marked done, a privacy
+    request handled. Written by storage.audit.events.record_event in the transaction of
+    what it records.
+
+    A table beside audit_entry rather than a wider audit_entry: decisions keep their
+    shape (always a nomination, a status before and after) and stay the nomination's
+    history on its page, while these rows are many more (every page view), often about
+    no one nomination (a sign-in, an export), and carry a free JSON `detail`. The
+    console's audit log reads both tables as one list."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_at", "at", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=32, index=True)
+    allowed: bool = True
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    via: str = Field(max_length=16)  # console, telegram, zalo, cli
+    external_id: str | None = Field(default=None, max_length=64)  # the chat user who acted
+    nomination_id: int | None = Field(default=None, foreign_key="nomination.id", index=True)
+    # What it was about when not (only) a nomination, as "kind:value": "chat:telegram:-100…",
+    # "unit:phuc-xa", "resident:telegram:9001" (the resident filter finds the last kind).
+    target: str | None = Field(default=None, max_length=120, index=True)
+    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    at: datetime = _ts()
+
+
+class AuditEventNomination(SQLModel, table=True):
+    """The nominations one event showed at once (an export's rows), so "who saw this
+    resident's data?" finds the exports that held her nomination too."""
+
+    __tablename__ = "audit_event_nomination"
+    event_id: int = Field(foreign_key="audit_event.id", primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", primary_key=True, index=True)
+
+
 class StaffNote(SQLModel, table=True):
     """An internal note on a nomination: staff only, never sent to the nominator."""
 

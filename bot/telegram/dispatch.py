@@ -121,10 +121,11 @@ def build_dispatcher(services: Services) -> Dispatcher:
     async def on_link(message: Message, command: CommandObject, session: AsyncSession,
                       inbox_id: int | None = None) -> Answer:
         chat_id = str(message.chat.id)
+        by = str(message.from_user.id) if message.from_user else None
         return Answer(chat_id, await link_group(
             session, channel=CHANNEL, chat_id=chat_id, code=command.args or "",
             now=datetime.now(UTC), texts=services.texts, inbox_id=inbox_id,
-            thread_id=topic_of(message)))
+            thread_id=topic_of(message), by=by))
 
     @router.message(in_group_chat, Command("unlink"))
     async def on_unlink(message: Message, session: AsyncSession,

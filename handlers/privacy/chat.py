@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from handlers.shared.messages import Reply, rows
 from handlers.shared.turn import TIMEZONE, RoomStep, Turn
 from handlers.shared.working_time import working_days_after
+from storage.audit.events import record_event
 from storage.privacy.requests import open_request, person_data, withdraw_consents
 from storage.shared.db import as_utc
 
@@ -44,6 +45,9 @@ async def pressed(turn: Turn) -> list[Reply]:
     if action == "withdraw:yes":
         await withdraw_consents(turn.session, channel=turn.inbound.channel,
                                 user_id=turn.inbound.user_id, now=turn.now)
+        record_event(turn.session, action="privacy_withdraw", staff_id=None,
+                     via=turn.inbound.channel, external_id=turn.inbound.user_id, now=turn.now,
+                     target=f"resident:{turn.inbound.channel}:{turn.inbound.user_id}")
         if turn.conversation.step is not None:  # a draft needs the consent just withdrawn
             turn.draft.clear()
             turn.conversation.step = None

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.audit.events import record_event
 from storage.delivery.outbox import enqueue
 from storage.intake.status import audit
 from storage.models import Nomination, PrivacyRequest
@@ -51,6 +52,20 @@ async def export_of(session: AsyncSession, request: PrivacyRequest) -> dict[str,
     }
 
 
+def person_of(request: PrivacyRequest) -> str:
+    """How the access log names the person a request is about (its resident filter)."""
+    return f"resident:{request.channel}:{request.user_id}"
+
+
+async def record_export(session: AsyncSession, request: PrivacyRequest, *, staff_id: int,
+                        form: str, now: datetime) -> None:
+    """Who took a copy of the person's data, and in which form. Commits."""
+    record_event(session, action="privacy_see", staff_id=staff_id, via="console", now=now,
+                 target=person_of(request),
+                 detail={"request": request.reference, "format": form})
+    await session.commit()
+
+
 async def correct(session: AsyncSession, request: PrivacyRequest, *, nomination_id: int,
                   submitter_name: str, submitter_phone: str, staff_id: int,
                   now: datetime) -> bool:
@@ -64,6 +79,9 @@ async def correct(session: AsyncSession, request: PrivacyRequest, *, nomination_
     audit(session, nomination_id=nomination.id, action="privacy_correct", from_status=None,
           to_status=None, allowed=True, staff_id=staff_id, via="console", external_id=None,
           reason=f"{request.reference}: {before}"[:2000], now=now)
+    record_event(session, action="privacy_correct", staff_id=staff_id, via="console", now=now,
+                 nomination_id=nomination.id, target=person_of(request),
+                 detail={"request": request.reference})
     await session.commit()
     return True
 
@@ -87,6 +105,10 @@ async def erase(session: AsyncSession, request: PrivacyRequest, *, keep: dict[in
     request.legal_basis = "\n".join(f"{n.reference}: {keep[n.id or 0].strip()}"
                                     for n in kept)[:1000]
     session.add(request)
+    record_event(session, action="privacy_delete", staff_id=staff_id, via="console", now=now,
+                 target=person_of(request), detail={
+                     "request": request.reference, "anonymised": [n.reference for n in going],
+                     "kept": [n.reference for n in kept]})
     await session.commit()
     return Erased([n.reference for n in going], [n.reference for n in kept])
 
@@ -103,6 +125,9 @@ async def answer(session: AsyncSession, request: PrivacyRequest, *, status: str,
             channel=request.channel, chat_id=request.chat_id, now=now,
             payload={"reference": request.reference, "kind": request.kind,
                      "answer": text.strip()[:2000], "locale": request.locale})
+    record_event(session, action="privacy_answer", staff_id=staff_id, via="console", now=now,
+                 target=person_of(request),
+                 detail={"request": request.reference, "status": status})
     await session.commit()
     return True
 

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.shared.messages import Reply
 from handlers.shared.texts import Texts
 from handlers.units.calendar_math import local_day, next_due, reminder_due
+from storage.audit.events import record_event
 from storage.delivery.outbox import enqueue_once
 from storage.models import DeadlineTask, Unit
 from storage.org.group_links import units_of_chat
@@ -92,9 +93,14 @@ async def deadlines_for_chat(session: AsyncSession, *, channel: str, chat_id: st
 
 
 async def mark_done(session: AsyncSession, *, task: DeadlineTask, unit: Unit, due: date,
-                    staff_id: int | None, now: datetime) -> bool:
+                    staff_id: int | None, now: datetime, via: str = "console") -> bool:
+    """True when newly marked; the press is in the audit log either way."""
     assert task.id is not None and unit.id is not None
     done = await record_done(session, task_id=task.id, unit_id=unit.id,
                              due_on=due.isoformat(), staff_id=staff_id, now=now)
+    record_event(session, action="deadline_done", staff_id=staff_id, via=via,
+                 target=f"unit:{unit.code}", now=now,
+                 detail={"task": task.title, "unit": unit.name, "due": due.isoformat(),
+                         "already_done": not done})
     await session.commit()
     return done

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.shared.messages import Reply
 from handlers.shared.texts import Texts
+from storage.audit.events import record_event
 from storage.inbox.updates import mark_processed
 from storage.models import Unit
 from storage.org.access import load_scope
@@ -33,7 +34,8 @@ async def make_link_code(session: AsyncSession, *, unit: Unit, staff_id: int | N
 
 async def link_group(session: AsyncSession, *, channel: str, chat_id: str, code: str,
                      now: datetime, texts: Texts, inbox_id: int | None,
-                     thread_id: str | None = None) -> list[Reply]:
+                     thread_id: str | None = None, by: str | None = None) -> list[Reply]:
+    """`by`: the chat user who typed the command, for the audit log."""
     locale = texts.default_locale
     unit = await redeem(session, code=code, channel=channel, chat_id=chat_id, now=now) \
         if code.strip() else None
@@ -41,6 +43,8 @@ async def link_group(session: AsyncSession, *, channel: str, chat_id: str, code:
         reply = Reply(texts.get(locale, "group_link.bad_code"))
     else:
         reply = Reply(texts.get(locale, "group_link.done", unit=unit.name))
+    await _audit(session, action="group_link", allowed=unit is not None, channel=channel,
+                 chat_id=chat_id, by=by, units=[unit.name] if unit else [], now=now)
     return await answered(session, chat_id, [reply], now=now, inbox_id=inbox_id,
                           thread_id=thread_id)
 
@@ -62,8 +66,21 @@ async def unlink_group(session: AsyncSession, *, channel: str, chat_id: str, by:
             await session.delete(chat)
         reply = Reply(texts.get(locale, "group_link.removed",
                                 units=", ".join(unit.name for _, unit in linked)))
+    if linked:
+        await _audit(session, action="group_unlink", allowed=scope is not None and all(
+            scope.can_decide(unit.id or 0) for _, unit in linked), channel=channel,
+            chat_id=chat_id, by=by, units=[unit.name for _, unit in linked], now=now)
     return await answered(session, chat_id, [reply], now=now, inbox_id=inbox_id,
                           thread_id=thread_id)
+
+
+async def _audit(session: AsyncSession, *, action: str, allowed: bool, channel: str,
+                 chat_id: str, by: str | None, units: list[str], now: datetime) -> None:
+    """A link or unlink (or a refused one) in the audit log, committed with its answer."""
+    staff = await staff_for_account(session, channel=channel, external_id=by) if by else None
+    record_event(session, action=action, allowed=allowed, via=channel, external_id=by,
+                 staff_id=staff.id if staff else None, target=f"chat:{channel}:{chat_id}",
+                 detail={"units": units}, now=now)
 
 
 async def bot_membership_changed(session: AsyncSession, *, channel: str, chat_id: str,

@@ -128,6 +128,14 @@ async def test_erasure_leaves_the_figures_and_nothing_of_her(db, services, conso
     async with db.sessions() as session:
         assert (await session.exec(select(Notification.chat_id).where(
             Notification.kind == "privacy_reply"))).one() == "hoa-1001"
+    # An inspector asks who handled her data: the officer's copy, erasure and answer.
+    console.client.cookies.clear()
+    await console.sign_in("admin")
+    audit = (await console.client.get("/console/audit?resident=hoa-1001")).text
+    for done in ("Cung cấp dữ liệu cá nhân theo yêu cầu", "Xoá dữ liệu cá nhân theo yêu cầu",
+                 "Trả lời yêu cầu về dữ liệu cá nhân"):
+        assert done in audit
+    assert "Phạm Thị Thu" in audit
 
 
 async def test_withdrawn_consent_counts_at_once(db, services):

@@ -9,6 +9,7 @@ from storage.org.staff_auth import set_password_hash
 from tests.conftest import ROOT
 from tests.support.process import csrf_of
 from web.app import create_app, make_context
+from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.intake import build_router as console_intake_router
 from web.console.passwords import hash_password
@@ -49,7 +50,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
     app = create_app(context, templates_dir=ROOT / "templates",
                      routers=[console_router(context, media), console_groups_router(context),
                               console_deadlines_router(context), console_tally_router(context),
-                              console_intake_router(context), console_privacy_router(context)],
+                              console_intake_router(context), console_privacy_router(context),
+                              console_audit_router(context)],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:

@@ -10,6 +10,7 @@ from functools import cache
 from fastapi import Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.audit.events import record_sign_in
 from storage.models import Staff
 from storage.org.access import Scope, load_scope
 from storage.org.staff_auth import (
@@ -68,6 +69,8 @@ async def sign_in(session: AsyncSession, *, username: str, password: str, addres
     await session.rollback()
     ok = await password_lane().run(password_matches, stored, password)
     record_attempt(session, username=username, ip=address, succeeded=ok, now=now)
+    # The audit log (issue 16): every sign-in, and every failed one.
+    record_sign_in(session, username=username, staff_id=staff_id, ok=ok, address=address, now=now)
     if not ok or staff_id is None:
         await session.commit()
         return SignIn()

@@ -7,16 +7,20 @@ apostrophe; XLSX cells are written as plain strings, never as formulas or links.
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from fastapi.responses import Response
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.models import Unit
 from storage.review.queue import QueueRow
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("reference", "status", "nominee", "role", "unit", "place", "field", "deed",
            "deed_date", "submitter", "photos", "received")
+# The queue's filters, as the audit log keeps them with an export.
+QUEUE_FILTERS = ("q", "status", "unit", "field", "from", "to", "photos", "overdue")
 
 
 def defuse(value: str) -> str:
@@ -29,6 +33,16 @@ def queue_cells(row: QueueRow, label: Callable[[str], str],
     return [n.reference, label(f"status.{n.status}"), n.nominee_name, n.nominee_role,
             row.unit_name, n.place, label(f"choice.field.{n.field}"), n.deed, n.deed_date,
             n.submitter_name, str(row.photo_count), local_time(n.created_at)]
+
+
+async def queue_filter_shown(session: AsyncSession, query: Mapping[str, str]) -> dict[str, str]:
+    """The filters an export was made with, for its audit row: a unit by its name, which
+    an inspector reads, rather than its id."""
+    shown = {key: query[key][:200] for key in QUEUE_FILTERS if query.get(key)}
+    if shown.get("unit", "").isdigit():
+        unit = await session.get(Unit, int(shown["unit"]))
+        shown["unit"] = unit.name if unit else shown["unit"]
+    return shown
 
 
 def to_csv(header: list[str], lines: list[list[str]]) -> bytes:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from handlers.privacy.nominee_consent import record_nominee_consent
-from handlers.privacy.officer import KEEPABLE, answer, correct, erase, export_of
+from handlers.privacy.officer import KEEPABLE, answer, correct, erase, export_of, record_export
 from handlers.shared.turn import TIMEZONE
 from storage.intake.status import find_by_reference
 from storage.models import PrivacyRequest
@@ -45,7 +45,10 @@ def build_router(context: WebContext) -> APIRouter:
     @router.get("/{reference}/export.json")
     async def export_json(reference: str, session: Session, staff: StaffMember) -> Response:
         _officer(staff)
-        data = await export_of(session, await _request(session, reference))
+        found = await _request(session, reference)
+        data = await export_of(session, found)
+        await record_export(session, found, staff_id=staff.staff.id or 0, form="json",
+                            now=datetime.now(UTC))
         return Response(json.dumps(data, ensure_ascii=False, indent=2),
                         media_type="application/json", headers={
                             "Content-Disposition": f'attachment; filename="{reference}.json"'})
@@ -55,8 +58,11 @@ def build_router(context: WebContext) -> APIRouter:
                           staff: StaffMember) -> Response:
         _officer(staff)
         found = await _request(session, reference)
+        data = await export_of(session, found)
+        await record_export(session, found, staff_id=staff.staff.id or 0, form="html",
+                            now=datetime.now(UTC))
         return page(context, request, "web/console/privacy_export.html", staff=staff,
-                    r=found, data=await export_of(session, found))
+                    r=found, data=data)
 
     @router.post("/{reference}/correct")
     async def correct_it(reference: str, session: Session, staff: StaffMember,

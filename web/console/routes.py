@@ -13,6 +13,7 @@ from handlers.review.casework import assign_to, record_verification, write_note
 from handlers.review.decisions import TRANSITIONS, Decider, decide
 from handlers.shared.turn import TIMEZONE
 from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
+from storage.audit.events import record_event, record_shown
 from storage.delivery.outbox import inactive_chats
 from storage.intake.duplicates import likely_duplicates
 from storage.intake.nominations import held_back_count, photos_of
@@ -34,7 +35,7 @@ from web.console.auth import (
     sign_out,
 )
 from web.console.deps import Session, StaffMember
-from web.console.export import COLUMNS, download, queue_cells
+from web.console.export import COLUMNS, download, queue_cells, queue_filter_shown
 
 LOGIN_COOKIE = "ntvt_login"
 EXPORT_LIMIT = 20_000
@@ -176,6 +177,12 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
             raise HTTPException(status_code=404)
         rows = await queue_all(session, staff.scope, _wanted(request.query_params),
                                limit=EXPORT_LIMIT)
+        await record_shown(session, action="export", staff_id=staff.staff.id, via="console",
+                           now=datetime.now(UTC), nomination_ids=[
+                               row.nomination.id for row in rows if row.nomination.id],
+                           detail={"format": kind, "rows": len(rows), "filter":
+                                   await queue_filter_shown(session, request.query_params)})
+        await session.commit()
         texts, locale = context.texts, context.texts.default_locale
 
         def label(key: str) -> str:
@@ -200,7 +207,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         can_decide = staff.scope.can_decide(found.unit_id)
         assignee = await session.get(StaffRow, found.assigned_staff_id) \
             if found.assigned_staff_id else None
-        return page(context, request, "web/console/nomination.html", staff=staff,
+        view = page(context, request, "web/console/nomination.html", staff=staff,
                     n=found, unit=unit, photos=photos, actions=actions, reasons=reasons,
                     history=await history(session, nomination_id), outcome=outcome,
                     can_decide=can_decide, assignee=assignee,
@@ -217,6 +224,11 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                         deed=found.deed, now=datetime.now(UTC), before_id=nomination_id,
                         photo_hashes=[p.phash for p in photos if p.phash])
                         if staff.scope.can_see(m.nomination.unit_id)])
+        # The view's audit row: one INSERT with the commit, after the page's reads.
+        record_event(session, action="view", staff_id=staff.staff.id, via="console",
+                     nomination_id=nomination_id, now=datetime.now(UTC))
+        await session.commit()
+        return view
 
     @router.post("/nominations/{reference}/note")
     async def note(reference: str, session: Session, staff: StaffMember,
@@ -285,7 +297,11 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         if found is None or owner is None or not staff.scope.can_see(owner.unit_id):
             raise HTTPException(status_code=404)
         sha256 = found.sha256
-        await session.rollback()  # read only: no connection held while the store answers
+        if not thumb:  # a thumbnail is part of the page, whose view is recorded already
+            record_event(session, action="photo", staff_id=staff.staff.id, via="console",
+                         nomination_id=owner.id, detail={"photo": photo_id},
+                         now=datetime.now(UTC))
+        await session.commit()  # ended here: no connection held while the store answers
         data = await media.fetch(sha256, "thumbnail" if thumb else "photo")
         if data is None:
             raise HTTPException(status_code=404)
