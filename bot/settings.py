@@ -119,6 +119,16 @@ class Settings(BaseSettings):
     # are held back from the staff groups; the console shows them and how many.
     nominations_per_person_hour: int = Field(default=3, ge=1)
     nominations_per_address_hour: int = Field(default=10, ge=1)
+    # How long personal data is kept (docs/privacy.md, "Retention"), in days; the nightly
+    # retention job (03:00) purges what is older. Raw platform updates (the turn's answer
+    # stays), drafts nobody came back to, console sign-in attempts, and decided
+    # nominations (anonymised after their decision: rejected, withdrawn or duplicate;
+    # approved).
+    retain_inbox_days: int = Field(default=30, ge=1)
+    retain_draft_days: int = Field(default=30, ge=1)
+    retain_sign_in_days: int = Field(default=90, ge=1)
+    retain_rejected_days: int = Field(default=365, ge=1)
+    retain_approved_days: int = Field(default=1825, ge=1)
 
     @field_validator("embed_origins")
     @classmethod

@@ -163,6 +163,9 @@ class InboxUpdate(SQLModel, table=True):
     # An update that could not be processed after its attempts (or cannot be parsed at
     # all): kept for staff to see, and never replayed onto the chat's later questions.
     set_aside_at: datetime | None = _ts(nullable=True)
+    # When the retention job emptied `payload` (names, phone numbers as the platform
+    # sent them); `result` stays, so a resend is still answered as the first time.
+    purged_at: datetime | None = _ts(nullable=True)
 
 
 class Conversation(SQLModel, table=True):
@@ -235,6 +238,9 @@ class Nomination(SQLModel, table=True):
     # Sent in a burst (more than a person or an address sends in an hour): kept and in the
     # console, but not announced in the staff groups, so a script cannot flood them.
     held_back: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # When its personal data was blanked past its retention period (handlers/privacy/
+    # retention.py); reference, unit, field, dates and status stay for the figures.
+    anonymised_at: datetime | None = _ts(nullable=True)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -440,3 +446,14 @@ class Supporter(SQLModel, table=True):
     chat_id: str = Field(max_length=64)
     locale: str = Field(default="vi", max_length=8)
     created_at: datetime = _ts()
+
+
+class RetentionRun(SQLModel, table=True):
+    """One run of the nightly retention job and how many of each kind it purged, shown
+    in the console (/console/retention)."""
+
+    __tablename__ = "retention_run"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = _ts(index=True)
+    finished_at: datetime = _ts()
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

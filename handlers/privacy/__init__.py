@@ -1,0 +1,1 @@
+"""Personal data: what the law and our notice promise about keeping it."""
