@@ -90,6 +90,8 @@ async def _anonymise_due(session: AsyncSession, counts: Counts, *, now: datetime
                 continue
             hashes = await anonymise(session, nomination.id, status=nomination.status, now=now)
             await session.commit()  # one nomination a transaction: never half anonymised
+            if hashes is None:  # another run was first, or staff decided again
+                continue
             counts.add("nominations", 1)
             counts.add("photo_files", await discard_unreferenced(session, hashes, media))
         await session.rollback()

@@ -118,11 +118,13 @@ async def decided_before(session: AsyncSession, *, created_before: datetime,
 
 
 async def anonymise(session: AsyncSession, nomination_id: int, *, status: str,
-                    now: datetime) -> list[str]:
+                    now: datetime) -> list[str] | None:
     """Blank who the nomination names and who sent it, if it still has `status` and is
     not anonymised yet; its reference, unit, field, kind, dates and status stay, so the
     year's figures add up. Its photos' rows go with it: the content hashes returned are
-    those whose files may go once this has committed (another row may still share one)."""
+    those whose files may go once this has committed (another row may still share one);
+    None when it was not anonymised here (decided again meanwhile, or done by another
+    run)."""
     blanked = _count(await session.exec(
         update(Nomination)
         .where(col(Nomination.id) == nomination_id, col(Nomination.status) == status,
@@ -132,8 +134,8 @@ async def anonymise(session: AsyncSession, nomination_id: int, *, status: str,
                 submitter_user_id="", submitter_chat_id="", search_folded="",
                 anonymised_at=now)
         .execution_options(synchronize_session=False)))
-    if not blanked:  # decided again meanwhile, or done by another run
-        return []
+    if not blanked:
+        return None
     await session.exec(update(StaffNote).where(col(StaffNote.nomination_id) == nomination_id)
                        .values(text="").execution_options(synchronize_session=False))
     await session.exec(update(Verification)

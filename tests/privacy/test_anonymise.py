@@ -3,6 +3,7 @@
 names and who sent it are blanked and its photos deleted, while the reference, unit,
 field, dates and status stay: the year's figures add up exactly as before."""
 
+import asyncio
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
@@ -11,7 +12,15 @@ from sqlmodel import select
 import handlers.privacy.retention as retention
 from notifications.scheduler import Clock
 from storage.media.store import key_for
-from storage.models import AuditEntry, Nomination, Photo, Staff, StaffNote, Supporter
+from storage.models import (
+    AuditEntry,
+    Nomination,
+    Photo,
+    RetentionRun,
+    Staff,
+    StaffNote,
+    Supporter,
+)
 from tests.support.chat import NOW
 from tests.support.nominations import add_nomination
 
@@ -148,3 +157,18 @@ async def test_what_keeps_a_nomination_is_one_rule_an_honours_record_can_extend(
     now = await by_reference(db)
     assert now[made["approved six years ago"].reference].nominee_name == "Đỗ Văn Hùng"
     assert now[made["rejected long ago"].reference].anonymised_at is not None
+
+
+async def test_two_runs_at_once_count_and_change_each_nomination_once(db, services):
+    """A leader that lost its lease mid-run and the one that took over, side by side."""
+    await story(db, services)
+    clock = Clock(db.sessions, digest_at=NOW.time(), channels=frozenset(),
+                  media=services.media)
+
+    await asyncio.gather(clock.retention(NOW), clock.retention(NOW))
+
+    async with db.sessions() as session:
+        runs = (await session.exec(select(RetentionRun))).all()
+    assert len(runs) == 2
+    assert sum(run.counts["nominations"] for run in runs) == 3
+    assert sum(run.counts["photos"] for run in runs) == 0  # draft photos: none here
