@@ -3,6 +3,7 @@ raw platform updates after 30 days (their answers stay), clears drafts nobody ca
 to with their photos, and forgets old sign-ins; the rest stays. A second run finds
 nothing left, and every count is logged in one line."""
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from bot.composition import retention_periods
 from bot.settings import Settings
 from handlers.privacy.retention import Periods
 from notifications.scheduler import Clock
+from storage.inbox.turns import lock_chat
+from storage.intake.conversations import load_conversation, save_conversation
 from storage.media.store import key_for
 from storage.models import (
     Conversation,
@@ -92,6 +95,31 @@ async def test_a_draft_nobody_came_back_to_goes_with_its_photos(db, services):
     assert "đề xuất làm dở" in dung.text()  # as Dũng, whose draft stayed
     await cuc.say("/start")
     assert "đề xuất làm dở" not in cuc.text()
+
+
+async def test_a_turn_in_flight_keeps_its_draft_and_photos(db, services):
+    """Cúc comes back at 03:00 sharp: her turn holds her chat, has read her five-week-old
+    draft and is about to save it. The purge waits for the turn, then finds the draft
+    moved and leaves it, photos and all (they would otherwise be gone under it)."""
+    cuc = Chat(db.sessions, services, user_id="cuc", now=NOW - 35 * DAY)
+    await reach(cuc, "photos")
+    await cuc.photo(jpeg(color=(200, 30, 30)))
+    async with db.sessions() as turn:
+        await lock_chat(turn, channel="telegram", chat_key="cuc")
+        state = await load_conversation(turn, channel="telegram", user_id="cuc",
+                                        chat_id="cuc", locale="vi")
+        purge = asyncio.create_task(nightly(db, services).retention(NOW))
+        await asyncio.sleep(0.5)
+        assert not purge.done()  # waiting for the turn
+        await save_conversation(turn, state, now=NOW)
+        await turn.commit()
+    await purge
+
+    [draft] = await all_rows(db, Conversation)
+    assert draft.step == "photos" and draft.draft["photos"]
+    assert len(await all_rows(db, Photo)) == 1
+    [run] = await all_rows(db, RetentionRun)
+    assert run.counts["drafts"] == run.counts["photos"] == 0
 
 
 async def test_old_sign_ins_and_expired_sessions_are_forgotten(db, services):
