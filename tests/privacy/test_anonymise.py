@@ -35,7 +35,8 @@ async def decided(db, services, *, unit: str, name: str, status: str, created: d
                                           status=status, created_at=created, photos=photos,
                                           media=services.media)
         if decided_at is not None:
-            session.add(AuditEntry(nomination_id=nomination.id, action=status,
+            action = {"approved": "approve", "rejected": "reject"}[status]
+            session.add(AuditEntry(nomination_id=nomination.id, action=action,
                                    from_status="verified", to_status=status, via="console",
                                    reason=None, at=decided_at))
         await session.commit()
@@ -172,3 +173,19 @@ async def test_two_runs_at_once_count_and_change_each_nomination_once(db, servic
     assert len(runs) == 2
     assert sum(run.counts["nominations"] for run in runs) == 3
     assert sum(run.counts["photos"] for run in runs) == 0  # draft photos: none here
+
+
+async def test_staff_still_open_an_anonymised_nomination_and_its_history(console, services):
+    made = await story(console.db, services)
+    await Clock(console.db.sessions, digest_at=NOW.time(), channels=frozenset(),
+                media=console.media).retention(NOW)
+    await console.sign_in("admin")
+
+    old = made["rejected long ago"]
+    page = await console.client.get(f"/console/nominations/{old.reference}")
+
+    assert page.status_code == 200
+    assert old.reference in page.text
+    assert "Nguyễn Văn Tuấn" not in page.text and "0912345678" not in page.text
+    found = await console.client.get("/console", params={"q": "Tuấn"})
+    assert old.reference not in found.text  # nothing left to find it by
