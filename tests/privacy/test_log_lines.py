@@ -5,10 +5,13 @@ asked something else. Its whole log, readable lines or JSON lines, holds neither
 does a Zalo process's, handed an event whose very id is a name and a number."""
 
 import itertools
+import logging
+import sys
 import time
 
 import pytest
 
+from bot.log_format import PlainLines
 from tests.support.fake_telegram import TOKEN, TelegramUser
 from tests.support.fake_zalo import TOKEN as ZALO_TOKEN
 from tests.support.process import start_bot
@@ -90,3 +93,20 @@ async def test_a_zalo_event_whose_id_is_a_name_leaves_no_trace_in_the_log(fake_z
     assert "kept aside" in log and "turn done" in log, log
     leaked = [word for word in PERSONAL if word.lower() in log.lower()]
     assert not leaked, (leaked, log)
+
+
+def test_a_readable_line_masks_a_number_and_leaves_an_errors_message_out():
+    try:
+        try:
+            raise KeyError(NAME)
+        except KeyError as inner:
+            raise ValueError(f"{NAME}, {PHONE}") from inner
+    except ValueError:
+        record = logging.LogRecord("bot.inbox_worker", logging.ERROR, __file__, 1,
+                                   "inbox row %s failed, caller said %s", (7, PHONE),
+                                   sys.exc_info())
+    line = PlainLines().format(record)
+    assert "inbox row 7 failed, caller said [phone]" in line
+    assert "Traceback" in line and "ValueError" in line and "KeyError" in line
+    assert "test_a_readable_line_masks" in line  # where it happened, still
+    assert NAME not in line and PHONE not in line
