@@ -26,6 +26,7 @@ from bot.settings import Settings
 from bot.supervise import supervise
 from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
+from handlers.privacy.retention import Periods
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
 from notifications.delivery import ChannelSender
@@ -46,6 +47,7 @@ from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
 from web.console.privacy import build_router as console_privacy_router
+from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
@@ -96,6 +98,14 @@ class _Server(uvicorn.Server):
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+
+
+def retention_periods(settings: Settings) -> Periods:
+    return Periods(inbox=timedelta(days=settings.retain_inbox_days),
+                   drafts=timedelta(days=settings.retain_draft_days),
+                   sign_ins=timedelta(days=settings.retain_sign_in_days),
+                   rejected=timedelta(days=settings.retain_rejected_days),
+                   approved=timedelta(days=settings.retain_approved_days))
 
 
 def make_pace(settings: Settings, engine: AsyncEngine) -> SendPace:
@@ -205,6 +215,7 @@ async def run(settings: Settings) -> None:
         messages_per_address_minute=settings.web_messages_per_address_minute,
         photos_per_address_hour=settings.web_photos_per_address_hour)
     context = make_context(sessions, texts, settings.templates_dir)
+    periods = retention_periods(settings)
     render_notice = make_renderer(texts, console_url=services.console_url)
 
     # One pace for the bot's sends: the turns' replies and the outbox share it.
@@ -261,8 +272,9 @@ async def run(settings: Settings) -> None:
                                                        origins=settings.embedding_sites),
                               console_deadlines_router(context),
                               console_tally_router(context),
-                              console_privacy_router(context),
+                              console_privacy_router(context, services.media),
                               console_audit_router(context),
+                              console_retention_router(context, periods),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health, metrics_token=settings.metrics_token.get_secret_value()
@@ -330,7 +342,7 @@ async def run(settings: Settings) -> None:
                                 nudge_below=settings.tally_nudge_below),
                 channels=frozenset(sending.channels if sending is not None else ()),
                 queued=sending.wake if sending is not None else lambda: None, meter=meter,
-                media=services.media))
+                media=services.media, retention=periods))
             await clocks[-1].start()
 
         def stop_clock() -> None:

@@ -148,7 +148,8 @@ class InboxWorker:
             return True
         except Exception as exc:
             if head is None:  # the database itself failed: the sweep comes back later
-                log.warning("inbox of %s chat unreachable: %r", self.channel, exc)
+                log.warning("inbox of %s chat unreachable: %s", self.channel,
+                            type(exc).__name__)
                 await asyncio.sleep(self._retry_delays[-1] if self._retry_delays else 1.0)
                 return False
             log.exception("inbox row %s failed (attempt %d)", head.id, head.attempts + 1,

@@ -151,7 +151,9 @@ class ChannelIntake(ABC):
                 await one_statement(session)
             fresh = await record_updates(session, channel=self.channel, updates=rows, now=now)
             for payload, bad in unfit:
-                log.warning("%s update %s kept aside: %s", self.channel, bad.update_id, bad)
+                # Not its id: an unfit update's id is whatever the sender put there, a
+                # name or a phone number included. The row keeps it for staff.
+                log.warning("%s update kept aside: %s", self.channel, bad)
                 cleaned = _clean(payload)
                 # Keyed by content: its own id cannot be trusted (and may be missing).
                 digest = hashlib.sha256(json.dumps(cleaned, sort_keys=True, default=str)
@@ -177,10 +179,12 @@ class ChannelIntake(ABC):
                 fresh += await self._record([cleaned], [], now)
             except Exception as exc:
                 _data_fault(exc)
-                log.warning("%s update %s cannot be stored (%r); kept aside", self.channel,
-                            row.update_id, first)
+                # The driver's message can quote the value it refused (a name): only
+                # its kind is logged or kept.
+                reason = f"cannot be stored ({type(first).__name__})"
+                log.warning("%s update %s; kept aside", self.channel, reason)
                 await self._record([], [({"unstorable": row.update_id},
-                                         Unfit(repr(first), row.update_id))], now)
+                                         Unfit(reason, row.update_id))], now)
         await self._record([], unfit, now)
         return fresh
 

@@ -123,6 +123,16 @@ class Settings(BaseSettings):
     # this many working days, settled within this many days (docs/privacy.md).
     privacy_acknowledge_working_days: int = Field(default=2, ge=1, le=30)
     privacy_settle_days: int = Field(default=3, ge=1, le=90)
+    # How long personal data is kept (docs/privacy.md, "Retention"), in days; the nightly
+    # retention job (03:00) purges what is older. Raw platform updates (the turn's answer
+    # stays), drafts nobody came back to, console sign-in attempts, and decided
+    # nominations (anonymised after their decision: rejected, withdrawn or duplicate;
+    # approved).
+    retain_inbox_days: int = Field(default=30, ge=1)
+    retain_draft_days: int = Field(default=30, ge=1)
+    retain_sign_in_days: int = Field(default=90, ge=1)
+    retain_rejected_days: int = Field(default=365, ge=1)
+    retain_approved_days: int = Field(default=1825, ge=1)
 
     @field_validator("embed_origins")
     @classmethod

@@ -17,6 +17,8 @@ case $url in
   *) echo "restore.sh: DATABASE_URL is not a PostgreSQL database" >&2; exit 2 ;;
 esac
 media=${MEDIA_DIR:-./media}
+# The photos come back readable by the service's user only, as NTVT itself keeps them.
+umask 077
 
 (cd "$folder" && sha256sum --check --quiet SHA256SUMS) || {
   echo "restore.sh: $folder is damaged or incomplete (SHA256SUMS does not match)" >&2; exit 2; }

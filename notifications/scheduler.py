@@ -12,7 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.intake.photo_sweep import sweep_unused_photos
+from handlers.privacy.retention import Periods, run_retention
 from handlers.shared.turn import TIMEZONE
 from handlers.shared.working_time import SHIFTS, is_working_day
 from handlers.units.deadlines import queue_deadline_reminders
@@ -25,7 +25,7 @@ from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
 REMINDERS_AT = time(8, 0)
-SWEEP_AT = time(3, 0)  # the quietest hour
+RETENTION_AT = time(3, 0)  # the quietest hour
 QueueJob = Callable[..., Awaitable[int]]
 
 
@@ -73,7 +73,7 @@ class Clock:
     def __init__(self, sessions: SessionFactory, *, digest_at: time, channels: frozenset[str],
                  queued: Callable[[], None] = lambda: None,
                  tally: TallyPlan | None = None, meter: Meter | None = None,
-                 media: MediaStore | None = None) -> None:
+                 media: MediaStore | None = None, retention: Periods | None = None) -> None:
         self._sessions = sessions
         self._meter = meter if meter is not None else Meter()
         self._channels = channels  # those with a running sender
@@ -100,11 +100,14 @@ class Clock:
                 lambda now: missed_this_month(now, tally.day, tally.at),
                 working_days_only=False))
         if media is not None:
+            # One purge for everything kept too long, photos nobody needs included; a
+            # missed night is caught up by the next (its rules look back, not at a day).
             self.jobs.append(Job(
-                "photo sweep", CronTrigger(hour=SWEEP_AT.hour, minute=SWEEP_AT.minute,
-                                           timezone=TIMEZONE),
-                functools.partial(sweep_unused_photos, media=media), lambda now: False,
-                working_days_only=False))
+                "retention", CronTrigger(hour=RETENTION_AT.hour, minute=RETENTION_AT.minute,
+                                         timezone=TIMEZONE),
+                functools.partial(run_retention, media=media,
+                                  periods=retention if retention is not None else Periods()),
+                lambda now: False, working_days_only=False))
         self.scheduler = AsyncIOScheduler(timezone=TIMEZONE)
         for job in self.jobs:
             self.scheduler.add_job(self.run, job.trigger, args=[job], id=job.name,
@@ -137,6 +140,9 @@ class Clock:
 
     async def monthly_tally(self, now: datetime | None = None) -> int:
         return await self.run(self.job("monthly tally"), now)
+
+    async def retention(self, now: datetime | None = None) -> int:
+        return await self.run(self.job("retention"), now)
 
     async def start(self) -> None:
         """Start the clock, and catch up what a stop made it miss (once: the outbox keys)."""

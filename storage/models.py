@@ -163,6 +163,9 @@ class InboxUpdate(SQLModel, table=True):
     # An update that could not be processed after its attempts (or cannot be parsed at
     # all): kept for staff to see, and never replayed onto the chat's later questions.
     set_aside_at: datetime | None = _ts(nullable=True)
+    # When the retention job emptied `payload` (names, phone numbers as the platform
+    # sent them); `result` stays, so a resend is still answered as the first time.
+    purged_at: datetime | None = _ts(nullable=True)
 
 
 class Conversation(SQLModel, table=True):
@@ -246,6 +249,9 @@ class Nomination(SQLModel, table=True):
     nominee_consent_by: int | None = Field(default=None, foreign_key="staff.id")
     nominee_consent_at: datetime | None = _ts(nullable=True)
     nominee_consent_photo_id: int | None = Field(default=None)
+    # When its personal data was blanked past its retention period (handlers/privacy/
+    # retention.py); reference, unit, field, dates and status stay for the figures.
+    anonymised_at: datetime | None = _ts(nullable=True)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -517,3 +523,12 @@ class PrivacyRequest(SQLModel, table=True):
     # Why something was kept although erasure was asked (a commendation decision must
     # keep its dossier): written by the officer, shown to an inspector.
     legal_basis: str = Field(default="", max_length=1000)
+class RetentionRun(SQLModel, table=True):
+    """One run of the nightly retention job and how many of each kind it purged, shown
+    in the console (/console/retention)."""
+
+    __tablename__ = "retention_run"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = _ts(index=True)
+    finished_at: datetime = _ts()
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -29,6 +29,9 @@ from handlers.shared.turn import TIMEZONE
 from storage.shared.db import SessionFactory, as_utc
 from web.security_headers import SecurityHeaders
 
+# Where answers carry personal data, never to be kept by a browser or a proxy: the
+# console (pages, exports, photos), the web chat's page and answers, signed picture links.
+NO_STORE_PATHS = ("/console", "/chat", "/media/")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -186,7 +189,8 @@ def create_app(context: WebContext, *, templates_dir: Path, routers: Sequence[AP
     style = inline_style_hash(templates_dir)
     # Only the chat page may sit in a ward portal's frame; the console never.
     app.add_middleware(SecurityHeaders, headers=security_headers(style), by_path={
-        "/chat": security_headers(style, framed_by=embed_origins)} if embed_origins else {})
+        "/chat": security_headers(style, framed_by=embed_origins)} if embed_origins else {},
+        no_store=NO_STORE_PATHS)
 
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:

@@ -53,6 +53,6 @@ def build_router(links: MediaLinks, media: MediaStore) -> APIRouter:
         if data is None:
             raise HTTPException(status_code=404)
         return Response(data, media_type=KINDS[ext],
-                        headers={"Cache-Control": "private, max-age=600"})
+                        headers={"Cache-Control": "no-store"})
 
     return router

@@ -1,1 +1,2 @@
-"""The resident's own data in the chat, and the nominee's consent to be published."""
+"""Personal data, as the law and our notice promise: the resident's own data in the chat,
+the nominee's consent to be published, and keeping nothing past its time."""

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit.events import record_event
 from storage.delivery.outbox import enqueue
 from storage.intake.status import audit
-from storage.models import Nomination, PrivacyRequest
-from storage.privacy.erase import anonymise_nominations, forget_person
+from storage.media.store import MediaStore
+from storage.models import Nomination, Photo, PrivacyRequest
+from storage.privacy.erase import forget_person
 from storage.privacy.requests import person_data, settle
+from storage.privacy.retention import anonymise
 
 # A decided commendation must keep its dossier (the decision and its list are public
 # records): an officer may keep those, and must write down why.
@@ -87,7 +90,7 @@ async def correct(session: AsyncSession, request: PrivacyRequest, *, nomination_
 
 
 async def erase(session: AsyncSession, request: PrivacyRequest, *, keep: dict[int, str],
-                staff_id: int, now: datetime) -> Erased:
+                staff_id: int, now: datetime, media: MediaStore) -> Erased:
     """The person's nominations made anonymous, except those in `keep` (id → the legal
     basis for keeping it) that a commendation decision must keep; their dialog state and
     draft photos gone."""
@@ -100,7 +103,11 @@ async def erase(session: AsyncSession, request: PrivacyRequest, *, keep: dict[in
         audit(session, nomination_id=nomination.id, action="privacy_erase",
               from_status=None, to_status=None, allowed=True, staff_id=staff_id,
               via="console", external_id=None, reason=request.reference, now=now)
-    await anonymise_nominations(session, [n.id for n in going if n.id is not None], now=now)
+    hashes: set[str] = set()
+    for nomination in going:
+        assert nomination.id is not None
+        hashes.update(await anonymise(session, nomination.id, status=nomination.status,
+                                      now=now) or [])
     await forget_person(session, channel=request.channel, user_id=request.user_id, now=now)
     request.legal_basis = "\n".join(f"{n.reference}: {keep[n.id or 0].strip()}"
                                     for n in kept)[:1000]
@@ -110,6 +117,10 @@ async def erase(session: AsyncSession, request: PrivacyRequest, *, keep: dict[in
                      "request": request.reference, "anonymised": [n.reference for n in going],
                      "kept": [n.reference for n in kept]})
     await session.commit()
+    for sha256 in hashes:  # after the commit: a row never outlives its file
+        if (await session.exec(select(Photo.id).where(col(Photo.sha256) == sha256))).first():
+            continue
+        await media.discard(sha256)
     return Erased([n.reference for n in going], [n.reference for n in kept])
 
 

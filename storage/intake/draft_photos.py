@@ -24,10 +24,11 @@ async def clear_draft_photos(session: AsyncSession, photo_ids: Sequence[int], *,
             .values(cleared_at=now))
 
 
-async def forget_unused_photos(session: AsyncSession, *, abandoned_before: datetime) -> list[str]:
+async def forget_unused_photos(session: AsyncSession, *,
+                               abandoned_before: datetime) -> tuple[list[str], int]:
     """Delete the rows of cleared photos, and of draft photos older than
-    `abandoned_before` that no draft holds any more; the content hashes no row refers to
-    now, whose files can go once this transaction has committed."""
+    `abandoned_before` that no draft holds any more: the content hashes no row refers to
+    now, whose files can go once this transaction has committed, and how many rows went."""
     in_drafts = {photo_id for draft in (await session.exec(
         select(Conversation.draft).where(col(Conversation.step).is_not(None)))).all()
         for photo_id in (draft or {}).get("photos", [])}
@@ -37,9 +38,9 @@ async def forget_unused_photos(session: AsyncSession, *, abandoned_before: datet
     ))).all()
     going = [(photo_id, sha) for photo_id, sha in unused if photo_id not in in_drafts]
     if not going:
-        return []
+        return [], 0
     await session.exec(delete(Photo).where(col(Photo.id).in_([i for i, _ in going])))
     hashes = {sha for _, sha in going}
     still_used = set((await session.exec(
         select(Photo.sha256).where(col(Photo.sha256).in_(hashes)))).all())
-    return sorted(hashes - still_used)
+    return sorted(hashes - still_used), len(going)

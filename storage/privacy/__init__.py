@@ -1,1 +1,1 @@
-"""Residents' own data: their requests, and what is held about them."""
+"""Personal data: residents' requests and what is held about them, erasure, retention."""

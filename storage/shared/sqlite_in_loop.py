@@ -10,6 +10,7 @@ thread on its own connection instead (see `checkpoint_in_thread`).
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Generator
 from typing import Any
@@ -47,8 +48,24 @@ class InLoopConnection(aiosqlite.Connection):
         self.stop()
 
 
+DATABASE_MODE = 0o600  # names and phone numbers: the service's own user only
+
+
+def make_private(path: str) -> None:
+    """Create the database file readable by its owner only, before SQLite would create it
+    with the umask's mode; SQLite gives its -wal and -shm files the same mode. A file
+    left readable by others by an older version is tightened."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, DATABASE_MODE))
+    found = os.stat(path)
+    if found.st_mode & 0o077 and found.st_uid == os.getuid():
+        os.chmod(path, DATABASE_MODE)
+
+
 def connect_in_loop(path: str) -> InLoopConnection:
     def connector() -> sqlite3.Connection:
+        make_private(path)
         # As aiosqlite would: the driver's own transaction handling, which SQLAlchemy's
         # SQLite dialects expect.
         connection = sqlite3.connect(path, timeout=30, check_same_thread=False)

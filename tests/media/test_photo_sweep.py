@@ -1,7 +1,8 @@
 """Photos that never became evidence do not stay forever: a resident's cleared photos and
-a draft nobody came back to are deleted at night, rows and files, while a submitted
-nomination's photos, a draft still being worked on and a file another photo shares stay.
-Clearing is no way around the upload limit: cleared photos still count until then."""
+a draft nobody came back to are deleted by the nightly retention run, rows and files,
+while a submitted nomination's photos, a draft still being worked on and a file another
+photo shares stay. Clearing is no way around the upload limit: cleared photos still
+count until then."""
 
 from datetime import timedelta
 
@@ -33,10 +34,14 @@ async def test_cleared_and_abandoned_photos_go_at_night_the_rest_stay(db, servic
     await cuc.photo(jpeg(color=GREY))
     await cuc.say("/cancel")
     await cuc.press("Huỷ đề xuất")
-    # Dũng began six weeks ago too, with the same grey picture, and is still at it.
+    # Dũng began six weeks ago too, with the same grey picture, and came back yesterday
+    # to go on: his draft is not abandoned.
     dung = Chat(db.sessions, services, user_id="dung", now=long_ago)
     await reach(dung, "photos")
     await dung.photo(jpeg(color=GREY))
+    dung.now = NOW - timedelta(days=1)
+    await dung.say("/start")
+    await dung.press("Tiếp tục")
     # Hoa sends two photos, clears them, sends a third, and submits.
     hoa = Chat(db.sessions, services, user_id="hoa", channel="webchat", contact_button=False)
     await reach(hoa, "photos")
@@ -60,7 +65,7 @@ async def test_cleared_and_abandoned_photos_go_at_night_the_rest_stay(db, servic
     assert grey_cuc.sha256 == grey_dung.sha256  # one file, two photos
 
     clock = Clock(db.sessions, digest_at=NOW.time(), channels=frozenset(), media=media)
-    await clock.run(clock.job("photo sweep"), NOW)
+    await clock.retention(NOW)
 
     after = {row.id for row in await photo_rows(db)}
     assert after == {blue.id, grey_dung.id}
@@ -72,9 +77,19 @@ async def test_cleared_and_abandoned_photos_go_at_night_the_rest_stay(db, servic
         assert media.blobs.exists(key_for(kept.sha256, "thumbnail"))
 
 
-async def test_the_sweep_is_a_nightly_job_even_on_days_off(db, services):
+async def test_cleared_photos_go_at_the_next_run_even_with_the_draft_alive(db, services):
+    """Hoa clears her photos and goes on writing: the next night they go, the draft stays."""
+    hoa = Chat(db.sessions, services, user_id="hoa", channel="webchat", contact_button=False)
+    await reach(hoa, "photos")
+    await hoa.photo(jpeg(color=RED))
+    await hoa.press("Xoá ảnh đã gửi")
+    [cleared] = await photo_rows(db)
+
     clock = Clock(db.sessions, digest_at=NOW.time(), channels=frozenset(),
                   media=services.media)
-    job = clock.job("photo sweep")
-    assert not job.working_days_only
-    assert str(job.trigger).startswith("cron[") and "hour='3'" in str(job.trigger)
+    await clock.retention(NOW + timedelta(hours=1))
+
+    assert await photo_rows(db) == []
+    assert not services.media.blobs.exists(key_for(cleared.sha256))
+    await hoa.photo(jpeg(color=GREEN))
+    assert len(await photo_rows(db)) == 1  # the draft goes on

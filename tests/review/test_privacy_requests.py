@@ -120,8 +120,10 @@ async def test_erasure_leaves_the_figures_and_nothing_of_her(db, services, conso
     assert (nomination.reference, nomination.status, nomination.unit_id != 0) == (
         "NTVT-2026-000001", "submitted", True)  # still counted
     assert "Tuấn" not in nomination.nominee_name and nomination.deed == ""
-    assert nomination.submitter_phone == "" and nomination.submitter_user_id == "erased"
-    assert all(p.nomination_id is None and p.cleared_at for p in photos)  # swept tonight
+    assert nomination.submitter_phone == "" and nomination.submitter_user_id == ""
+    assert nomination.anonymised_at is not None
+    assert photos == []  # rows gone, and their files (none other shares them)
+    assert not [p for p in console.media.blobs.root.rglob("*") if p.is_file()]  # type: ignore[attr-defined]
     assert conversation == []
     await console.client.post(f"/console/privacy/{request.reference}/answer", data={
         "csrf": console.csrf(page), "status": "done", "text": "Đã xoá dữ liệu của bạn."})

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from handlers.privacy.retention import Periods
 from storage.media.store import MediaStore
 from storage.org.staff_auth import set_password_hash
 from tests.conftest import ROOT
@@ -14,6 +15,7 @@ from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.intake import build_router as console_intake_router
 from web.console.passwords import hash_password
 from web.console.privacy import build_router as console_privacy_router
+from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
@@ -50,8 +52,9 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
     app = create_app(context, templates_dir=ROOT / "templates",
                      routers=[console_router(context, media), console_groups_router(context),
                               console_deadlines_router(context), console_tally_router(context),
-                              console_intake_router(context), console_privacy_router(context),
-                              console_audit_router(context)],
+                              console_intake_router(context),
+                              console_privacy_router(context, media), console_audit_router(context),
+                              console_retention_router(context, Periods())],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:

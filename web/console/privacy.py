@@ -13,6 +13,7 @@ from handlers.privacy.nominee_consent import record_nominee_consent
 from handlers.privacy.officer import KEEPABLE, answer, correct, erase, export_of, record_export
 from handlers.shared.turn import TIMEZONE
 from storage.intake.status import find_by_reference
+from storage.media.store import MediaStore
 from storage.models import PrivacyRequest
 from storage.privacy.requests import by_reference, person_data, the_queue
 from storage.shared.db import as_utc
@@ -21,7 +22,7 @@ from web.console.auth import Signer, csrf_ok
 from web.console.deps import Session, StaffMember
 
 
-def build_router(context: WebContext) -> APIRouter:
+def build_router(context: WebContext, media: MediaStore) -> APIRouter:
     router = APIRouter(prefix="/console/privacy")
 
     @router.get("", response_class=HTMLResponse)
@@ -85,7 +86,7 @@ def build_router(context: WebContext) -> APIRouter:
         keep = {int(key.removeprefix("keep_")): str(value) for key, value in form.items()
                 if key.startswith("keep_") and key.removeprefix("keep_").isdigit()}
         await erase(session, await _request(session, reference), keep=keep,
-                    staff_id=staff.staff.id or 0, now=datetime.now(UTC))
+                    staff_id=staff.staff.id or 0, now=datetime.now(UTC), media=media)
         return _back(reference, "erased")
 
     @router.post("/{reference}/answer")

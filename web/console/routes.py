@@ -306,7 +306,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         if data is None:
             raise HTTPException(status_code=404)
         return Response(data, media_type="image/jpeg",
-                        headers={"Cache-Control": "private, max-age=3600"})
+                        headers={"Cache-Control": "no-store"})
 
     return router
 

@@ -1,0 +1,167 @@
+"""The retention job's queries: each empties one small batch under a condition that is
+checked again in the statement itself, so running twice, or beside a turn or a staff
+decision, changes each row once and never undoes newer work.
+
+Batches stay small (BATCH rows a transaction): on PostgreSQL a purge then holds its row
+locks for milliseconds, and a turn waiting on one of them barely notices."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, delete, func, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.inbox.turns import lock_chat
+from storage.models import (
+    AuditEntry,
+    Conversation,
+    InboxUpdate,
+    LoginAttempt,
+    Nomination,
+    Notification,
+    Photo,
+    RetentionRun,
+    StaffNote,
+    StaffSession,
+    Supporter,
+    Verification,
+)
+from storage.shared.db import as_utc
+
+BATCH = 200
+EMPTY_JSON = ("{}", "null")  # a draft as the dialog leaves it, and a missing one
+DECIDED = ("approved", "rejected", "duplicate", "withdrawn")
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def purge_inbox_payloads(session: AsyncSession, *, received_before: datetime,
+                               now: datetime) -> int:
+    """Empty the raw payloads of a batch of old updates that are done with (processed or
+    set aside): a row still waiting keeps what its turn needs."""
+    done = or_(col(InboxUpdate.processed_at).is_not(None),
+               col(InboxUpdate.set_aside_at).is_not(None))
+    due = (col(InboxUpdate.received_at) < received_before,
+           col(InboxUpdate.purged_at).is_(None), done)
+    ids = list((await session.exec(select(InboxUpdate.id).where(*due)
+                                   .order_by(col(InboxUpdate.id)).limit(BATCH))).all())
+    if not ids:
+        return 0
+    return _count(await session.exec(
+        update(InboxUpdate).where(col(InboxUpdate.id).in_(ids), *due)
+        .values(payload={}, purged_at=now).execution_options(synchronize_session=False)))
+
+
+async def clear_abandoned_drafts(session: AsyncSession, *, untouched_since: datetime) -> int:
+    """Clear a batch of drafts nobody touched since `untouched_since`: the person starts
+    afresh when they come back. Each chat's lock is taken first (PostgreSQL), so a turn
+    in flight finishes before, and its newer time then keeps its draft."""
+    has_content = or_(col(Conversation.step).is_not(None),
+                      cast(Conversation.draft, String).not_in(EMPTY_JSON))
+    due = (col(Conversation.updated_at) < untouched_since, has_content)
+    rows = (await session.exec(select(Conversation.id, Conversation.channel,
+                                      Conversation.chat_id).where(*due)
+                               .order_by(col(Conversation.id)).limit(BATCH))).all()
+    cleared = 0
+    for row_id, channel, chat_id in rows:
+        await lock_chat(session, channel=channel, chat_key=chat_id)
+        cleared += _count(await session.exec(
+            update(Conversation).where(col(Conversation.id) == row_id, *due)
+            .values(draft={}, step=None).execution_options(synchronize_session=False)))
+    return cleared
+
+
+async def delete_sign_in_attempts(session: AsyncSession, *, before: datetime) -> int:
+    """A batch of sign-in attempts older than throttling and looking into an attack need."""
+    batch = select(LoginAttempt.id).where(col(LoginAttempt.at) < before) \
+        .order_by(col(LoginAttempt.id)).limit(BATCH)
+    return _count(await session.exec(delete(LoginAttempt).where(
+        col(LoginAttempt.id).in_(batch.scalar_subquery()))))
+
+
+async def delete_expired_sessions(session: AsyncSession, *, now: datetime) -> int:
+    """A batch of console sessions past their expiry (their cookie opens nothing)."""
+    batch = select(StaffSession.id).where(col(StaffSession.expires_at) < now) \
+        .order_by(col(StaffSession.id)).limit(BATCH)
+    return _count(await session.exec(delete(StaffSession).where(
+        col(StaffSession.id).in_(batch.scalar_subquery()))))
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decided nomination not anonymised yet, and when its present status was given."""
+
+    id: int
+    status: str
+    decided_at: datetime
+
+
+async def decided_before(session: AsyncSession, *, created_before: datetime,
+                         after_id: int) -> list[Decided]:
+    """The next batch of decided, not yet anonymised nominations created before
+    `created_before` (a decision never comes before its nomination), from `after_id` on."""
+    decided_at = (select(func.max(AuditEntry.at))
+                  .where(col(AuditEntry.nomination_id) == col(Nomination.id),
+                         col(AuditEntry.to_status) == col(Nomination.status),
+                         col(AuditEntry.allowed))
+                  .correlate(Nomination).scalar_subquery())
+    rows = (await session.exec(
+        select(Nomination.id, Nomination.status, Nomination.created_at, decided_at)
+        .where(col(Nomination.status).in_(DECIDED), col(Nomination.anonymised_at).is_(None),
+               col(Nomination.created_at) < created_before, col(Nomination.id) > after_id)
+        .order_by(col(Nomination.id)).limit(BATCH))).all()
+    return [Decided(row_id, status, as_utc(decided or created))
+            for row_id, status, created, decided in rows if row_id is not None]
+
+
+async def anonymise(session: AsyncSession, nomination_id: int, *, status: str,
+                    now: datetime) -> list[str] | None:
+    """Blank who the nomination names and who sent it, if it still has `status` and is
+    not anonymised yet; its reference, unit, field, kind, dates and status stay, so the
+    year's figures add up. Its photos' rows go with it: the content hashes returned are
+    those whose files may go once this has committed (another row may still share one);
+    None when it was not anonymised here (decided again meanwhile, or done by another
+    run)."""
+    blanked = _count(await session.exec(
+        update(Nomination)
+        .where(col(Nomination.id) == nomination_id, col(Nomination.status) == status,
+               col(Nomination.anonymised_at).is_(None))
+        .values(nominee_name="", nominee_name_folded="", nominee_role="", place="", deed="",
+                submitter_name="", submitter_phone="", on_behalf_of=None,
+                submitter_user_id="", submitter_chat_id="", search_folded="",
+                anonymised_at=now)
+        .execution_options(synchronize_session=False)))
+    if not blanked:
+        return None
+    await session.exec(update(StaffNote).where(col(StaffNote.nomination_id) == nomination_id)
+                       .values(text="").execution_options(synchronize_session=False))
+    await session.exec(update(Verification)
+                       .where(col(Verification.nomination_id) == nomination_id)
+                       .values(findings="").execution_options(synchronize_session=False))
+    await session.exec(delete(Supporter).where(col(Supporter.nomination_id) == nomination_id))
+    # What went out to chats quoted names; what is still to send keeps its words.
+    await session.exec(update(Notification).where(
+        col(Notification.nomination_id) == nomination_id,
+        or_(col(Notification.sent_at).is_not(None), col(Notification.failed_at).is_not(None)))
+        .values(payload={}).execution_options(synchronize_session=False))
+    hashes = list((await session.exec(select(Photo.sha256).where(
+        col(Photo.nomination_id) == nomination_id))).all())
+    await session.exec(delete(Photo).where(col(Photo.nomination_id) == nomination_id))
+    return sorted(set(hashes))
+
+
+async def record_run(session: AsyncSession, *, started_at: datetime, finished_at: datetime,
+                     counts: dict[str, int]) -> None:
+    session.add(RetentionRun(started_at=started_at, finished_at=finished_at,
+                             counts=dict(counts)))
+
+
+async def last_runs(session: AsyncSession, *, limit: int = 30) -> list[RetentionRun]:
+    return list((await session.exec(select(RetentionRun)
+                                    .order_by(col(RetentionRun.started_at).desc(),
+                                              col(RetentionRun.id).desc())
+                                    .limit(limit))).all())
