@@ -9,6 +9,7 @@ from storage.models import StaffRole, Unit
 from storage.shared.db import connection_of
 
 ADMIN, REVIEWER, VIEWER = "admin", "reviewer", "viewer"
+PRIVACY = "privacy"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Role = Literal["admin", "reviewer", "viewer"]
+Role = Literal["admin", "reviewer", "viewer", "privacy"]
 CHANNELS = ("telegram", "zalo", "webchat")
 
 
