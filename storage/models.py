@@ -130,8 +130,10 @@ class StaffSession(SQLModel, table=True):
 
 class LoginAttempt(SQLModel, table=True):
     """Console sign-ins, kept to slow down password guessing (per name and address, and
-    per address) and for the audit of who signed in: `step` is password, code, enrol or
-    throttled (refused before any check, not counted as a guess)."""
+    per address) and for the audit of who signed in. `step`: password (signed in, or the
+    password wrong), half (the password right, a second factor to come), code or enrol
+    (the second factor), password_change (the current password, checked on the console's
+    page), throttled (refused before any check, not counted as a guess)."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (Index("ix_login_attempt_recent", "username", "at"),

@@ -32,22 +32,36 @@ class Failures:
     last: datetime | None
 
 
-async def failures_since(session: AsyncSession, *, since: datetime, ip: str,
-                         username: str | None = None) -> Failures:
-    """Guesses that failed from `ip` (for `username`, or for any name) since `since`, and
-    after the last success from there: a typo forgiven by the right password is forgotten.
-    A try refused for waiting is no guess: the password was never checked."""
-    where = [col(LoginAttempt.ip) == ip, col(LoginAttempt.at) >= since]
+async def failures_since(session: AsyncSession, *, since: datetime, ip: str | None,
+                         username: str | None = None, forgiven: bool = True) -> Failures:
+    """Guesses that failed from `ip` (or from anywhere) for `username` (or for any name)
+    since `since`, and after the last success among them: a typo forgiven by the right
+    password is forgotten (unless not `forgiven`). A try refused for waiting is no guess:
+    nothing was checked."""
+    where = [col(LoginAttempt.at) >= since]
+    if ip is not None:
+        where.append(col(LoginAttempt.ip) == ip)
     if username is not None:
         where.append(col(LoginAttempt.username) == username)
     last_success = (await session.exec(select(func.max(LoginAttempt.at)).where(
-        *where, col(LoginAttempt.succeeded).is_(True)))).one()
+        *where, col(LoginAttempt.succeeded).is_(True)))).one() if forgiven else None
     if last_success is not None:
         where.append(col(LoginAttempt.at) > last_success)
     count, last = (await session.exec(select(func.count(), func.max(LoginAttempt.at)).where(
         *where, col(LoginAttempt.succeeded).is_(False),
         col(LoginAttempt.step) != "throttled"))).one()
     return Failures(int(count), last)
+
+
+async def signed_in_from(session: AsyncSession, *, username: str, ip: str,
+                         since: datetime) -> bool:
+    """Whether this name signed in all the way from this address since `since` (a right
+    password with a second factor still to come is not enough)."""
+    found = (await session.exec(select(LoginAttempt.id).where(
+        col(LoginAttempt.username) == username, col(LoginAttempt.ip) == ip,
+        col(LoginAttempt.at) >= since, col(LoginAttempt.succeeded).is_(True),
+        col(LoginAttempt.step).in_(("password", "code", "enrol"))))).first()
+    return found is not None
 
 
 def record_attempt(session: AsyncSession, *, username: str, ip: str, succeeded: bool,

@@ -107,3 +107,16 @@ async def test_the_console_says_how_long_to_wait(console):
         assert (await console.client.get("/console")).status_code == 200
     finally:
         await guesser.aclose()
+
+
+async def test_a_name_guessed_from_many_addresses_stays_open_at_its_owners_desk(console, db):
+    now = datetime.now(UTC)
+    lan = await attempt(db, "noivu.lan", PASSWORD, OWNER_DESK, now - timedelta(days=3))
+    assert lan.token is not None  # her desk, where she signed in this week
+    for n in range(10):  # a botnet: one guess from each of ten addresses
+        assert (await attempt(db, "noivu.lan", "doan-bua", f"198.18.0.{n}", now)).wait == 0
+    stranger = await attempt(db, "noivu.lan", PASSWORD, "198.18.0.200", now)
+    assert stranger.token is None and stranger.wait == 8
+    assert (await attempt(db, "noivu.lan", PASSWORD, OWNER_DESK, now)).token is not None
+    # Her sign-in gives the botnet no fresh tries.
+    assert (await attempt(db, "noivu.lan", "doan-nua", "198.18.0.201", now)).wait == 8

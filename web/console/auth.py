@@ -79,12 +79,15 @@ async def sign_in(session: AsyncSession, *, username: str, password: str, addres
     # the quarter second it takes.
     await session.rollback()
     ok = await password_lane().run(password_matches, stored, password)
-    record_attempt(session, username=username, ip=address, succeeded=ok, now=now)
     if not ok or staff_id is None:
+        record_attempt(session, username=username, ip=address, succeeded=False, now=now)
         await session.commit()
         return SignIn()
     stage = "code" if enrolled else \
         "enrol" if await must_have_second_factor(session, staff_id) else "signed"
+    # "half": the password was right, the second factor is still to come.
+    record_attempt(session, username=username, ip=address, succeeded=True, now=now,
+                   step="password" if stage == "signed" else "half")
     token = secrets.token_urlsafe(32)
     lasts = timedelta(hours=SESSION_HOURS) if stage == "signed" else HALF_SIGNED
     open_session(session, staff_id=staff_id, token_hash=token_hash(token),

@@ -5,20 +5,24 @@ and a guesser can open many).
 
 The delay is per name *and* address: a guesser elsewhere slows only themself, and the
 owner at their own address signs in at once. An address failing across many names is
-slowed on its own, with more room, since a ward's office may share one address."""
+slowed on its own, with more room, since a ward's office may share one address. And a
+name guessed from many addresses (a botnet, a few tries each) is slowed for every address
+it has never signed in from, while its owner's own desks stay open."""
 
 import math
 from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.org.staff_auth import Failures, failures_since
+from storage.org.staff_auth import Failures, failures_since, signed_in_from
 from web.app import as_utc
 
 WINDOW = timedelta(minutes=15)  # a failure older than this is forgotten
 CAP_SECONDS = 900
 FREE_PER_NAME = 3  # typos from one's own desk cost nothing
 FREE_PER_ADDRESS = 20
+FREE_PER_ACCOUNT = 10  # from all addresses together
+KNOWN_FOR = timedelta(days=30)  # an address the owner signed in from is theirs this long
 
 
 def delay_after(failures: int, free: int) -> int:
@@ -43,4 +47,10 @@ async def wait_seconds(session: AsyncSession, *, username: str, address: str,
     pair = await failures_since(session, since=since, ip=address, username=username)
     anyone = await failures_since(session, since=since, ip=address)
     left = max(_left(pair, FREE_PER_NAME, now), _left(anyone, FREE_PER_ADDRESS, now))
+    # Not forgiven by a success: the owner's sign-in does not give the botnet new tries.
+    everywhere = await failures_since(session, since=since, ip=None, username=username,
+                                      forgiven=False)
+    if _left(everywhere, FREE_PER_ACCOUNT, now) > left and not await signed_in_from(
+            session, username=username, ip=address, since=now - KNOWN_FOR):
+        left = _left(everywhere, FREE_PER_ACCOUNT, now)
     return max(0, math.ceil(left))
