@@ -43,6 +43,7 @@ from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.passwords import hash_password
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
+from web.console.totp_box import SecretBox
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "benchmark-password-2026"
@@ -202,7 +203,7 @@ async def main() -> None:
     context = make_context(sessions, texts, ROOT / "templates")
     with tempfile.TemporaryDirectory() as media:
         app = create_app(context, templates_dir=ROOT / "templates",
-                         routers=[console_sign_in_router(context),
+                         routers=[console_sign_in_router(context, SecretBox(None)),
                                   console_router(context, MediaStore(Path(media)))],
                          exception_handlers={SignInNeeded: sign_in_redirect})
         transport = httpx.ASGITransport(app=app)

@@ -48,6 +48,7 @@ from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
+from web.console.totp_box import SecretBox
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
@@ -253,7 +254,9 @@ async def run(settings: Settings) -> None:
     app = create_app(context, templates_dir=settings.templates_dir,
                      routers=[webchat_router(context, services, render_notice, meter, web_limits,
                                              framed=bool(settings.embedding_sites)),
-                              console_sign_in_router(context),
+                              console_sign_in_router(context, SecretBox(
+                                  settings.secret_key.get_secret_value().encode()
+                                  if settings.secret_key else None)),
                               console_account_router(context),
                               console_router(context, services.media),
                               console_groups_router(context),

@@ -81,8 +81,8 @@ class Staff(SQLModel, table=True):
     active: bool = True
     # TOTP two-factor: the confirmed secret (base32), one shown but not yet confirmed by a
     # code, and the last 30-second step a code was accepted for, so no code works twice.
-    totp_secret: str | None = Field(default=None, max_length=64)
-    totp_pending: str | None = Field(default=None, max_length=64)
+    totp_secret: str | None = Field(default=None, max_length=128)  # sealed: totp_box.py
+    totp_pending: str | None = Field(default=None, max_length=128)
     totp_last_step: int | None = None
 
 

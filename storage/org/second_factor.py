@@ -20,12 +20,13 @@ async def must_have_second_factor(session: AsyncSession, staff_id: int) -> bool:
     return found is not None
 
 
-async def pending_secret(session: AsyncSession, staff_id: int, new: str) -> str:
+async def pending_secret(session: AsyncSession, staff_id: int, new: str,
+                         replace: bool = False) -> str:
     """The secret being enrolled: the one already shown (a reload shows the same one, so
-    an app that scanned it keeps working), else `new`."""
+    an app that scanned it keeps working), else (or when told to `replace` it) `new`."""
     staff = await session.get(Staff, staff_id)
     assert staff is not None
-    if staff.totp_pending is None:
+    if staff.totp_pending is None or replace:
         staff.totp_pending = new
         session.add(staff)
     return staff.totp_pending

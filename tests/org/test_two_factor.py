@@ -47,6 +47,11 @@ async def test_a_reviewer_turns_it_on_then_needs_a_code(console, caplog):
     done = await console.client.post(ENROL_STEP, data={"code": code, "csrf": csrf_of(page)})
     assert done.headers["location"] == "/console/sessions?done=enrolled"
     assert "Đã bật xác thực hai lớp." in (await console.client.get(done.headers["location"])).text
+    async with console.db.sessions() as session:
+        stored = (await session.exec(select(Staff).where(Staff.username == "noivu.lan"))).one()
+    # A copy of the database does not carry her second factor: the key is sealed.
+    assert stored.totp_secret.startswith("v1:") and secret not in stored.totp_secret
+    assert stored.totp_pending is None
     await console.client.post("/console/logout", data={"csrf": csrf_of(page)})
 
     # Next time the password alone is half a sign-in: it opens nothing.

@@ -16,11 +16,13 @@ from web.console.intake import build_router as console_intake_router
 from web.console.passwords import hash_password
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
+from web.console.totp_box import SecretBox
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
 
 PASSWORD = "mật-khẩu-đủ-dài-2026"
+SECRET_KEY = b"khoa-bi-mat-cua-phuong-dung-thu"
 STAFF = ("admin", "noivu.lan", "phucxa.hung", "doican.mai", "thanhcong.quan")
 
 
@@ -66,7 +68,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
     media = MediaStore(tmp_path / "media")
     context = make_context(db.sessions, texts, ROOT / "templates")
     app = create_app(context, templates_dir=ROOT / "templates",
-                     routers=[console_sign_in_router(context), console_account_router(context),
+                     routers=[console_sign_in_router(context, SecretBox(SECRET_KEY)),
+                              console_account_router(context),
                               console_router(context, media), console_groups_router(context),
                               console_deadlines_router(context), console_tally_router(context),
                               console_intake_router(context)],

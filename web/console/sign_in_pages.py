@@ -29,6 +29,7 @@ from web.console.auth import (
 from web.console.deps import Session, StaffMember
 from web.console.throttle import wait_seconds
 from web.console.totp import enrol_uri, matching_step, new_secret, spaced
+from web.console.totp_box import SecretBox
 
 LOGIN_COOKIE = "ntvt_login"
 Code = Annotated[str, Form(max_length=16)]
@@ -53,7 +54,8 @@ def _signed(request: Request, token: str) -> Response:
     return response
 
 
-def build_router(context: WebContext) -> APIRouter:
+def build_router(context: WebContext, box: SecretBox) -> APIRouter:
+    """`box` seals the TOTP secrets stored (its key: SECRET_KEY)."""
     router = APIRouter(prefix="/console")
 
     @router.get("/login", response_class=HTMLResponse)
@@ -121,7 +123,7 @@ def build_router(context: WebContext) -> APIRouter:
         refused = await _refused(session, staff, half, request, now)
         if refused:
             return RedirectResponse(f"/console/two-factor?failed={refused}", status_code=303)
-        step = matching_step(staff.totp_secret or "", code, now)
+        step = matching_step(box.open(staff.totp_secret), code, now)
         ok = step is not None and await take_step(session, staff.id or 0, step)
         record_attempt(session, username=staff.username, ip=client_address(request),
                        succeeded=ok, now=now, step="code")
@@ -143,7 +145,10 @@ def build_router(context: WebContext) -> APIRouter:
         if enrolling is None:
             return RedirectResponse("/console/login", status_code=303)
         half, staff, required = enrolling
-        secret = await pending_secret(session, staff.id or 0, new_secret())
+        secret = box.open(await pending_secret(session, staff.id or 0, box.seal(new_secret())))
+        if not secret:  # sealed under an earlier SECRET_KEY: start afresh
+            secret = box.open(await pending_secret(session, staff.id or 0,
+                                                   box.seal(new_secret()), replace=True))
         await session.commit()
         response = page(context, request, "web/console/enrol.html", csrf=half.csrf_token,
                         failed=failed, wait=max(0, min(wait, 86400)), required=required,
@@ -166,7 +171,7 @@ def build_router(context: WebContext) -> APIRouter:
             return RedirectResponse(f"/console/two-factor/enrol?failed={refused}",
                                     status_code=303)
         pending = staff.totp_pending or ""
-        step = matching_step(pending, code, now) if pending else None
+        step = matching_step(box.open(pending), code, now)
         ok = step is not None and await confirm_pending(session, staff.id or 0, pending, step)
         record_attempt(session, username=staff.username, ip=client_address(request),
                        succeeded=ok, now=now, step="enrol")

@@ -20,10 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table('staff') as batch:
-        batch.add_column(sa.Column('totp_secret', sqlmodel.sql.sqltypes.AutoString(length=64),
+        batch.add_column(sa.Column('totp_secret', sqlmodel.sql.sqltypes.AutoString(length=128),
                                    nullable=True))
-        batch.add_column(sa.Column('totp_pending', sqlmodel.sql.sqltypes.AutoString(length=64),
-                                   nullable=True))
+        batch.add_column(sa.Column('totp_pending',
+                                   sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True))
         batch.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
     with op.batch_alter_table('staff_session') as batch:
         batch.add_column(sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=8),
