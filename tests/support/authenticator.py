@@ -56,3 +56,8 @@ class Phones:
             return await client.post(CODE_STEP, data={
                 "code": self.apps[username].code(), "csrf": csrf_of(page)})
         return answer
+
+
+# The phones of the staff of tests that run real processes: an enrolment replaces the
+# app of that name, so each test's fresh database starts from its own.
+PHONES = Phones()
