@@ -148,3 +148,16 @@ async def test_a_lost_phone_is_reset_from_the_command_line(console, db, tmp_path
     assert (await console.client.get("/console")).status_code == 303  # signed out too
     again = await console.password_step("admin")
     assert again.headers["location"] == ENROL_STEP  # a new app, not the lost one's codes
+
+
+async def test_someone_made_an_admin_while_signed_in_enrols_before_going_on(console, db):
+    await console.sign_in("noivu.lan")
+    assert (await console.client.get("/console")).status_code == 200
+    async with db.sessions() as session:
+        lan = (await session.exec(select(Staff).where(Staff.username == "noivu.lan"))).one()
+        unit = (await session.exec(select(Unit).where(Unit.code == "ba-dinh"))).one()
+        session.add(StaffRole(staff_id=lan.id, unit_id=unit.id, role="admin"))
+        await session.commit()
+    assert (await console.client.get("/console")).headers["location"] == "/console/login"
+    again = await console.password_step("noivu.lan")
+    assert again.headers["location"] == ENROL_STEP

@@ -117,6 +117,10 @@ async def signed_in(session: AsyncSession, request: Request) -> Signer | None:
         return None
     staff_session, staff = found
     assert staff.id is not None and staff_session.id is not None
+    if staff.totp_secret is None and await must_have_second_factor(session, staff.id):
+        # Made an admin or privacy officer while signed in (or signed in before two
+        # factors were required): the next sign-in enrols first.
+        return None
     if await seen(session, staff_session.id, now):
         await session.commit()  # "last seen" on the sessions page; once a minute at most
     return Signer(staff, await load_scope(session, staff.id), staff_session.csrf_token,
