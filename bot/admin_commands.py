@@ -1,5 +1,6 @@
 """The command-line chores (`ntvt migrate | load-org | load-calendar | set-password |
-link-code`): each opens the database at the latest migration, does one thing, closes it."""
+reset-two-factor | link-code`): each opens the database at the latest migration, does one
+thing, closes it."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -9,15 +10,17 @@ from pathlib import Path
 
 from bot.org_files import load_calendar_from, load_org_from
 from bot.settings import Settings
+from handlers.shared.texts import Texts
 from handlers.units.group_links import make_link_code
 from storage.migrate import upgrade
+from storage.org.second_factor import reset_second_factor
 from storage.org.staff_auth import set_password_hash
 from storage.org.unit_tree import unit_by_code
 from storage.shared.db import SessionFactory, make_engine, make_session_factory
+from web.console.password_rules import MIN_LENGTH, password_problem
 from web.console.passwords import hash_password
 
 log = logging.getLogger("ntvt")
-MIN_PASSWORD_LENGTH = 10
 
 
 @asynccontextmanager
@@ -51,13 +54,25 @@ async def load_calendar_file(settings: Settings, path: Path | None) -> None:
 
 
 async def set_password(settings: Settings, username: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise SystemExit(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    problem = password_problem(password)
+    if problem is not None:  # the console's own words, in the installation's language
+        texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
+        raise SystemExit(texts.get(settings.default_locale, f"console.password_{problem}",
+                                   min=MIN_LENGTH))
     async with database(settings) as sessions, sessions() as session:
         if not await set_password_hash(session, username, hash_password(password)):
             raise SystemExit(f"no staff member {username!r}: add them to the org file")
         await session.commit()
     log.info("password set for %s; their open console sessions are closed", username)
+
+
+async def reset_two_factor(settings: Settings, username: str) -> None:
+    async with database(settings) as sessions, sessions() as session:
+        if not await reset_second_factor(session, username):
+            raise SystemExit(f"no staff member {username!r}: add them to the org file")
+        await session.commit()
+    log.info("two-factor sign-in reset for %s; they enrol a new app at their next sign-in",
+             username)
 
 
 async def link_code(settings: Settings, unit_code: str) -> str:

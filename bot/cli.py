@@ -1,4 +1,5 @@
-"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, set-password, link-code."""
+"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, set-password,
+reset-two-factor, link-code."""
 
 import argparse
 import asyncio
@@ -74,6 +75,10 @@ def main(argv: list[str] | None = None) -> None:
         "set-password", help="set a staff member's console password (asked for, or read "
                              "from standard input when it is not a terminal)")
     password.add_argument("username")
+    reset = commands.add_parser(
+        "reset-two-factor", help="forget a staff member's authenticator app (a lost phone): "
+                                 "they enrol a new one at their next sign-in")
+    reset.add_argument("username")
     link = commands.add_parser(
         "link-code", help="make a one-time code to link a group chat to a unit (/link CODE)")
     link.add_argument("unit", help="the unit's code in the organisation file, e.g. kim-ma")
@@ -89,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.command == "set-password":
         asyncio.run(admin.set_password(settings, args.username, read_password()))
+    elif args.command == "reset-two-factor":
+        asyncio.run(admin.reset_two_factor(settings, args.username))
     elif args.command == "link-code":
         print(asyncio.run(admin.link_code(settings, args.unit)))
     elif args.command == "load-calendar":

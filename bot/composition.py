@@ -42,6 +42,7 @@ from storage.migrate import one_at_a_time, upgrade
 from storage.shared.db import is_sqlite, make_engine, make_session_factory
 from storage.shared.sqlite_in_loop import checkpoint_in_thread, database_path
 from web.app import create_app, make_context
+from web.console.account import build_router as console_account_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
@@ -49,6 +50,8 @@ from web.console.intake import build_router as console_intake_router
 from web.console.privacy import build_router as console_privacy_router
 from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
+from web.console.sign_in_pages import build_router as console_sign_in_router
+from web.console.totp_box import SecretBox
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
@@ -265,6 +268,10 @@ async def run(settings: Settings) -> None:
     app = create_app(context, templates_dir=settings.templates_dir,
                      routers=[webchat_router(context, services, render_notice, meter, web_limits,
                                              framed=bool(settings.embedding_sites)),
+                              console_sign_in_router(context, SecretBox(
+                                  settings.secret_key.get_secret_value().encode()
+                                  if settings.secret_key else None)),
+                              console_account_router(context),
                               console_router(context, services.media),
                               console_groups_router(context),
                               console_intake_router(context),

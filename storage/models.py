@@ -79,6 +79,11 @@ class Staff(SQLModel, table=True):
     full_name: str = Field(max_length=200)
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
+    # TOTP two-factor: the confirmed secret (base32), one shown but not yet confirmed by a
+    # code, and the last 30-second step a code was accepted for, so no code works twice.
+    totp_secret: str | None = Field(default=None, max_length=128)  # sealed: totp_box.py
+    totp_pending: str | None = Field(default=None, max_length=128)
+    totp_last_step: int | None = None
 
 
 class StaffAccount(SQLModel, table=True):
@@ -114,10 +119,21 @@ class StaffSession(SQLModel, table=True):
     csrf_token: str = Field(max_length=64)
     created_at: datetime = _ts()
     expires_at: datetime = _ts()
+    # "signed" can use the console; "code" and "enrol" are the half-signed step after the
+    # password, which can only finish the second factor (web/console/two_factor.py).
+    stage: str = Field(default="signed", max_length=8,
+                       sa_column_kwargs={"server_default": "signed"})
+    last_seen_at: datetime | None = _ts(nullable=True)
+    ip: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    user_agent: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class LoginAttempt(SQLModel, table=True):
-    """Console sign-ins, kept to slow down password guessing (per name and per address)."""
+    """Console sign-ins, kept to slow down password guessing (per name and address, and
+    per address) and for the audit of who signed in. `step`: password (signed in, or the
+    password wrong), half (the password right, a second factor to come), code or enrol
+    (the second factor), password_change (the current password, checked on the console's
+    page), throttled (refused before any check, not counted as a guess)."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (Index("ix_login_attempt_recent", "username", "at"),
@@ -127,6 +143,8 @@ class LoginAttempt(SQLModel, table=True):
     ip: str = Field(max_length=64)
     succeeded: bool
     at: datetime = _ts()
+    step: str = Field(default="password", max_length=16,
+                      sa_column_kwargs={"server_default": "password"})
 
 
 class InboxUpdate(SQLModel, table=True):

@@ -23,7 +23,7 @@ from tests.support.process import start_bot
 
 pytestmark = [pytest.mark.process, pytest.mark.postgres]
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE_DATA = ("templates", "examples", "storage/migrations")
+PACKAGE_DATA = ("templates", "examples", "storage/migrations", "web/console/password_lists")
 
 
 async def run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:

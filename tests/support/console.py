@@ -1,5 +1,5 @@
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import pytest
@@ -8,8 +8,10 @@ from handlers.privacy.retention import Periods
 from storage.media.store import MediaStore
 from storage.org.staff_auth import set_password_hash
 from tests.conftest import ROOT
+from tests.support.authenticator import Phones
 from tests.support.process import csrf_of
 from web.app import create_app, make_context
+from web.console.account import build_router as console_account_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.intake import build_router as console_intake_router
@@ -17,11 +19,14 @@ from web.console.passwords import hash_password
 from web.console.privacy import build_router as console_privacy_router
 from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
+from web.console.sign_in_pages import build_router as console_sign_in_router
+from web.console.totp_box import SecretBox
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
 
 PASSWORD = "mật-khẩu-đủ-dài-2026"
+SECRET_KEY = b"khoa-bi-mat-cua-phuong-dung-thu"
 STAFF = ("admin", "noivu.lan", "phucxa.hung", "doican.mai", "thanhcong.quan", "tuphap.thu")
 
 
@@ -30,11 +35,28 @@ class Console:
     db: object
     media: MediaStore
     client: httpx.AsyncClient
+    app: object = None
+    phones: Phones = field(default_factory=Phones)
 
-    async def sign_in(self, username: str, password: str = PASSWORD) -> httpx.Response:
-        form = await self.client.get("/console/login")
-        return await self.client.post("/console/login", data={
+    async def sign_in(self, username: str, password: str = PASSWORD, *,
+                      client: httpx.AsyncClient | None = None) -> httpx.Response:
+        """The whole sign-in: the password, then the code (or enrolling an app) for
+        those who need one. The answer is the last step's."""
+        client = client or self.client
+        answer = await self.password_step(username, password, client=client)
+        return await self.phones.finish(client, username, answer)
+
+    async def password_step(self, username: str, password: str = PASSWORD, *,
+                            client: httpx.AsyncClient | None = None) -> httpx.Response:
+        client = client or self.client
+        form = await client.get("/console/login")
+        return await client.post("/console/login", data={
             "username": username, "password": password, "csrf": csrf_of(form)})
+
+    def browser_at(self, address: str) -> httpx.AsyncClient:
+        """Another browser, on another machine: its requests come from `address`."""
+        transport = httpx.ASGITransport(app=self.app, client=(address, 50123))  # type: ignore[arg-type]
+        return httpx.AsyncClient(transport=transport, base_url="http://ward.test")
 
     def csrf(self, page: httpx.Response) -> str:
         return csrf_of(page)
@@ -50,7 +72,9 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
     media = MediaStore(tmp_path / "media")
     context = make_context(db.sessions, texts, ROOT / "templates")
     app = create_app(context, templates_dir=ROOT / "templates",
-                     routers=[console_router(context, media), console_groups_router(context),
+                     routers=[console_sign_in_router(context, SecretBox(SECRET_KEY)),
+                              console_account_router(context),
+                              console_router(context, media), console_groups_router(context),
                               console_deadlines_router(context), console_tally_router(context),
                               console_intake_router(context),
                               console_privacy_router(context, media), console_audit_router(context),
@@ -58,4 +82,4 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:
-        yield Console(db, media, client)
+        yield Console(db, media, client, app)

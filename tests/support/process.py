@@ -138,10 +138,15 @@ def csrf_of(page: httpx.Response) -> str:
 
 
 async def signed_in(base_url: str, username: str, password: str) -> httpx.AsyncClient:
-    """A staff member's browser signed in to a running process's console."""
+    """A staff member's browser signed in to a running process's console, enrolling an
+    authenticator app first when the console asks (an admin's first sign-in), and using
+    it the next time (the same test's database, e.g. restored from a backup)."""
+    from tests.support.authenticator import PHONES
+
     client = httpx.AsyncClient(base_url=base_url, timeout=60)
     form = await client.get("/console/login")
     answer = await client.post("/console/login", data={
         "username": username, "password": password, "csrf": csrf_of(form)})
+    answer = await PHONES.finish(client, username, answer)
     assert answer.headers.get("location") == "/console", answer.text
     return client

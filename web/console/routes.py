@@ -1,6 +1,5 @@
-"""/console: sign-in, the queue with its filters, a nomination's page, its photos."""
+"""/console: the queue with its filters, a nomination's page, its photos."""
 
-import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -25,19 +24,11 @@ from storage.org.unit_tree import UnitRef, children
 from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
 from storage.review.queue import QueueFilter, queue_all, queue_page
 from storage.shared.db import as_utc
-from web.app import WebContext, client_address, local_time, page
-from web.console.auth import (
-    COOKIE,
-    SESSION_HOURS,
-    Signer,
-    csrf_ok,
-    sign_in,
-    sign_out,
-)
+from web.app import WebContext, local_time, page
+from web.console.auth import Signer, csrf_ok
 from web.console.deps import Session, StaffMember
 from web.console.export import COLUMNS, download, queue_cells, queue_filter_shown
 
-LOGIN_COOKIE = "ntvt_login"
 EXPORT_LIMIT = 20_000
 BULK_LIMIT = 200
 BULK_ACTIONS = ("take", "reject", "duplicate", "approve")
@@ -45,11 +36,6 @@ STATUSES = ("submitted", "in_review", "needs_info", "verified", "approved", "rej
             "duplicate", "withdrawn")
 FIELDS = ("economy", "urban_order", "culture_society", "education", "health",
           "security_order", "social_welfare", "other")
-
-
-def _cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/console")
 
 
 def _date(value: str | None) -> date | None:
@@ -90,42 +76,6 @@ def _wanted(q: Mapping[str, str]) -> QueueFilter:
 def build_router(context: WebContext, media: MediaStore) -> APIRouter:
     router = APIRouter(prefix="/console")
 
-
-    @router.get("/login", response_class=HTMLResponse)
-    async def login_form(request: Request, failed: str | None = None) -> Response:
-        token = secrets.token_urlsafe(24)
-        response = page(context, request, "web/console/login.html", csrf=token,
-                        failed=failed)
-        _cookie(response, request, LOGIN_COOKIE, token, 3600)
-        return response
-
-    @router.post("/login")
-    async def login(request: Request, session: Session,
-                    username: Annotated[str, Form(max_length=64)],
-                    password: Annotated[str, Form(max_length=256)],
-                    csrf: Annotated[str, Form(max_length=64)]) -> Response:
-        expected = request.cookies.get(LOGIN_COOKIE, "")
-        if not expected or not secrets.compare_digest(expected, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
-        result = await sign_in(session, username=username.strip(), password=password,
-                               address=client_address(request))
-        if result.token is None:
-            reason = "throttled" if result.throttled else "wrong"
-            return RedirectResponse(f"/console/login?failed={reason}", status_code=303)
-        response = RedirectResponse("/console", status_code=303)
-        _cookie(response, request, COOKIE, result.token, SESSION_HOURS * 3600)
-        response.delete_cookie(LOGIN_COOKIE, path="/console")
-        return response
-
-    @router.post("/logout")
-    async def logout(request: Request, session: Session, staff: StaffMember,
-                     csrf: Annotated[str, Form(max_length=64)]) -> Response:
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
-        await sign_out(session, request)
-        response = RedirectResponse("/console/login", status_code=303)
-        response.delete_cookie(COOKIE, path="/console")
-        return response
 
     @router.get("", response_class=HTMLResponse)
     async def queue(request: Request, session: Session, staff: StaffMember) -> Response:
