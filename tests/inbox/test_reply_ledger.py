@@ -156,7 +156,9 @@ async def test_a_long_wait_for_the_pace_keeps_the_claim_and_nothing_is_sent_twic
     """Three hundred residents at once: a turn's replies wait for the bot's pace longer
     than the claim lasts. The sending process renews its claim, so the other process's
     sweep, running all the while, never sends them as well."""
-    lease = timedelta(seconds=0.6)
+    # Long enough that a renewal held up by a busy CI machine still lands in time (a third
+    # of the lease), short enough that the sending outlasts it twice over.
+    lease = timedelta(seconds=2)
     now = datetime.now(UTC)
     async with db.sessions() as session:
         pending = await record_update(session, channel="telegram", update_id="busy",
@@ -170,7 +172,7 @@ async def test_a_long_wait_for_the_pace_keeps_the_claim_and_nothing_is_sent_twic
         row.processed_at = now
         await session.commit()
     channel = FlakyChannel()
-    busy = ledger(db, channel, pace=SlowPace(0.3), lease=lease)  # 1.5 s of sending
+    busy = ledger(db, channel, pace=SlowPace(0.8), lease=lease)  # 4 s of sending
     other = ledger(db, channel, me="process-b", lease=lease)
 
     async def sweeping() -> None:
