@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.support.process import start_bot
-from tests.support.web_chat_page import say, tap
+from tests.support.web_chat_page import on_a_phone, say, tap
 from tests.webchat.test_phone_widths import check_layout
 
 pytestmark = [pytest.mark.process, pytest.mark.browser]
@@ -16,11 +16,7 @@ async def test_my_data_fits_a_phone_and_a_request_is_acknowledged(browser: Brows
     bot = await start_bot(tmp_path)
     try:
         for screen in ((320, 568), (412, 915)):
-            context = await browser.new_context(
-                viewport={"width": screen[0], "height": screen[1]}, is_mobile=True,
-                has_touch=True)
-            page = await context.new_page()
-            await page.goto(f"{bot.base_url}/chat")
+            context, page = await on_a_phone(browser, bot.base_url, screen)
             log = page.locator("#log")
             await expect(log).to_contain_text("dữ liệu cá nhân")
             await say(page, "dữ liệu của tôi")  # in words, at the notice

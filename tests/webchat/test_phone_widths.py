@@ -15,7 +15,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.conftest import ROOT
 from tests.support.process import start_bot
-from tests.support.web_chat_page import say, tap
+from tests.support.web_chat_page import on_a_phone, say, tap
 
 pytestmark = [pytest.mark.process, pytest.mark.browser]
 SCREENS = [(320, 568), (360, 740), (390, 844), (412, 915), (740, 360)]
@@ -67,11 +67,7 @@ async def check_layout(page: Page, state: str, screen: tuple[int, int]) -> None:
 
 async def walk_the_crowded_steps(browser: Browser, base_url: str,
                                  screen: tuple[int, int]) -> None:
-    width, height = screen
-    context = await browser.new_context(viewport={"width": width, "height": height},
-                                        is_mobile=True, has_touch=True)
-    page = await context.new_page()
-    await page.goto(f"{base_url}/chat")
+    context, page = await on_a_phone(browser, base_url, screen)
     log = page.locator("#log")
 
     await expect(log).to_contain_text("dữ liệu cá nhân")
