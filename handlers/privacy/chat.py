@@ -91,10 +91,9 @@ async def ask_correction(turn: Turn) -> list[Reply]:
 async def correction(turn: Turn) -> list[Reply]:
     """The answer at "what should be corrected?": the request, then where they were."""
     text = (turn.inbound.text or "").strip()
-    if turn.inbound.payload is not None or not text or text.startswith("/"):
-        turn.conversation.step = turn.draft.pop(RETURN_KEY, None)
-        return [turn.reply("privacy.kept")]
     turn.conversation.step = turn.draft.pop(RETURN_KEY, None)
+    if turn.inbound.payload is not None or not text or text.startswith("/"):
+        return [turn.reply("privacy.kept")]
     return await _request(turn, "correct", detail=text)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Notification, StaffAccount, StaffRole, UnitChat
+from storage.models import Notification
 
 BROADCAST_KINDS = ("tally", "tally_nudge", "deadline", "digest")
 
@@ -63,14 +63,3 @@ def only_chats(run: Run, chats: set[tuple[str, str]]) -> Run:
             kept.add(row)
     return kept
 
-
-async def chats_of_units(session: AsyncSession, unit_ids: set[int]) -> set[tuple[str, str]]:
-    """Every chat a broadcast for these units could have gone to: their group chats,
-    those the bot has since been removed from included, and their staff's Zalo chats."""
-    groups = await session.exec(select(UnitChat.channel, UnitChat.chat_id).where(
-        col(UnitChat.unit_id).in_(unit_ids)))
-    leaders = await session.exec(
-        select(StaffAccount.external_id)
-        .join(StaffRole, col(StaffRole.staff_id) == StaffAccount.staff_id)
-        .where(StaffAccount.channel == "zalo", col(StaffRole.unit_id).in_(unit_ids)))
-    return {*groups.all(), *(("zalo", zalo_id) for zalo_id in leaders.all())}

@@ -19,12 +19,16 @@ class Recipients:
         return sorted({*self.groups, *(("zalo", zalo_id) for zalo_id in self.zalo_leaders)})
 
 
-async def unit_recipients(session: AsyncSession) -> dict[int, Recipients]:
+async def unit_recipients(session: AsyncSession, *,
+                          removed_too: bool = False) -> dict[int, Recipients]:
+    """`removed_too`: also the groups the bot has since been removed from, and those of
+    inactive units (where past broadcasts went, for the broadcasts page)."""
     found: dict[int, Recipients] = {}
-    groups = await session.exec(
-        select(UnitChat.unit_id, UnitChat.channel, UnitChat.chat_id)
-        .join(Unit, col(Unit.id) == UnitChat.unit_id)
-        .where(col(UnitChat.active), col(Unit.active)))
+    query = select(UnitChat.unit_id, UnitChat.channel, UnitChat.chat_id)
+    if not removed_too:
+        query = query.join(Unit, col(Unit.id) == UnitChat.unit_id).where(
+            col(UnitChat.active), col(Unit.active))
+    groups = await session.exec(query)
     for unit_id, channel, chat_id in groups.all():
         found.setdefault(unit_id, Recipients()).groups.append((channel, chat_id))
     leaders = await session.exec(

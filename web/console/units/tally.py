@@ -11,7 +11,8 @@ from sqlmodel import col, select
 from handlers.units.calendar_math import local_day
 from handlers.units.tally import TallyRow, tally
 from storage.models import Campaign, Cluster, Unit, UnitCluster
-from storage.units.broadcasts import broadcast_runs, chats_of_units, only_chats
+from storage.units.broadcasts import broadcast_runs, only_chats
+from storage.units.recipients import unit_recipients
 from storage.units.tally import active_campaigns, top_units
 from web.app import WebContext, page
 from web.console.deps import Session, StaffMember
@@ -80,7 +81,9 @@ def build_router(context: WebContext) -> APIRouter:
                          run: str | None = None) -> Response:
         runs = await broadcast_runs(session, since=datetime.now(UTC) - timedelta(days=90))
         if not staff.scope.is_admin:  # only the chats of the units this person may see
-            seen = await chats_of_units(session, set(staff.scope.visible))
+            seen = {chat for unit_id, found in (await unit_recipients(
+                session, removed_too=True)).items() if unit_id in staff.scope.visible
+                for chat in found.chats()}
             runs = [run for run in (only_chats(run, seen) for run in runs) if run.rows]
         opened = next((r for r in runs if r.key == run), None)
         return page(context, request, "web/console/broadcasts.html", staff=staff,
