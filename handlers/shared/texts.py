@@ -1,4 +1,6 @@
-"""The catalogue of texts a person reads, loaded from templates/bot/<locale>.yaml."""
+"""The catalogue of texts a person reads, loaded from templates/bot/<locale>.yaml and, one
+file per capability, templates/bot/<locale>/*.yaml (the console's administration, the
+dashboard...), so that a capability's texts live beside each other and not in one long file."""
 
 import re
 from pathlib import Path
@@ -27,8 +29,15 @@ class Texts:
     def load(cls, directory: Path, default_locale: str = "vi") -> "Texts":
         catalogue = {}
         for locale in LOCALES:
-            raw = yaml.safe_load((directory / f"{locale}.yaml").read_text(encoding="utf-8"))
-            catalogue[locale] = _flatten(raw)
+            files = [directory / f"{locale}.yaml", *sorted((directory / locale).glob("*.yaml"))]
+            table: dict[str, str] = {}
+            for file in files:
+                texts = _flatten(yaml.safe_load(file.read_text(encoding="utf-8")) or {})
+                twice = table.keys() & texts.keys()
+                if twice:
+                    raise ValueError(f"{file}: texts already defined: {sorted(twice)[:5]}")
+                table.update(texts)
+            catalogue[locale] = table
         return cls(catalogue, default_locale)
 
     def keys(self, locale: str) -> set[str]:

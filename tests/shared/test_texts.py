@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from handlers.intake.flow import FIELDS, STEPS
 from handlers.intake.steps import ChoiceStep, PhoneStep
 from handlers.shared.texts import LOCALES, Texts
@@ -42,3 +44,17 @@ def test_every_key_the_code_uses_exists(texts: Texts):
 def test_vietnamese_texts_carry_diacritics(texts: Texts):
     assert "Người" in texts.get("vi", "help") or "đề xuất" in texts.get("vi", "help")
     assert "ảnh" in texts.get("vi", "ask.photos", count=0, limit=10)
+
+
+def test_a_capability_keeps_its_texts_in_its_own_file_and_a_key_is_defined_once(tmp_path):
+    for locale in ("vi", "en"):
+        (tmp_path / locale).mkdir()
+        (tmp_path / f"{locale}.yaml").write_text("console:\n  title: Bảng\n", encoding="utf-8")
+        (tmp_path / locale / "dashboard.yaml").write_text(
+            "dashboard:\n  title: Tổng quan\n", encoding="utf-8")
+    texts = Texts.load(tmp_path)
+    assert texts.get("vi", "dashboard.title") == "Tổng quan"
+    assert texts.get("en", "console.title") == "Bảng"
+    (tmp_path / "vi" / "again.yaml").write_text("console:\n  title: Khác\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"console\.title"):
+        Texts.load(tmp_path)
