@@ -9,14 +9,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.review.casework import assign_to, record_verification, write_note
-from handlers.review.decisions import TRANSITIONS, Decider, decide
+from handlers.review.decisions import Decider, decide
+from handlers.review.flow import next_steps, picture
+from handlers.review.history_view import named_history
 from handlers.shared.turn import TIMEZONE
 from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
 from storage.audit.events import record_event, record_shown
 from storage.delivery.outbox import inactive_chats
 from storage.intake.duplicates import likely_duplicates
 from storage.intake.nominations import held_back_count, photos_of
-from storage.intake.status import find_by_reference, history, merged_into
+from storage.intake.status import find_by_reference, merged_into
 from storage.media.store import MediaStore
 from storage.models import Nomination, Photo, Unit
 from storage.models import Staff as StaffRow
@@ -149,17 +151,18 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         found = await _visible_nomination(session, staff, reference)
         unit = await session.get(Unit, found.unit_id)
         photos = await photos_of(session, found.id or 0)
-        actions = [action for action, (starts, _) in TRANSITIONS.items()
-                   if found.status in starts] if staff.scope.can_decide(found.unit_id) else []
-        reasons = {action: context.texts.group(context.texts.default_locale, f"reasons.{action}")
-                   for action in actions}
         nomination_id = found.id or 0
         can_decide = staff.scope.can_decide(found.unit_id)
+        steps = next_steps(found.status, can_decide=can_decide)
+        actions = steps.decisions
+        reasons = {action: context.texts.group(context.texts.default_locale, f"reasons.{action}")
+                   for action in (*actions, "approve")}
         assignee = await session.get(StaffRow, found.assigned_staff_id) \
             if found.assigned_staff_id else None
         view = page(context, request, "web/console/nomination.html", staff=staff,
                     n=found, unit=unit, photos=photos, actions=actions, reasons=reasons,
-                    history=await history(session, nomination_id), outcome=outcome,
+                    history=await named_history(session, found), outcome=outcome,
+                    flow=picture(found.status), steps=steps,
                     can_decide=can_decide, assignee=assignee,
                     reviewers=await reviewers_for(session, found.unit_id) if can_decide else [],
                     checks=await verifications_of(session, nomination_id),
@@ -195,14 +198,22 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                            checked_on: Annotated[str, Form(max_length=10)],
                            findings: Annotated[str, Form(max_length=2000)],
                            csrf: Annotated[str, Form(max_length=64)],
-                           message: Annotated[str, Form(max_length=2000)] = "") -> Response:
+                           message: Annotated[str, Form(max_length=2000)] = "",
+                           verify: Annotated[str, Form(max_length=4)] = "",
+                           approve: Annotated[str, Form(max_length=4)] = "",
+                           reason: Annotated[str, Form(max_length=2000)] = "",
+                           template: Annotated[str, Form(max_length=64)] = "") -> Response:
+        """A verification record; ticked, the nomination verified, or verified and
+        approved, in the same step."""
         found = await _checked(session, staff, reference, csrf)
         day = _date(checked_on)
-        done = day is not None and await record_verification(
+        outcome = "invalid" if day is None else await record_verification(
             session, nomination_id=found.id or 0, staff_id=staff.staff.id or 0, method=method,
             checked_on=day.isoformat(), findings=findings, now=datetime.now(UTC),
-            message=message)
-        return _back(reference, done)
+            message=message, verify=verify == "1", approve=approve == "1",
+            approve_reason=chosen_reason(context, "approve", reason, template))
+        return RedirectResponse(f"/console/nominations/{reference}?outcome={outcome}",
+                                status_code=303)
 
     @router.post("/nominations/{reference}/assign")
     async def assign(reference: str, session: Session, staff: StaffMember,
