@@ -24,12 +24,13 @@ from storage.models import Nomination, Photo, Unit
 from storage.models import Staff as StaffRow
 from storage.org.unit_tree import UnitRef, children
 from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
+from storage.review.decided import last_decisions
 from storage.review.queue import QueueFilter, queue_all, queue_page
 from storage.shared.db import as_utc
-from web.app import WebContext, local_time, page
+from web.app import WebContext, page
 from web.console.auth import Signer, csrf_ok
 from web.console.deps import Session, StaffMember
-from web.console.export import COLUMNS, download, queue_cells, queue_filter_shown
+from web.console.export import COLUMNS, column_key, download, queue_cells, queue_filter_shown
 
 EXPORT_LIMIT = 20_000
 BULK_LIMIT = 200
@@ -140,10 +141,12 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         def label(key: str) -> str:
             return texts.get(locale, key)
 
-        header = [label(f"console.export.{column}") for column in COLUMNS]
+        header = [label(column_key(column)) for column in COLUMNS]
         name = f"ntvt-{datetime.now(UTC).astimezone(TIMEZONE):%Y%m%d-%H%M}"
-        return download(kind, header, [queue_cells(row, label, local_time) for row in rows],
-                        name)
+        decided = await last_decisions(session, [r.nomination.id or 0 for r in rows])
+        return download(kind, header, [queue_cells(
+            row, label, decided.get(row.nomination.id or 0),
+            full_phone=staff.scope.can_decide(row.nomination.unit_id)) for row in rows], name)
 
     @router.get("/nominations/{reference}", response_class=HTMLResponse)
     async def nomination(reference: str, request: Request, session: Session,
