@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlmodel import select
 
 from handlers.units.tally import peers, tally
+from storage.delivery.outbox import deactivate_chat
 from storage.models import Campaign, Unit
 from storage.units.calendar_file import load_calendar, read_calendar_file
 from tests.conftest import ROOT
@@ -49,3 +50,13 @@ async def test_the_group_s_monthly_table_shares_the_ranks(db):
                            year=2026, month=10, until=datetime(2026, 11, 1, tzinfo=UTC))
     assert [(r.rank, r.unit) for r in rows[:3]] == [
         (1, "Phường Đội Cấn"), (1, "Phường Thành Công"), (3, "Phường Phúc Xá")]
+
+
+async def test_the_queue_s_unreachable_groups_are_listed_in_vietnamese_order(console):
+    async with console.db.sessions() as session:
+        for chat in ("-1001000000022", "-1001000000019", "-1001000000013"):
+            await deactivate_chat(session, channel="telegram", chat_id=chat)
+        await session.commit()
+    await console.sign_in("noivu.lan")
+    page = (await console.client.get("/console")).text
+    assert "Phường Cống Vị, Phường Đội Cấn, Phường Giảng Võ" in page

@@ -13,6 +13,7 @@ from handlers.review.decisions import Decider, decide
 from handlers.review.flow import next_steps, picture
 from handlers.review.history_view import named_history
 from handlers.shared.turn import TIMEZONE
+from handlers.shared.vietnamese_order import vi_key, vi_sorted
 from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
 from storage.audit.events import record_event, record_shown
 from storage.delivery.outbox import inactive_chats
@@ -91,7 +92,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                      for part in (q.get("bulk") or "").split(",") if ":" in part]
         names = {u.id: u.name for u in units}
         silent = sorted({names.get(chat.unit_id, "?") for chat in await inactive_chats(session)
-                         if staff.scope.can_see(chat.unit_id)})
+                         if staff.scope.can_see(chat.unit_id)}, key=vi_key)
         now = datetime.now(UTC)
         overdue = {row.nomination.id for row in result.rows
                    if is_overdue(as_utc(row.nomination.created_at), row.nomination.status, now)}
@@ -167,7 +168,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     history=await named_history(session, found), outcome=outcome,
                     flow=picture(found.status), steps=steps,
                     can_decide=can_decide, assignee=assignee,
-                    reviewers=await reviewers_for(session, found.unit_id) if can_decide else [],
+                    reviewers=vi_sorted(await reviewers_for(session, found.unit_id),
+                                        lambda r: r.full_name) if can_decide else [],
                     checks=await verifications_of(session, nomination_id),
                     notes=await notes_of(session, nomination_id), methods=METHODS,
                     consent=await consent_of(session, found),
