@@ -178,3 +178,16 @@ async def test_a_nominator_without_a_name_is_still_the_nominator(console):
     page = (await console.client.get(f"/console/nominations/{case.reference}")).text
     history = page.split('<ol class="history">')[1].split("</ol>")[0]
     assert "Người đề xuất (telegram)" in history and "Người lạ" not in history
+
+
+async def test_the_audit_log_names_the_assignee_too(console):
+    case = await open_case(console)
+    await console.sign_in("noivu.lan")
+    async with console.db.sessions() as session:
+        hung = (await session.exec(select(Staff).where(Staff.username == "phucxa.hung"))).one()
+    await post(console, case.reference, "assign", assignee=str(hung.id))
+    console.client.cookies.clear()
+    await console.sign_in("admin")
+    log = await console.client.get("/console/audit", params={"action": "assign"})
+    row = " ".join(log.text.split('class="audit-row')[1].split("</tr>")[0].split())
+    assert "Trần Văn Hùng" in row and f"<td>{hung.id}</td>" not in row
