@@ -124,6 +124,11 @@ async def test_a_reviewer_verifies_and_approves_from_in_review_in_one_form(conso
     assert trail == [("verify", "in_review", "verified"), ("approve", "verified", "approved")]
     assert len(checks) == 1
     assert await decisions_told(console, case.id) == ["approved"]  # told once, not twice
+    async with console.db.sessions() as session:
+        told = (await session.exec(select(Notification).where(
+            Notification.nomination_id == case.id))).one()
+    assert told.payload["reason"] == "Hội đồng thi đua – khen thưởng đã xét và công nhận."
+    assert "Hiệu trưởng" not in told.payload["reason"]  # the findings stay with staff
     page = (await console.client.get(f"/console/nominations/{case.reference}")).text
     assert current_step(page) == ["Công nhận"]
 
@@ -191,3 +196,17 @@ async def test_the_audit_log_names_the_assignee_too(console):
     log = await console.client.get("/console/audit", params={"action": "assign"})
     row = " ".join(log.text.split('class="audit-row')[1].split("</tr>")[0].split())
     assert "Trần Văn Hùng" in row and f"<td>{hung.id}</td>" not in row
+
+
+async def test_a_message_typed_with_the_inline_approval_goes_with_it(console):
+    case = await open_case(console)
+    await console.sign_in("phucxa.hung")
+    await post(console, case.reference, "verification", method="visit",
+               checked_on="2026-11-21", approve="1", template="approve.default",
+               findings="Gặp trực tiếp, có hai người làm chứng.",
+               message="Chúc mừng: bà Lành được công nhận Người tốt, việc tốt.")
+    async with console.db.sessions() as session:
+        told = (await session.exec(select(Notification).where(
+            Notification.nomination_id == case.id))).one()
+    assert told.payload == {**told.payload, "status": "approved",
+                            "reason": "Chúc mừng: bà Lành được công nhận Người tốt, việc tốt."}

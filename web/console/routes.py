@@ -216,7 +216,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
             session, nomination_id=found.id or 0, staff_id=staff.staff.id or 0, method=method,
             checked_on=day.isoformat(), findings=findings, now=datetime.now(UTC),
             message=message, verify=verify == "1", approve=approve == "1",
-            approve_reason=chosen_reason(context, "approve", reason, template))
+            # Approved at once, the one message the nominator gets carries what was typed.
+            approve_reason=chosen_reason(context, "approve", reason or message, template))
         return RedirectResponse(f"/console/nominations/{reference}?outcome={outcome}",
                                 status_code=303)
 
