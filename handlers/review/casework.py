@@ -35,23 +35,43 @@ async def write_note(session: AsyncSession, *, nomination_id: int, staff_id: int
 
 async def record_verification(session: AsyncSession, *, nomination_id: int, staff_id: int,
                               method: str, checked_on: str, findings: str,
-                              now: datetime, message: str = "") -> bool:
-    """Keep how it was checked; a nomination under review becomes verified. The findings
+                              now: datetime, message: str = "", verify: bool = True,
+                              approve: bool = False, approve_reason: str = "") -> str:
+    """Keep how it was checked; with `verify`, a nomination under review becomes verified
+    in the same step; with `approve`, it is approved as well: one transaction, audited as
+    a verification and an approval, the nominator told once, of the approval. The findings
     stay with staff (they name neighbours, phone numbers); the nominator is told only
-    `message`, which staff write for them on purpose."""
+    `message` (or, when approved, `approve_reason`), which staff write for them on purpose.
+
+    The result is the page's outcome: saved (a record only), done (its status moved, the
+    nominator told), already (someone else moved it first: nothing kept), invalid."""
     nomination = await _decidable(session, nomination_id, staff_id)
     if nomination is None or method not in METHODS or not findings.strip():
-        return False
+        return "invalid"
+    if approve and nomination.status not in ("in_review", "verified"):
+        return "invalid"
     add_verification(session, nomination_id=nomination_id, staff_id=staff_id, method=method,
                      checked_on=checked_on, findings=findings.strip(), now=now)
-    if nomination.status == "in_review":
-        await decide(session, nomination_id=nomination_id, action="verify",
-                     by=Decider(staff_id, "console"), now=now,
-                     reason=f"{method} {checked_on}: {findings.strip()}"[:2000],
-                     told=message.strip()[:2000])
-    else:
-        await session.commit()
-    return True
+    by = Decider(staff_id, "console")
+    moved = False
+    if (verify or approve) and nomination.status == "in_review":
+        outcome = await decide(session, nomination_id=nomination_id, action="verify", by=by,
+                               now=now, reason=f"{method} {checked_on}: {findings.strip()}"[:2000],
+                               told=message.strip()[:2000], quiet=approve, commit=False)
+        if outcome.result != "done":
+            await session.rollback()
+            return "already"
+        await session.refresh(nomination)  # the update went around the loaded row
+        moved = True
+    if approve:
+        outcome = await decide(session, nomination_id=nomination_id, action="approve", by=by,
+                               now=now, reason=(approve_reason.strip() or None), commit=False)
+        if outcome.result != "done":
+            await session.rollback()
+            return "already"
+        moved = True
+    await session.commit()
+    return "done" if moved else "saved"
 
 
 async def assign_to(session: AsyncSession, *, nomination_id: int, staff_id: int,

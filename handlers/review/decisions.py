@@ -50,11 +50,13 @@ class Outcome:
 async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: Decider,
                  now: datetime, reason: str | None = None,
                  primary_id: int | None = None, commit: bool = True,
-                 told: str | None = None) -> Outcome:
+                 told: str | None = None, quiet: bool = False) -> Outcome:
     """`commit=False`: inside a dialog turn, whose one commit (with the inbox row marked
     processed) holds the chat's lock to the end; it is flushed, never rolled back.
     `told`: what the nominator and supporters are told, when it is not `reason` (a
-    verification's findings are staff's own notes and stay in the audit)."""
+    verification's findings are staff's own notes and stay in the audit).
+    `quiet`: audited but nobody told, for a step the same form follows at once with
+    another (verified, then approved): the nominator hears the outcome once."""
     told = reason if told is None else told
     nomination = await session.get(Nomination, nomination_id)
     if nomination is None or nomination.id is None:
@@ -81,13 +83,13 @@ async def decide(session: AsyncSession, *, nomination_id: int, action: str, by: 
     audit(session, nomination_id=nomination.id, action=action, from_status=before,
           to_status=to, allowed=True, staff_id=by.staff_id, via=by.via,
           external_id=by.external_id, reason=reason, now=now)
-    if to in TOLD_TO_NOMINATOR:
+    if to in TOLD_TO_NOMINATOR and not quiet:
         enqueue(session, dedupe_key=f"decision:{nomination.id}:{to}:{now.isoformat()}",
                 kind="decision", channel=nomination.channel,
                 chat_id=nomination.submitter_chat_id, nomination_id=nomination.id, now=now,
                 payload={"nomination_id": nomination.id, "status": to,
                          "reason": told or "", "locale": nomination.locale})
-    if to in TOLD_TO_SUPPORTERS:
+    if to in TOLD_TO_SUPPORTERS and not quiet:
         for listener in await listeners_of(session, nomination):
             enqueue(session, kind="decision", channel=listener.channel,
                     dedupe_key=(f"decision:{nomination.id}:{to}:{now.isoformat()}:"

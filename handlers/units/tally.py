@@ -9,6 +9,7 @@ through outbox rows keyed by campaign, month and chat, so nothing goes twice.
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.shared.messages import Reply
 from handlers.shared.texts import Texts
 from handlers.shared.turn import TIMEZONE
+from handlers.shared.vietnamese_order import competition_ranks, vi_key
 from handlers.units.calendar_math import local_day
 from storage.delivery.outbox import enqueue_once
 from storage.models import Campaign, Unit
@@ -79,10 +81,14 @@ async def tally(session: AsyncSession, campaign: Campaign, units: list[Unit], *,
     for unit in units:
         in_month, so_far = totals.get(unit.id or 0, [0, 0])
         quota = campaign.quotas.get(unit.code, campaign.default_quota)
-        rows.append((unit.name, in_month, so_far, quota, so_far / quota if quota else 0.0))
-    ordered = sorted(rows, key=lambda r: (-r[4], -r[2], r[0]))
-    return [TallyRow(name, m, y, q, s, rank) for rank, (name, m, y, q, s)
-            in enumerate(ordered, start=1)]
+        # An exact fraction: two units with the same count and quota tie, never 0.30000004.
+        share = Fraction(so_far, quota) if quota else Fraction(0)
+        rows.append((unit.name, in_month, so_far, quota, share))
+    ordered = sorted(rows, key=lambda r: (-r[4], -r[2], vi_key(r[0])))
+    # Equal share and count, equal rank ("1, 1, 3"); the tied ones in Vietnamese order.
+    ranks = competition_ranks([(r[4], r[2]) for r in ordered])
+    return [TallyRow(name, m, y, q, float(s), rank) for rank, (name, m, y, q, s)
+            in zip(ranks, ordered, strict=True)]
 
 
 async def peers(session: AsyncSession, unit: Unit, *, scope: str) -> list[Unit]:

@@ -191,6 +191,10 @@ async def _rows(session: AsyncSession, both: Any, *, offset: int, limit: int) ->
         core_select(both).order_by(both.c.at.desc(), both.c.id.desc())
         .offset(offset).limit(limit))).all()
     staff_ids = {row.staff_id for row in found if row.staff_id is not None}
+    # An assignment keeps the colleague's id as its reason; the log shows their name.
+    assigned = {row.id: int(row.reason) for row in found if row.source == "decision"
+                and row.action == "assign" and (row.reason or "").isdigit()}
+    staff_ids |= set(assigned.values())
     nomination_ids = {row.nomination_id for row in found if row.nomination_id is not None}
     names = {i: name for i, name in (await session.exec(
         select(Staff.id, Staff.full_name).where(col(Staff.id).in_(staff_ids)))).all()}
@@ -202,5 +206,7 @@ async def _rows(session: AsyncSession, both: Any, *, offset: int, limit: int) ->
                    via=row.via, external_id=row.external_id,
                    reference=references.get(row.nomination_id), target=row.target,
                    detail=row.detail if isinstance(row.detail, dict) else {},
-                   reason=row.reason, from_status=row.from_status, to_status=row.to_status)
+                   reason=names.get(assigned[row.id], row.reason) if row.id in assigned
+                   and row.source == "decision" else row.reason,
+                   from_status=row.from_status, to_status=row.to_status)
             for row in found]

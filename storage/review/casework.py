@@ -65,3 +65,12 @@ async def assign(session: AsyncSession, nomination_id: int, staff_id: int | None
     await session.exec(update(Nomination).where(col(Nomination.id) == nomination_id)
                        .values(assigned_staff_id=staff_id)
                        .execution_options(synchronize_session=False))
+
+
+async def staff_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    """Staff id → full name, for the history's assignments (kept as ids)."""
+    if not ids:
+        return {}
+    found = await session.exec(select(Staff.id, Staff.full_name)
+                               .where(col(Staff.id).in_(sorted(ids))))
+    return {staff_id: name for staff_id, name in found.all() if staff_id is not None}

@@ -25,8 +25,9 @@ async def test_a_phone_check_is_recorded_and_verifies_the_nomination(console):
     case = await open_case(console)
     await console.sign_in("phucxa.hung")
     answer = await post(console, case.reference, "verification", method="phone",
-                        checked_on="2026-11-21", findings="Hiệu trưởng xác nhận qua điện thoại.")
-    assert answer.headers["location"].endswith("outcome=saved")
+                        checked_on="2026-11-21", findings="Hiệu trưởng xác nhận qua điện thoại.",
+                        verify="1")  # the box ticked, as the page offers it
+    assert answer.headers["location"].endswith("outcome=done")
     page = await console.client.get(f"/console/nominations/{case.reference}")
     assert "Gọi điện thoại · 2026-11-21 · Trần Văn Hùng" in page.text
     assert "Hiệu trưởng xác nhận" in page.text

@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.intake.validators import Invalid, parse_phone
 from handlers.shared.turn import TIMEZONE
+from handlers.shared.vietnamese_order import vi_key
 from storage.audit.events import record_event
 from storage.audit.log import LogFilter, find_resident, log_all, log_page
 from storage.intake.status import find_by_reference
@@ -86,9 +87,9 @@ def build_router(context: WebContext) -> APIRouter:
         return action_labels(lambda prefix: texts.group(locale, prefix))
 
     async def staff_names(session: AsyncSession) -> dict[int, str]:
-        rows = await session.exec(select(Staff.id, Staff.full_name)
-                                  .order_by(col(Staff.full_name)))
-        return {i: name for i, name in rows.all() if i is not None}
+        rows = (await session.exec(select(Staff.id, Staff.full_name))).all()
+        return {i: name for i, name in sorted(rows, key=lambda row: vi_key(row[1]))
+                if i is not None}
 
     @router.get("/audit", response_class=HTMLResponse)
     async def audit_log(request: Request, session: Session, staff: StaffMember) -> Response:
@@ -100,7 +101,7 @@ def build_router(context: WebContext) -> APIRouter:
         keep = {k: v for k, v in q.items() if k in FILTERS and v}
         return page(context, request, "web/console/audit_log.html", staff=staff,
                     result=result, q=q, keep=keep, people=await staff_names(session),
-                    actions=sorted(actions.items(), key=lambda item: item[1]),
+                    actions=sorted(actions.items(), key=lambda item: vi_key(item[1])),
                     label=lambda action: action_label(actions, action),
                     describe=lambda row: describe(row, _t(locale), actions),
                     who=lambda row: who(row, _t(locale)))

@@ -9,25 +9,29 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.review.casework import assign_to, record_verification, write_note
-from handlers.review.decisions import TRANSITIONS, Decider, decide
+from handlers.review.decisions import Decider, decide
+from handlers.review.flow import next_steps, picture
+from handlers.review.history_view import named_history
 from handlers.shared.turn import TIMEZONE
+from handlers.shared.vietnamese_order import vi_key, vi_sorted
 from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
 from storage.audit.events import record_event, record_shown
 from storage.delivery.outbox import inactive_chats
 from storage.intake.duplicates import likely_duplicates
 from storage.intake.nominations import held_back_count, photos_of
-from storage.intake.status import find_by_reference, history, merged_into
+from storage.intake.status import find_by_reference, merged_into
 from storage.media.store import MediaStore
 from storage.models import Nomination, Photo, Unit
 from storage.models import Staff as StaffRow
 from storage.org.unit_tree import UnitRef, children
 from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
+from storage.review.decided import last_decisions
 from storage.review.queue import QueueFilter, queue_all, queue_page
 from storage.shared.db import as_utc
-from web.app import WebContext, local_time, page
+from web.app import WebContext, page
 from web.console.auth import Signer, csrf_ok
 from web.console.deps import Session, StaffMember
-from web.console.export import COLUMNS, download, queue_cells, queue_filter_shown
+from web.console.export import COLUMNS, column_key, download, queue_cells, queue_filter_shown
 
 EXPORT_LIMIT = 20_000
 BULK_LIMIT = 200
@@ -88,7 +92,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                      for part in (q.get("bulk") or "").split(",") if ":" in part]
         names = {u.id: u.name for u in units}
         silent = sorted({names.get(chat.unit_id, "?") for chat in await inactive_chats(session)
-                         if staff.scope.can_see(chat.unit_id)})
+                         if staff.scope.can_see(chat.unit_id)}, key=vi_key)
         now = datetime.now(UTC)
         overdue = {row.nomination.id for row in result.rows
                    if is_overdue(as_utc(row.nomination.created_at), row.nomination.status, now)}
@@ -138,10 +142,12 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         def label(key: str) -> str:
             return texts.get(locale, key)
 
-        header = [label(f"console.export.{column}") for column in COLUMNS]
+        header = [label(column_key(column)) for column in COLUMNS]
         name = f"ntvt-{datetime.now(UTC).astimezone(TIMEZONE):%Y%m%d-%H%M}"
-        return download(kind, header, [queue_cells(row, label, local_time) for row in rows],
-                        name)
+        decided = await last_decisions(session, [r.nomination.id or 0 for r in rows])
+        return download(kind, header, [queue_cells(
+            row, label, decided.get(row.nomination.id or 0),
+            full_phone=staff.scope.can_decide(row.nomination.unit_id)) for row in rows], name)
 
     @router.get("/nominations/{reference}", response_class=HTMLResponse)
     async def nomination(reference: str, request: Request, session: Session,
@@ -149,19 +155,21 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         found = await _visible_nomination(session, staff, reference)
         unit = await session.get(Unit, found.unit_id)
         photos = await photos_of(session, found.id or 0)
-        actions = [action for action, (starts, _) in TRANSITIONS.items()
-                   if found.status in starts] if staff.scope.can_decide(found.unit_id) else []
-        reasons = {action: context.texts.group(context.texts.default_locale, f"reasons.{action}")
-                   for action in actions}
         nomination_id = found.id or 0
         can_decide = staff.scope.can_decide(found.unit_id)
+        steps = next_steps(found.status, can_decide=can_decide)
+        actions = steps.decisions
+        reasons = {action: context.texts.group(context.texts.default_locale, f"reasons.{action}")
+                   for action in (*actions, "approve")}
         assignee = await session.get(StaffRow, found.assigned_staff_id) \
             if found.assigned_staff_id else None
         view = page(context, request, "web/console/nomination.html", staff=staff,
                     n=found, unit=unit, photos=photos, actions=actions, reasons=reasons,
-                    history=await history(session, nomination_id), outcome=outcome,
+                    history=await named_history(session, found), outcome=outcome,
+                    flow=picture(found.status), steps=steps,
                     can_decide=can_decide, assignee=assignee,
-                    reviewers=await reviewers_for(session, found.unit_id) if can_decide else [],
+                    reviewers=vi_sorted(await reviewers_for(session, found.unit_id),
+                                        lambda r: r.full_name) if can_decide else [],
                     checks=await verifications_of(session, nomination_id),
                     notes=await notes_of(session, nomination_id), methods=METHODS,
                     consent=await consent_of(session, found),
@@ -195,14 +203,23 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                            checked_on: Annotated[str, Form(max_length=10)],
                            findings: Annotated[str, Form(max_length=2000)],
                            csrf: Annotated[str, Form(max_length=64)],
-                           message: Annotated[str, Form(max_length=2000)] = "") -> Response:
+                           message: Annotated[str, Form(max_length=2000)] = "",
+                           verify: Annotated[str, Form(max_length=4)] = "",
+                           approve: Annotated[str, Form(max_length=4)] = "",
+                           reason: Annotated[str, Form(max_length=2000)] = "",
+                           template: Annotated[str, Form(max_length=64)] = "") -> Response:
+        """A verification record; ticked, the nomination verified, or verified and
+        approved, in the same step."""
         found = await _checked(session, staff, reference, csrf)
         day = _date(checked_on)
-        done = day is not None and await record_verification(
+        outcome = "invalid" if day is None else await record_verification(
             session, nomination_id=found.id or 0, staff_id=staff.staff.id or 0, method=method,
             checked_on=day.isoformat(), findings=findings, now=datetime.now(UTC),
-            message=message)
-        return _back(reference, done)
+            message=message, verify=verify == "1", approve=approve == "1",
+            # Approved at once, the one message the nominator gets carries what was typed.
+            approve_reason=chosen_reason(context, "approve", reason or message, template))
+        return RedirectResponse(f"/console/nominations/{reference}?outcome={outcome}",
+                                status_code=303)
 
     @router.post("/nominations/{reference}/assign")
     async def assign(reference: str, session: Session, staff: StaffMember,

@@ -16,7 +16,7 @@ from storage.units.recipients import unit_recipients
 from storage.units.tally import active_campaigns, top_units
 from web.app import WebContext, page
 from web.console.deps import Session, StaffMember
-from web.console.export import download
+from web.console.export import Cell, Share, download
 
 TALLY_COLUMNS = ("rank", "unit", "month", "year_to_date", "quota", "share")
 
@@ -72,8 +72,8 @@ def build_router(context: WebContext) -> APIRouter:
         view = await table(request, session)
         texts, locale = context.texts, context.texts.default_locale
         header = [texts.get(locale, f"console.tally.col_{c}") for c in TALLY_COLUMNS]
-        lines = [[str(r.rank), r.unit, str(r.month), str(r.year_to_date), str(r.quota),
-                  f"{100 * r.share:.1f}%"] for r in view.rows]
+        lines: list[list[Cell]] = [[r.rank, r.unit, r.month, r.year_to_date, r.quota,
+                                    Share(r.share)] for r in view.rows]
         return download(kind, header, lines, f"tally-{view.month}")
 
     @router.get("/broadcasts", response_class=HTMLResponse)
