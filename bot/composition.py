@@ -21,7 +21,7 @@ from bot.health import Health
 from bot.intake import IntakeOptions
 from bot.media_setup import media_store
 from bot.memory import give_large_blocks_back
-from bot.org_files import load_calendar_from, load_org_from
+from bot.org_files import load_calendar_if_empty, load_org_from
 from bot.polling import PollerBeat, polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
@@ -201,8 +201,8 @@ async def run(settings: Settings) -> None:
         await upgrade(engine)
         if settings.org_file is not None:
             await load_org_from(sessions, settings.org_file)
-        if settings.calendar_file is not None:
-            await load_calendar_from(sessions, settings.calendar_file)
+        if settings.calendar_file is not None:  # a first run only: then the console's
+            await load_calendar_if_empty(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
     services = Services(texts=texts, media=media_store(settings),
                         console_url=f"{settings.base_url}/console",
