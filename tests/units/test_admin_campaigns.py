@@ -60,7 +60,8 @@ async def test_next_years_campaign_copies_last_years_quotas_shown_before_saved(c
     assert event.staff_id is not None and event.target == "campaign:ntvt-2027"
     assert event.detail["created"] is True and event.detail["quotas_changed"] > 6
     listed = await console.client.get(saved.headers["location"])
-    assert "Đã lưu phong trào ntvt-2027" in listed.text and "Người tốt, việc tốt 2027" in listed.text
+    assert "Đã lưu phong trào ntvt-2027" in listed.text
+    assert "Người tốt, việc tốt 2027" in listed.text
 
 
 async def test_one_changed_quota_is_the_only_change_shown_and_audited(console):

@@ -96,7 +96,7 @@ async def test_lead_days_changed_then_the_task_removed_are_audited(console):
     changed = form_data(form_fields(edit.text, SAVE), lead_days="30, 7", step="save")
     assert (await console.client.post(SAVE, data=changed)).status_code == 303
     assert (await _task(console)).lead_days == [30, 7]
-    first, second = await _audit(console, "deadline_task_saved")
+    _, second = await _audit(console, "deadline_task_saved")
     assert second.detail["before"]["lead_days"] == [14, 3, 0]
     assert second.detail["after"]["lead_days"] == [30, 7]
 
