@@ -80,6 +80,7 @@ async def test_one_changed_quota_is_the_only_change_shown_and_audited(console):
     assert event.detail["quotas"] == [{"unit": "Phường Kim Mã", "before": 18, "after": 20}]
     log = await console.client.get("/console/audit")
     assert "Lưu phong trào, chỉ tiêu" in log.text
+    assert "1 đơn vị đổi chỉ tiêu: Phường Kim Mã 18 → 20" in log.text
 
 
 async def test_a_campaign_ending_before_it_starts_is_refused(console):

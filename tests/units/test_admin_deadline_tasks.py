@@ -108,6 +108,7 @@ async def test_lead_days_changed_then_the_task_removed_are_audited(console):
     assert event.detail == {"task": TITLE}
     log = await console.client.get("/console/audit")
     assert "Lưu hạn công việc" in log.text and "Gỡ hạn công việc" in log.text
+    assert "nhắc trước 30, 7 ngày (trước đây: 14, 3, 0)" in log.text
 
 
 async def test_a_task_with_two_due_dates_or_no_owner_is_refused(console):

@@ -59,6 +59,8 @@ async def test_an_edited_reason_is_offered_given_and_audited(console, texts):
         [notice] = (await session.exec(select(Notification).where(
             Notification.kind == "decision"))).all()
     assert notice.payload["reason"] == NEW
+    log = await console.client.get("/console/audit")
+    assert "Sửa mẫu lý do" in log.text and "reject.not_enough/vi" in log.text
 
 
 async def test_a_template_named_twice_is_refused(console):
