@@ -15,7 +15,7 @@ class _Form(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.inside = a.get("action") == self.action
-        elif self.inside and tag == "input" and "name" in a:
+        elif self.inside and tag == "input" and "name" in a and "disabled" not in a:
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
             self.fields.append((a["name"], a.get("value", "")))
