@@ -40,7 +40,8 @@ def form_fields(html: str, action: str) -> list[tuple[str, str]]:
     return parser.fields
 
 
-def form_data(fields: list[tuple[str, str]], **changed: str | list[str]) -> dict[str, list[str]]:
+def form_data(fields: list[tuple[str, str]], /,
+              **changed: str | list[str]) -> dict[str, list[str]]:
     """The fields as httpx form data, with some set as a person would type them."""
     data: dict[str, list[str]] = {}
     for name, value in fields:

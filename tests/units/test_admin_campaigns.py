@@ -69,13 +69,14 @@ async def test_one_changed_quota_is_the_only_change_shown_and_audited(console):
     await console.sign_in("admin")
     edit = await console.client.get("/console/admin/campaigns/edit?code=ntvt-2026")
     fields = form_fields(edit.text, SAVE)
-    review = await console.client.post(SAVE, data=form_data(fields, **{"q_kim-ma": "20"},
-                                                           step="review"))
+    review = await console.client.post(SAVE, data=form_data(
+        fields, **{"q_kim-ma": "20", "fields": ["education", "health"]}, step="review"))
     assert review.text.count("<tr data-unit=") - review.text.count('name="q_') == 1
     assert 'data-unit="kim-ma"><td>Phường Kim Mã</td><td>18</td><td>20</td>' in review.text
     await console.client.post(SAVE, data=form_data(form_fields(review.text, SAVE),
                                                    step="save"))
-    assert (await _campaign(console, "ntvt-2026")).quotas["kim-ma"] == 20
+    campaign = await _campaign(console, "ntvt-2026")
+    assert campaign.quotas["kim-ma"] == 20 and campaign.fields == ["education", "health"]
     [event] = await _audit(console, "campaign_saved")
     assert event.detail["quotas"] == [{"unit": "Phường Kim Mã", "before": 18, "after": 20}]
     log = await console.client.get("/console/audit")

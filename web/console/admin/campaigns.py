@@ -17,6 +17,7 @@ from storage.units.tally import top_units
 from web.app import WebContext, page
 from web.console.auth import Signer, csrf_ok
 from web.console.deps import Session, StaffMember
+from web.console.routes import FIELDS
 
 TEMPLATE = "web/console/admin_campaigns.html"
 DEFAULT_STATUSES = list(CampaignSpec.model_fields["statuses"].default)
@@ -44,7 +45,7 @@ def _from_form(form: Any) -> dict[str, Any]:
             "default_quota": str(form.get("default_quota", "0")).strip()[:9],
             "quotas": {str(k)[2:]: str(v).strip()[:9] for k, v in form.items()
                        if str(k).startswith("q_") and str(v).strip()},
-            "fields": [str(v) for v in form.getlist("fields")][:20],
+            "fields": [str(v) for v in form.getlist("fields") if v in FIELDS],
             "statuses": [str(v) for v in form.getlist("statuses")][:20] or DEFAULT_STATUSES,
             "active": form.get("active") == "1"}
 
@@ -81,7 +82,7 @@ def build_router(context: WebContext) -> APIRouter:
                         existing: bool = False) -> Response:
         shown = page(context, request, TEMPLATE, staff=staff, draft=draft,
                      units=await top_units(session), problem=problem, copied=copied,
-                     confirm=confirm, existing=existing, campaigns=None)
+                     confirm=confirm, existing=existing, campaigns=None, fields=FIELDS)
         shown.status_code = 400 if problem else 200
         return shown
 
