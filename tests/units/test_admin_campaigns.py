@@ -104,3 +104,14 @@ async def test_a_reviewer_cannot_change_campaigns(console):
                                                   "ends_on": "2026-12-31", "step": "save"})
     assert (page.status_code, tried.status_code) == (403, 403)
     assert "/console/admin/campaigns" not in (await console.client.get("/console")).text
+
+
+async def test_the_calendar_pages_read_in_english(console):
+    await _with_demo_calendar(console)
+    await console.sign_in("admin")
+    campaigns = await console.client.get("/console/admin/campaigns?lang=en")
+    tasks = await console.client.get("/console/admin/deadline-tasks")  # the choice is kept
+    reasons = await console.client.get("/console/admin/reasons")
+    assert "Emulation campaigns and quotas" in campaigns.text
+    assert "Deadline tasks and reminders" in tasks.text and "Every year on 31/12" in tasks.text
+    assert "Decision reason templates" in reasons.text and "Vietnamese" in reasons.text
