@@ -72,14 +72,22 @@ def reason_problem(reasons: list[Reason]) -> str | None:
     return None
 
 
+async def reason_changes(session: AsyncSession, texts: Texts,
+                         reasons: list[Reason]) -> list[tuple[str, str | None, str | None]]:
+    """("decision.key/locale", text before, text after) for each template the new set
+    adds, changes or removes; None where there is none."""
+    before = {(r.decision, r.key, r.locale): r.text for r in await all_reasons(session, texts)}
+    after = {(r.decision, r.key, r.locale): r.text for r in reasons}
+    return [(f"{d}.{k}/{loc}", before.get((d, k, loc)), after.get((d, k, loc)))
+            for d, k, loc in sorted(before.keys() | after.keys())
+            if before.get((d, k, loc)) != after.get((d, k, loc))]
+
+
 async def save_reasons(session: AsyncSession, texts: Texts, reasons: list[Reason], *,
                        staff_id: int | None, now: datetime) -> list[str]:
     """Store the new set and audit what changed ("decision.key/locale" names); the set is
     assumed checked with `reason_problem`. Commits."""
-    before = {(r.decision, r.key, r.locale): r.text for r in await all_reasons(session, texts)}
-    after = {(r.decision, r.key, r.locale): r.text for r in reasons}
-    changed = sorted(f"{d}.{k}/{loc}" for d, k, loc in before.keys() | after.keys()
-                     if before.get((d, k, loc)) != after.get((d, k, loc)))
+    changed = [name for name, _, _ in await reason_changes(session, texts, reasons)]
     await replace_reasons(session, reasons)
     record_event(session, action="reason_templates", staff_id=staff_id, via="console",
                  now=now, target="reasons", detail={"changed": changed})

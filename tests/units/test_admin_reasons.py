@@ -37,7 +37,14 @@ async def test_an_edited_reason_is_offered_given_and_audited(console, texts):
     await console.sign_in("admin")
     page = await console.client.get(PAGE)
     assert page.status_code == 200 and OLD in page.text
-    saved = await console.client.post(PAGE, data=_edited(page.text))
+    review = await console.client.post(PAGE, data={**_edited(page.text), "step": ["review"]})
+    assert "3 mẫu thay đổi — kiểm tra trước khi lưu" in review.text
+    row = 'data-reason="reject.not_enough/vi"><td>reject.not_enough/vi</td>'
+    assert f"{row}<td>{OLD}</td><td>{NEW}</td>" in review.text
+    async with console.db.sessions() as session:
+        assert await button_reason(session, texts, "vi", "reject") == OLD  # not saved yet
+    saved = await console.client.post(PAGE, data=form_data(form_fields(review.text, PAGE),
+                                                           step="save"))
     assert saved.status_code == 303 and saved.headers["location"].endswith("saved=3")
     after = await console.client.get(PAGE)
     assert NEW in after.text and ADDED in after.text and OLD not in after.text

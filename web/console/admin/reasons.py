@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from handlers.review.reasons import DECISIONS, all_reasons, reason_problem, save_reasons
+from handlers.review.reasons import (
+    DECISIONS,
+    all_reasons,
+    reason_changes,
+    reason_problem,
+    save_reasons,
+)
 from handlers.shared.texts import LOCALES
 from storage.review.reason_templates import Reason
 from web.app import WebContext, page
@@ -40,10 +46,11 @@ def build_router(context: WebContext) -> APIRouter:
     router = APIRouter(prefix="/console/admin")
 
     def view(request: Request, staff: StaffMember, rows: list[dict[str, str]], *,
-             problem: str | None = None, saved: str | None = None) -> Response:
+             problem: str | None = None, saved: str | None = None,
+             confirm: list[tuple[str, str | None, str | None]] | None = None) -> Response:
         shown = page(context, request, "web/console/admin_reasons.html", staff=staff,
                      rows=rows, decisions=DECISIONS, locales=LOCALES, problem=problem,
-                     saved=saved)
+                     saved=saved, confirm=confirm)
         shown.status_code = 400 if problem else 200
         return shown
 
@@ -68,6 +75,11 @@ def build_router(context: WebContext) -> APIRouter:
         problem = reason_problem(wanted)
         if problem is not None:
             return view(request, staff, _rows(wanted), problem=problem)
+        if raw.get("step") == "edit":  # back from the review, to change something
+            return view(request, staff, _rows(wanted))
+        if raw.get("step") != "save":  # what staff pick and residents are told: shown first
+            return view(request, staff, _rows(wanted),
+                        confirm=await reason_changes(session, context.texts, wanted))
         changed = await save_reasons(session, context.texts, wanted, staff_id=staff.staff.id,
                                      now=datetime.now(UTC))
         return RedirectResponse(f"/console/admin/reasons?saved={len(changed)}",
