@@ -1,4 +1,4 @@
-"""The command-line chores (`ntvt migrate | load-org | load-calendar | set-password |
+"""The command-line chores (`ntvt migrate | load-org | load-calendar | calendar | set-password |
 reset-two-factor | link-code`): each opens the database at the latest migration, does one
 thing, closes it."""
 
@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.org_files import load_calendar_from, load_org_from
+from bot.org_files import export_calendar_to, load_calendar_from, load_org_from
 from bot.settings import Settings
 from handlers.shared.texts import Texts
 from handlers.units.group_links import make_link_code
@@ -51,6 +51,11 @@ async def load_calendar_file(settings: Settings, path: Path | None) -> None:
         raise SystemExit("no calendar file: pass one or set CALENDAR_FILE")
     async with database(settings) as sessions:
         await load_calendar_from(sessions, path)
+
+
+async def export_calendar_file(settings: Settings, path: Path) -> None:
+    async with database(settings) as sessions:
+        await export_calendar_to(sessions, path)
 
 
 async def set_password(settings: Settings, username: str, password: str) -> None:

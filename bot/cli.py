@@ -1,5 +1,5 @@
-"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, set-password,
-reset-two-factor, link-code."""
+"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, load-calendar,
+calendar import|export, set-password, reset-two-factor, link-code."""
 
 import argparse
 import asyncio
@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     load.add_argument("file", nargs="?", type=Path, help="defaults to ORG_FILE")
     calendar = commands.add_parser("load-calendar", help="import or update the deadline calendar")
     calendar.add_argument("file", nargs="?", type=Path, help="defaults to CALENDAR_FILE")
+    plan = commands.add_parser("calendar", help="import or export the deadline calendar and "
+                                                "campaigns (a round trip changes nothing)")
+    plan.add_argument("direction", choices=("import", "export"))
+    plan.add_argument("file", type=Path)
     password = commands.add_parser(
         "set-password", help="set a staff member's console password (asked for, or read "
                              "from standard input when it is not a terminal)")
@@ -100,6 +104,10 @@ def main(argv: list[str] | None = None) -> None:
         print(asyncio.run(admin.link_code(settings, args.unit)))
     elif args.command == "load-calendar":
         asyncio.run(admin.load_calendar_file(settings, args.file or settings.calendar_file))
+    elif args.command == "calendar" and args.direction == "export":
+        asyncio.run(admin.export_calendar_file(settings, args.file))
+    elif args.command == "calendar":
+        asyncio.run(admin.load_calendar_file(settings, args.file))
     elif args.command == "migrate":
         asyncio.run(admin.migrate(settings))
     elif args.command == "load-org":

@@ -15,12 +15,13 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import settings_checks
+from bot.channel_preview import channel_previews
 from bot.dialog_rooms import dialog_rooms
 from bot.health import Health
 from bot.intake import IntakeOptions
 from bot.media_setup import media_store
 from bot.memory import give_large_blocks_back
-from bot.org_files import load_calendar_from, load_org_from
+from bot.org_files import load_calendar_if_empty, load_org_from
 from bot.polling import PollerBeat, polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
@@ -43,6 +44,7 @@ from storage.shared.db import is_sqlite, make_engine, make_session_factory
 from storage.shared.sqlite_in_loop import checkpoint_in_thread, database_path
 from web.app import create_app, make_context
 from web.console.account import build_router as console_account_router
+from web.console.admin.calendar import admin_calendar_routers
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
@@ -199,8 +201,8 @@ async def run(settings: Settings) -> None:
         await upgrade(engine)
         if settings.org_file is not None:
             await load_org_from(sessions, settings.org_file)
-        if settings.calendar_file is not None:
-            await load_calendar_from(sessions, settings.calendar_file)
+        if settings.calendar_file is not None:  # a first run only: then the console's
+            await load_calendar_if_empty(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
     services = Services(texts=texts, media=media_store(settings),
                         console_url=f"{settings.base_url}/console",
@@ -282,6 +284,7 @@ async def run(settings: Settings) -> None:
                               console_privacy_router(context, services.media),
                               console_audit_router(context),
                               console_retention_router(context, periods),
+                              *admin_calendar_routers(context, channel_previews(texts)),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health, metrics_token=settings.metrics_token.get_secret_value()

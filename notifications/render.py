@@ -10,6 +10,7 @@ from handlers.review.card import review_card
 from handlers.review.private_card import private_card
 from handlers.shared.messages import Button, Reply, rows
 from handlers.shared.texts import Texts
+from handlers.units.deadlines import reminder_reply
 from handlers.units.tally import TallyRow, table_lines
 from storage.delivery.outbox import Claimed
 from storage.models import Nomination
@@ -30,7 +31,7 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
         if row.kind == "digest":
             return digest_message(row, texts, console_url=console_url)
         if row.kind == "deadline":
-            return deadline_reminder(row, texts)
+            return reminder_reply(row.payload, texts)
         if row.kind == "tally":
             return tally_message(row, texts)
         if row.kind == "privacy_reply":
@@ -99,17 +100,6 @@ def digest_message(row: Claimed, texts: Texts, *, console_url: str) -> Reply:
                                url=f"{console_url}/privacy"))
     lines.append(texts.get(locale, "digest.link", url=f"{console_url}?overdue=1"))
     return Reply("\n".join(line.strip() for line in lines))
-
-
-def deadline_reminder(row: Claimed, texts: Texts) -> Reply:
-    locale, data = texts.default_locale, row.payload
-    key = "deadlines.reminder_today" if data["days_left"] == 0 else "deadlines.reminder"
-    lines = [texts.get(locale, key, task=data["task"], unit=data["unit"], due=data["due"],
-                       days=data["days_left"]).strip()]
-    if data.get("message"):
-        lines.append(str(data["message"]))
-    lines.append(texts.get(locale, "deadlines.reminder_done_hint"))
-    return Reply("\n".join(lines))
 
 
 def tally_message(row: Claimed, texts: Texts) -> Reply:

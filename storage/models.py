@@ -550,3 +550,19 @@ class RetentionRun(SQLModel, table=True):
     started_at: datetime = _ts(index=True)
     finished_at: datetime = _ts()
     counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# --- Issue 17, the calendar's administration: reason templates edited in the console. ---
+
+
+class ReasonTemplate(SQLModel, table=True):
+    """A decision's ready-made reason in one language, as an administrator wrote it. While
+    the table is empty the texts' `reasons` group is what staff pick from."""
+
+    __tablename__ = "reason_template"
+    __table_args__ = (UniqueConstraint("decision", "key", "locale"),)
+    id: int | None = Field(default=None, primary_key=True)
+    decision: str = Field(max_length=32)  # needs_info, approve, reject, duplicate
+    key: str = Field(max_length=64)
+    locale: str = Field(max_length=8)
+    text: str = Field(max_length=2000)

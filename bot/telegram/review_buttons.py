@@ -8,8 +8,8 @@ from aiogram.types import CallbackQuery, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.telegram.inbound import CHANNEL
-from handlers.review.card import BUTTON_REASON
 from handlers.review.decisions import Decider, decide
+from handlers.review.reasons import button_reason
 from handlers.shared.texts import Texts
 from handlers.shared.turn import TIMEZONE
 from storage.org.staff_auth import staff_for_account
@@ -37,7 +37,7 @@ async def on_review_press(query: CallbackQuery, session: AsyncSession, texts: Te
     presser = str(query.from_user.id)
     staff = await staff_for_account(session, channel=CHANNEL, external_id=presser)
     now = datetime.now(UTC)
-    reason = say(BUTTON_REASON[action]) if action in BUTTON_REASON else None
+    reason = await button_reason(session, texts, locale, action)
     outcome = await decide(session, nomination_id=nomination_id, action=action, now=now,
                            by=Decider(staff.id if staff else None, CHANNEL, presser),
                            reason=reason)

@@ -6,9 +6,10 @@ dialog state names that card's nomination, and a payload for any other decides n
 row, exactly as for a Telegram button; everything is committed with the turn.
 """
 
-from handlers.review.card import ACTIONS, BUTTON_REASON, REVIEW_PRESS, card_buttons
+from handlers.review.card import ACTIONS, REVIEW_PRESS, card_buttons
 from handlers.review.decisions import Decider, decide
 from handlers.review.private_card import CARD_KEY
+from handlers.review.reasons import button_reason
 from handlers.shared.messages import MENU_AGAIN, Reply
 from handlers.shared.turn import Turn
 from storage.intake.status import OPEN
@@ -31,7 +32,7 @@ async def decide_typed(turn: Turn) -> list[Reply]:
     reference = nomination.reference if nomination is not None else ""
     staff = await staff_for_account(turn.session, channel=inbound.channel,
                                     external_id=inbound.user_id)
-    reason = turn.t(BUTTON_REASON[action]) if action in BUTTON_REASON else None
+    reason = await button_reason(turn.session, turn.services.texts, turn.locale, action)
     outcome = await decide(turn.session, nomination_id=nomination_id, action=action,
                            now=turn.now, reason=reason, commit=False,
                            by=Decider(staff.id if staff else None, inbound.channel,

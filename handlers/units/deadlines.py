@@ -5,8 +5,10 @@ Reminders are outbox rows keyed by task, deadline, lead, unit and chat: a job th
 twice, or the catch-up run at a start, queues nothing it queued before.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,11 +44,29 @@ async def queue_deadline_reminders(session: AsyncSession, *, now: datetime,
                     session, kind="deadline", channel=channel, chat_id=chat_id, now=now,
                     dedupe_key=f"deadline:{task.code}:{due}:{lead}:{unit.code}:{channel}:"
                                f"{chat_id}",
-                    payload={"task": task.title, "unit": unit.name,
-                             "due": due.strftime("%d/%m/%Y"), "days_left": (due - today).days,
-                             "message": task.message or ""})
+                    payload=reminder_payload(task, unit, due=due, today=today))
     await session.commit()
     return queued
+
+
+def reminder_payload(task: DeadlineTask, unit: Unit, *, due: date,
+                     today: date) -> dict[str, Any]:
+    """What a reminder's outbox row keeps: the words are chosen when it is sent."""
+    return {"task": task.title, "unit": unit.name, "due": due.strftime("%d/%m/%Y"),
+            "days_left": (due - today).days, "message": task.message or ""}
+
+
+def reminder_reply(data: Mapping[str, Any], texts: Texts) -> Reply:
+    """A reminder as every channel is given it (the outbox's sender and the console's
+    preview both call this one)."""
+    locale = texts.default_locale
+    key = "deadlines.reminder_today" if data["days_left"] == 0 else "deadlines.reminder"
+    lines = [texts.get(locale, key, task=data["task"], unit=data["unit"], due=data["due"],
+                       days=data["days_left"]).strip()]
+    if data.get("message"):
+        lines.append(str(data["message"]))
+    lines.append(texts.get(locale, "deadlines.reminder_done_hint"))
+    return Reply("\n".join(lines))
 
 
 @dataclass(frozen=True)

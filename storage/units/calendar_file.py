@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Campaign, DeadlineTask
@@ -100,3 +100,31 @@ async def _load_campaigns(session: AsyncSession, campaigns: list[CampaignSpec]) 
     for code, campaign in existing.items():
         if code not in {item.code for item in campaigns}:
             campaign.active = False
+
+
+async def dump_calendar(session: AsyncSession) -> CalendarSpec:
+    """The tasks and campaigns in force, as the file holds them: importing this changes
+    nothing, and exporting again gives the same file."""
+    tasks = (await session.exec(select(DeadlineTask).where(col(DeadlineTask.active))
+                                .order_by(col(DeadlineTask.id)))).all()
+    campaigns = (await session.exec(select(Campaign).where(col(Campaign.active))
+                                    .order_by(col(Campaign.id)))).all()
+    return CalendarSpec(
+        tasks=[TaskSpec(code=t.code, title=t.title, yearly=t.yearly,
+                        once_on=date.fromisoformat(t.once_on) if t.once_on else None,
+                        lead_days=list(t.lead_days), units=list(t.owner_units),
+                        clusters=list(t.owner_clusters), message=t.message) for t in tasks],
+        campaigns=[CampaignSpec(code=c.code, name=c.name,
+                                starts_on=date.fromisoformat(c.starts_on),
+                                ends_on=date.fromisoformat(c.ends_on), fields=list(c.fields),
+                                statuses=list(c.statuses), default_quota=c.default_quota,
+                                quotas=dict(c.quotas)) for c in campaigns])
+
+
+def calendar_text(spec: CalendarSpec) -> str:
+    return yaml.safe_dump(spec.model_dump(mode="json", exclude_none=True), allow_unicode=True,
+                          sort_keys=False, width=100)
+
+
+def write_calendar_file(path: Path, spec: CalendarSpec) -> None:
+    path.write_text(calendar_text(spec), encoding="utf-8")

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from storage.models import AuditEntry, Nomination, Notification
+from storage.review.reason_templates import Reason, replace_reasons
 from tests.support.nominations import add_nomination
 
 PHUC_XA_GROUP = -1001000000010
@@ -81,6 +82,21 @@ async def test_a_double_press_changes_the_status_once(db, fake, channel):
     assert len(notices) == 1  # the nominator hears it once
     [edit] = [c for c in fake.calls if c.method == "editMessageText"]
     assert "inline_keyboard" not in str(edit.params.get("reply_markup") or "")  # final
+
+
+async def test_the_reject_button_gives_the_reason_an_administrator_last_wrote(db, fake,
+                                                                               channel):
+    async with db.sessions() as session:
+        await replace_reasons(session, [
+            Reason("reject", "not_enough", "vi", "Chưa có người làm chứng xác nhận việc làm."),
+            Reason("reject", "not_enough", "en", "No witness confirmed the deed.")])
+        await session.commit()
+    nomination = await nomination_in(db, "phuc-xa")
+    await press(channel, "phucxa.hung", f"rv:reject:{nomination.id}")
+    async with db.sessions() as session:
+        [notice] = (await session.exec(select(Notification).where(
+            Notification.kind == "decision"))).all()
+    assert notice.payload["reason"] == "Chưa có người làm chứng xác nhận việc làm."
 
 
 async def test_trung_in_the_group_links_the_nomination_the_card_warned_about(db, fake, channel):

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from storage.audit.log import LogRow
+from web.console.admin.audit_words import CALENDAR_ACTIONS, calendar_words
 
 Text = Callable[..., str]
 # The filters of the queue export and of the log itself whose values are codes with a label.
@@ -69,6 +70,8 @@ def describe(row: LogRow, t: Text, labels: Mapping[str, str]) -> str:
     if row.action == "deadline_done":
         return t("console.audit.detail.deadline", task=d.get("task", ""),
                  unit=d.get("unit", ""), due=_day(str(d.get("due", ""))))
+    if row.action in CALENDAR_ACTIONS:
+        return calendar_words(row.action, d, t)
     extra = [f"{key}: {value}" for key, value in d.items()]
     return "; ".join(([row.target] if row.target else []) + extra)
 

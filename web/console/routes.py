@@ -12,6 +12,7 @@ from handlers.review.casework import assign_to, record_verification, write_note
 from handlers.review.decisions import Decider, decide
 from handlers.review.flow import next_steps, picture
 from handlers.review.history_view import named_history
+from handlers.review.reasons import reason_texts, reasons_of
 from handlers.shared.turn import TIMEZONE
 from handlers.shared.vietnamese_order import vi_key, vi_sorted
 from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
@@ -53,14 +54,16 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def chosen_reason(context: WebContext, action: str, typed: str, template: str) -> str:
-    """What staff typed, or else the picked reason template. A template is "action.key":
-    one picked for another action is not used."""
+async def chosen_reason(session: AsyncSession, context: WebContext, action: str, typed: str,
+                        template: str) -> str:
+    """What staff typed, or else the picked reason template (as an administrator last
+    edited it). A template is "action.key": one picked for another action is not used."""
     if typed.strip():
         return typed.strip()
     if not template.startswith(f"{action}."):
         return ""
-    return context.texts.group(context.texts.default_locale, "reasons").get(template, "")
+    return (await reason_texts(session, context.texts, context.texts.default_locale)
+            ).get(template, "")
 
 
 def _wanted(q: Mapping[str, str]) -> QueueFilter:
@@ -101,7 +104,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     silent_groups=silent, overdue=overdue, bulk_done=bulk_done,
                     held_back=await held_back_count(session),
                     bulk_actions=BULK_ACTIONS,
-                    bulk_reasons=context.texts.group(context.texts.default_locale, "reasons"))
+                    bulk_reasons=await reason_texts(session, context.texts,
+                                                    context.texts.default_locale))
 
     @router.post("/bulk")
     async def bulk(request: Request, session: Session, staff: StaffMember) -> Response:
@@ -110,7 +114,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         if not csrf_ok(staff, str(form.get("csrf", ""))):
             raise HTTPException(status_code=403, detail="stale form")
         action = str(form.get("action", ""))
-        reason = chosen_reason(context, action, str(form.get("reason", ""))[:2000],
+        reason = await chosen_reason(session, context, action, str(form.get("reason", ""))[:2000],
                                str(form.get("template", "")))
         counts: dict[str, int] = {}
         for reference in [str(r) for r in form.getlist("ref")][:BULK_LIMIT]:
@@ -159,7 +163,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         can_decide = staff.scope.can_decide(found.unit_id)
         steps = next_steps(found.status, can_decide=can_decide)
         actions = steps.decisions
-        reasons = {action: context.texts.group(context.texts.default_locale, f"reasons.{action}")
+        reasons = {action: await reasons_of(session, context.texts,
+                                            context.texts.default_locale, action)
                    for action in (*actions, "approve")}
         assignee = await session.get(StaffRow, found.assigned_staff_id) \
             if found.assigned_staff_id else None
@@ -212,12 +217,14 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         approved, in the same step."""
         found = await _checked(session, staff, reference, csrf)
         day = _date(checked_on)
+        # Approved at once, the one message the nominator gets carries what was typed.
+        approve_reason = await chosen_reason(session, context, "approve", reason or message,
+                                             template)
         outcome = "invalid" if day is None else await record_verification(
             session, nomination_id=found.id or 0, staff_id=staff.staff.id or 0, method=method,
             checked_on=day.isoformat(), findings=findings, now=datetime.now(UTC),
             message=message, verify=verify == "1", approve=approve == "1",
-            # Approved at once, the one message the nominator gets carries what was typed.
-            approve_reason=chosen_reason(context, "approve", reason or message, template))
+            approve_reason=approve_reason)
         return RedirectResponse(f"/console/nominations/{reference}?outcome={outcome}",
                                 status_code=303)
 
@@ -241,7 +248,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         if not csrf_ok(staff, csrf):
             raise HTTPException(status_code=403, detail="stale form")
         found = await _visible_nomination(session, staff, reference)
-        text = chosen_reason(context, action, reason, template)
+        text = await chosen_reason(session, context, action, reason, template)
         primary_row = await find_by_reference(session, primary.strip()) if primary else None
         if primary_row is not None and (primary_row.id == found.id
                                         or not staff.scope.can_see(primary_row.unit_id)):
