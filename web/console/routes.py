@@ -22,6 +22,7 @@ from storage.models import Nomination, Photo, Unit
 from storage.models import Staff as StaffRow
 from storage.org.unit_tree import UnitRef, children
 from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
+from storage.review.live import current_cursor
 from storage.review.queue import QueueFilter, queue_all, queue_page
 from storage.shared.db import as_utc
 from web.app import WebContext, local_time, page
@@ -81,6 +82,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
     async def queue(request: Request, session: Session, staff: StaffMember) -> Response:
         q = request.query_params
         wanted = _wanted(q)
+        # Before the rows are read: what arrives meanwhile comes by the live feed.
+        live_after = (await current_cursor(session)).as_text()
         result = await queue_page(session, staff.scope, wanted)
         units = [u for u in await _unit_choices(session) if staff.scope.can_see(u.id)]
         keep = {k: v for k, v in q.items() if k not in ("page", "bulk") and v}
@@ -96,7 +99,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep,
                     silent_groups=silent, overdue=overdue, bulk_done=bulk_done,
                     held_back=await held_back_count(session),
-                    bulk_actions=BULK_ACTIONS,
+                    bulk_actions=BULK_ACTIONS, live_after=live_after,
                     bulk_reasons=context.texts.group(context.texts.default_locale, "reasons"))
 
     @router.post("/bulk")

@@ -1,0 +1,82 @@
+"""The queue updates itself: a staff member with the queue open is told by server-sent
+events of a new nomination in her units and of a resident's answer to "needs info", and
+of nothing from units she may not see; a reconnect with Last-Event-ID loses nothing."""
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import httpx
+
+from storage.intake.status import audit
+from tests.support.nominations import add_nomination
+from tests.support.served import served
+
+
+async def next_event(lines: object, *, within: float = 10.0) -> dict[str, str]:
+    """The next event (not a comment) read from a streaming response's lines."""
+    event: dict[str, str] = {}
+    async with asyncio.timeout(within):
+        async for line in lines:  # type: ignore[attr-defined]
+            if not line:
+                if "event" in event:
+                    return event
+                event = {}
+            elif not line.startswith(":"):
+                name, _, value = line.partition(":")
+                event[name] = value.removeprefix(" ")
+    raise AssertionError("the stream ended")
+
+
+async def test_a_new_nomination_and_an_answer_reach_the_open_queue(db, console):
+    async with served(console.app) as base_url, \
+            httpx.AsyncClient(base_url=base_url, timeout=30) as browser:
+        await console.sign_in("phucxa.hung", client=browser)
+        queue = await browser.get("/console")
+        after = queue.text.split('data-after="')[1].split('"')[0]
+        async with browser.stream("GET", f"/console/events?after={after}") as feed:
+            assert feed.headers["content-type"].startswith("text/event-stream")
+            lines = feed.aiter_lines()
+            async with db.sessions() as session:
+                # Another ward's nomination first: Hùng (Phúc Xá) must not hear of it.
+                await add_nomination(session, unit="truc-bach", name="Lê Văn Tám",
+                                     deed="Dọn rác ven hồ Trúc Bạch mỗi sáng")
+                mine = await add_nomination(session, unit="phuc-xa", name="Nguyễn Văn An",
+                                            deed="Sửa miễn phí xe đạp cho học sinh",
+                                            status="needs_info")
+            event = await next_event(lines)
+            assert event["event"] == "nomination"
+            data = json.loads(event["data"])
+            assert data["reference"] == mine.reference and data["name"] == "Nguyễn Văn An"
+            assert data["url"] == f"/console/nominations/{mine.reference}"
+            seen_up_to = event["id"]
+
+            async with db.sessions() as session:  # the resident answers "needs info"
+                assert mine.id is not None
+                audit(session, nomination_id=mine.id, action="resident_answer",
+                      from_status="needs_info", to_status="in_review", allowed=True,
+                      staff_id=None, via="telegram", external_id="9001",
+                      reason="Gửi thêm ảnh giấy khen", now=datetime.now(UTC))
+                await session.commit()
+            event = await next_event(lines)
+            assert event["event"] == "answer"
+            assert json.loads(event["data"])["reference"] == mine.reference
+
+        # Offline for a moment: a nomination arrives; the reconnect names the last event.
+        async with db.sessions() as session:
+            later = await add_nomination(session, unit="phuc-xa-tdp-2", name="Trần Thị Hoa",
+                                         deed="Nấu cơm miễn phí cho bệnh nhân nghèo")
+        async with browser.stream("GET", f"/console/events?after={after}",
+                                  headers={"Last-Event-ID": seen_up_to}) as feed:
+            lines = feed.aiter_lines()
+            got = [await next_event(lines), await next_event(lines)]
+            # The new nomination, and the answer sent after the last event seen; not
+            # the nomination that event already told of.
+            assert [(e["event"], json.loads(e["data"])["reference"]) for e in got] == [
+                ("nomination", later.reference), ("answer", mine.reference)]
+
+
+async def test_the_feed_is_for_signed_in_staff_only(console):
+    answer = await console.client.get("/console/events")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console/login"
