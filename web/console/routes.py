@@ -27,6 +27,7 @@ from storage.review.queue import QueueFilter, queue_all, queue_page
 from storage.shared.db import as_utc
 from web.app import WebContext, local_time, page
 from web.console.auth import Signer, csrf_ok
+from web.console.channel_alerts import channel_report
 from web.console.deps import Session, StaffMember
 from web.console.export import COLUMNS, download, queue_cells, queue_filter_shown
 
@@ -100,6 +101,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     silent_groups=silent, overdue=overdue, bulk_done=bulk_done,
                     held_back=await held_back_count(session),
                     bulk_actions=BULK_ACTIONS, live_after=live_after,
+                    channel_report=await channel_report(context, session, set()),
                     bulk_reasons=context.texts.group(context.texts.default_locale, "reasons"))
 
     @router.post("/bulk")
