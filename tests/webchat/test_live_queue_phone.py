@@ -1,0 +1,59 @@
+"""Mai, a reviewer of Đội Cấn, has the queue open on a 360 px phone. A resident sends a
+nomination through the web chat: it appears at the top of her queue without a reload,
+counted in the page title, and she opens it and takes it through to approved, in
+Chromium, against the real process."""
+
+import re
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.media.web_visitor import WebVisitor
+from tests.support.console import PASSWORD
+from tests.support.images import jpeg
+from tests.support.process import set_password, start_bot
+
+pytestmark = [pytest.mark.process, pytest.mark.browser, pytest.mark.timeout(300)]
+PHONE = {"width": 360, "height": 740}
+
+
+async def test_a_reviewer_on_a_phone_sees_new_work_live_and_approves_it(browser: Browser,
+                                                                        tmp_path):
+    bot = await start_bot(tmp_path)
+    resident = WebVisitor.at(bot.base_url)
+    context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        await set_password(tmp_path, bot.database_url, "doican.mai", PASSWORD)
+        page = await context.new_page()
+        await page.goto(f"{bot.base_url}/console/login")
+        await page.fill("input[name=username]", "doican.mai")
+        await page.fill("input[name=password]", PASSWORD)
+        await page.click("button[type=submit]")
+        await expect(page).to_have_url(f"{bot.base_url}/console")
+        await expect(page.locator("#live-new li")).to_have_count(0)
+
+        await resident.up_to_the_photos(nominee="Nguyễn Văn Tuấn")
+        await resident.photo(jpeg(), "vi.jpg")
+        reference = await resident.send_as_the_proposer()
+
+        # No reload: the feed puts it on the page, the title counts it.
+        arrived = page.locator("#live-new li", has_text=reference)
+        await expect(arrived).to_be_visible(timeout=15_000)
+        await expect(arrived).to_contain_text("Nguyễn Văn Tuấn")
+        await expect(page.locator("#live-bar")).to_be_visible()
+        await expect(page).to_have_title(re.compile(r"^\(1\) "))
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the queue scrolls sideways: {width} px"
+
+        await arrived.get_by_role("link", name=reference).tap()
+        await expect(page).to_have_url(f"{bot.base_url}/console/nominations/{reference}")
+        for action, status in (("take", "Đang xem xét"), ("verify", "Đã xác minh"),
+                               ("approve", "Được công nhận")):
+            await page.locator(f"input[name=action][value={action}]").check()
+            await page.get_by_role("button", name="Lưu quyết định").tap()
+            await expect(page.locator("main .status").first).to_have_text(status)
+        await expect(page.locator("form.decide")).to_have_count(0)  # nothing left to do
+    finally:
+        await context.close()
+        await resident.close()
+        await bot.stop()
