@@ -1,6 +1,7 @@
 """Mai, a reviewer of Đội Cấn, has the queue open on a 360 px phone. A resident sends a
 nomination through the web chat: it appears at the top of her queue without a reload,
-counted in the page title, and she opens it and takes it through to approved, in
+counted in the page title and the nav, told by a browser notification she allowed, and
+she opens it and takes it through to approved, in
 Chromium, against the real process."""
 
 import re
@@ -15,6 +16,17 @@ from tests.support.process import set_password, start_bot
 
 pytestmark = [pytest.mark.process, pytest.mark.browser, pytest.mark.timeout(300)]
 PHONE = {"width": 360, "height": 740}
+# The browser's notifications as the page sees them, with Mai's "allow" as her answer:
+# headless Chromium shows none, so what the page asks for is recorded instead.
+NOTIFICATIONS = """
+window.__shown = [];
+window.Notification = class {
+  constructor(title, options) { window.__shown.push([title, options.body]); }
+  static requestPermission() { window.Notification.permission = "granted";
+                               return Promise.resolve("granted"); }
+};
+window.Notification.permission = "default";
+"""
 
 
 async def test_a_reviewer_on_a_phone_sees_new_work_live_and_approves_it(browser: Browser,
@@ -24,6 +36,7 @@ async def test_a_reviewer_on_a_phone_sees_new_work_live_and_approves_it(browser:
     context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         await set_password(tmp_path, bot.database_url, "doican.mai", PASSWORD)
+        await context.add_init_script(NOTIFICATIONS)
         page = await context.new_page()
         await page.goto(f"{bot.base_url}/console/login")
         await page.fill("input[name=username]", "doican.mai")
@@ -31,6 +44,9 @@ async def test_a_reviewer_on_a_phone_sees_new_work_live_and_approves_it(browser:
         await page.click("button[type=submit]")
         await expect(page).to_have_url(f"{bot.base_url}/console")
         await expect(page.locator("#live-new li")).to_have_count(0)
+        await page.get_by_role("button", name="Báo cho tôi khi có việc mới").tap()
+        await expect(page.locator("#live-status")).to_have_text(
+            "Trình duyệt sẽ báo khi có việc mới.")
 
         await resident.up_to_the_photos(nominee="Nguyễn Văn Tuấn")
         await resident.photo(jpeg(), "vi.jpg")
@@ -42,6 +58,9 @@ async def test_a_reviewer_on_a_phone_sees_new_work_live_and_approves_it(browser:
         await expect(arrived).to_contain_text("Nguyễn Văn Tuấn")
         await expect(page.locator("#live-bar")).to_be_visible()
         await expect(page).to_have_title(re.compile(r"^\(1\) "))
+        await expect(page.locator(".console-head .live-badge")).to_have_text("1")
+        assert await page.evaluate("window.__shown") == [
+            [f"Đề xuất mới {reference}", "Nguyễn Văn Tuấn"]]
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"the queue scrolls sideways: {width} px"
 

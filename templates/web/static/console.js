@@ -28,6 +28,11 @@
   const status = document.getElementById("live-status");
   const ask = document.getElementById("live-notify");
   const title = document.title;
+  const home = document.querySelector(".console-head a[href='/console']");
+  const badge = document.createElement("span");
+  badge.className = "badge live-badge";
+  badge.hidden = true;
+  if (home) home.append(" ", badge);
   const shown = new Set();
   let count = 0;
   const say = (text, values) => text.replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
@@ -60,6 +65,8 @@
     bar.textContent = say(live.dataset.bar, { count: String(count) });
     bar.hidden = false;
     document.title = "(" + count + ") " + title;
+    badge.textContent = String(count);
+    badge.hidden = false;
     if (window.Notification && Notification.permission === "granted") {
       const text = kind === "answer" ? live.dataset.notifyAnswer : live.dataset.notifyNew;
       const note = new Notification(say(text, { reference: data.reference }),
