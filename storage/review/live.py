@@ -47,6 +47,7 @@ class LiveEvent:
     reference: str
     nominee_name: str
     status: str
+    held_back: bool  # sent in a burst: listed, but no browser notification for it
     created_at: datetime
 
 
@@ -63,7 +64,7 @@ async def events_after(session: AsyncSession, cursor: Cursor, *,
                        limit: int = 100) -> list[LiveEvent]:
     """New nominations, then answers, after `cursor`, each in id order, in one round trip."""
     fields = (col(Nomination.id), col(Nomination.unit_id), col(Nomination.reference),
-              col(Nomination.nominee_name), col(Nomination.status))
+              col(Nomination.nominee_name), col(Nomination.status), col(Nomination.held_back))
     # SQLAlchemy's own select: sqlmodel's is typed for at most four columns.
     new: Any = (core_select(literal("nomination").label("kind"), col(Nomination.id).label("row_id"),
                   *fields, col(Nomination.created_at).label("at"))
@@ -79,7 +80,7 @@ async def events_after(session: AsyncSession, cursor: Cursor, *,
     rows = (await session.exec(both)).all()  # type: ignore[call-overload]
     found = [LiveEvent(kind=row[0], row_id=row[1], nomination_id=row[2], unit_id=row[3],
                        reference=row[4], nominee_name=row[5], status=row[6],
-                       created_at=row[7]) for row in rows]
+                       held_back=bool(row[7]), created_at=row[8]) for row in rows]
     # Each kind in id order, so the cursor after any one event is exact for a reconnect.
     return sorted(found, key=lambda e: (e.kind != "nomination", e.row_id))
 

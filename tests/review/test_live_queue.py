@@ -9,8 +9,19 @@ from datetime import UTC, datetime
 import httpx
 
 from storage.intake.status import audit
+from storage.media.store import MediaStore
+from storage.org.staff_auth import set_password_hash
+from tests.conftest import ROOT
+from tests.support.console import PASSWORD, Console
 from tests.support.nominations import add_nomination
 from tests.support.served import served
+from web.app import create_app, make_context
+from web.console.deps import SignInNeeded, sign_in_redirect
+from web.console.live import LiveFeed
+from web.console.live import build_router as live_router
+from web.console.passwords import hash_password
+from web.console.sign_in_pages import build_router as sign_in_router
+from web.console.totp_box import SecretBox
 
 
 async def next_event(lines: object, *, within: float = 10.0) -> dict[str, str]:
@@ -80,3 +91,30 @@ async def test_the_feed_is_for_signed_in_staff_only(console):
     answer = await console.client.get("/console/events")
     assert answer.status_code == 303
     assert answer.headers["location"] == "/console/login"
+
+
+async def test_a_quiet_feed_sends_keep_alives_and_ends_at_shutdown(db, texts, tmp_path):
+    """Nothing new for a while: a comment now and then keeps proxies from closing it;
+    the process stopping ends the stream at once rather than after the grace period."""
+    async with db.sessions() as session:
+        await set_password_hash(session, "phucxa.hung", hash_password(PASSWORD))
+        await session.commit()
+    context = make_context(db.sessions, texts, ROOT / "templates")
+    feed = LiveFeed(poll_seconds=0.05, keep_alive_seconds=0.2)
+    app = create_app(context, templates_dir=ROOT / "templates",
+                     routers=[sign_in_router(context, SecretBox(b"khoa-bi-mat-cua-phuong")),
+                              live_router(context, feed)],
+                     exception_handlers={SignInNeeded: sign_in_redirect})
+    console = Console(db, MediaStore(tmp_path / "media"), None, app)  # type: ignore[arg-type]
+    async with served(app) as base_url, \
+            httpx.AsyncClient(base_url=base_url, timeout=30) as browser:
+        await console.sign_in("phucxa.hung", client=browser)
+        async with browser.stream("GET", "/console/events") as stream:
+            lines = stream.aiter_lines()
+            async with asyncio.timeout(5):
+                while await anext(lines) != ": keep-alive":
+                    pass
+            feed.stop()
+            async with asyncio.timeout(2):
+                rest = [line async for line in lines]
+            assert all(not line or line.startswith((":", "retry")) for line in rest)

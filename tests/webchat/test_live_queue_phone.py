@@ -1,8 +1,7 @@
 """Mai, a reviewer of Đội Cấn, has the queue open on a 360 px phone. A resident sends a
 nomination through the web chat: it appears at the top of her queue without a reload,
 counted in the page title and the nav, told by a browser notification she allowed, and
-she opens it and takes it through to approved, in
-Chromium, against the real process."""
+she opens it and takes it through to approved, in Chromium, against the real process."""
 
 import re
 

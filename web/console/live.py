@@ -43,7 +43,8 @@ class LiveFeed:
 
 def _message(event: LiveEvent, cursor: Cursor) -> str:
     data = {"kind": event.kind, "reference": event.reference, "name": event.nominee_name,
-            "status": event.status, "url": f"/console/nominations/{event.reference}"}
+            "status": event.status, "held_back": event.held_back,
+            "url": f"/console/nominations/{event.reference}"}
     return (f"id: {cursor.as_text()}\nevent: {event.kind}\n"
             f"data: {json.dumps(data, ensure_ascii=False)}\n\n")
 

@@ -67,7 +67,9 @@
     document.title = "(" + count + ") " + title;
     badge.textContent = String(count);
     badge.hidden = false;
-    if (window.Notification && Notification.permission === "granted") {
+    // A burst held back from the groups is listed, but pops up nothing: a script
+    // sending nominations must not flood staff's phones either.
+    if (!data.held_back && window.Notification && Notification.permission === "granted") {
       const text = kind === "answer" ? live.dataset.notifyAnswer : live.dataset.notifyNew;
       const note = new Notification(say(text, { reference: data.reference }),
                                     { body: data.name, tag: key });
