@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Notification
+from storage.models import Notification, UnitChat
 
 # Rows a chat fetches itself (the web chat) or that only the console shows are not sent
 # by a bot: they never "wait" for one.
@@ -41,3 +41,8 @@ async def outbox_backlog(session: AsyncSession, *, failed_since: datetime) -> Ba
         waiting[channel] = waiting.get(channel, 0) + int(count)
         by_chat[(channel, chat_id)] = int(count)
     return Backlog(waiting, {channel: int(count) for channel, count in failed}, by_chat)
+
+
+async def linked_channels(session: AsyncSession) -> set[str]:
+    """The channels some unit's group chat is linked on: the ones a missing token hurts."""
+    return set((await session.exec(select(col(UnitChat.channel)).distinct())).all())

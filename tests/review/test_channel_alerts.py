@@ -113,3 +113,13 @@ async def test_with_a_token_groups_receive_and_an_undeliverable_notice_is_counte
         await session.commit()
     queue = await console.client.get("/console")
     assert "1 thông báo qua Telegram trong 7 ngày qua không gửi được" in queue.text
+
+
+async def test_with_nothing_waiting_the_queue_still_says_telegram_is_not_configured(
+        without_telegram):
+    """The organisation links Telegram groups: without a token, the first card would sit
+    unsent, so staff are told before it does."""
+    await without_telegram.sign_in("phucxa.hung")
+    queue = await without_telegram.client.get("/console")
+    assert "Kênh Telegram chưa được cấu hình" in queue.text
+    assert "Đang có 0 thông báo chờ gửi" in queue.text

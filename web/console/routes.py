@@ -14,6 +14,7 @@ from handlers.shared.turn import TIMEZONE
 from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
 from storage.audit.events import record_event, record_shown
 from storage.delivery.outbox import inactive_chats
+from storage.delivery.waiting import linked_channels
 from storage.intake.duplicates import likely_duplicates
 from storage.intake.nominations import held_back_count, photos_of
 from storage.intake.status import find_by_reference, history, merged_into
@@ -101,7 +102,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     silent_groups=silent, overdue=overdue, bulk_done=bulk_done,
                     held_back=await held_back_count(session),
                     bulk_actions=BULK_ACTIONS, live_after=live_after,
-                    channel_report=await channel_report(context, session, set()),
+                    channel_report=await channel_report(context, session,
+                                                        await linked_channels(session)),
                     bulk_reasons=context.texts.group(context.texts.default_locale, "reasons"))
 
     @router.post("/bulk")
