@@ -25,6 +25,9 @@ from web.console.deps import Session, StaffMember
 # A row whose id was taken before a later one's but committed after it (two processes
 # inserting at once) is still found if it lands within this many ids behind the cursor.
 LOOKBACK = 50
+# A page offline for days, coming back with an old cursor, is told of at most this many
+# of each kind; its "show" bar reloads the queue, which has them all.
+CATCH_UP = 200
 
 
 @dataclass
@@ -113,8 +116,11 @@ def build_router(context: WebContext, feed: LiveFeed) -> APIRouter:
 
     @router.get("/events")
     async def events(request: Request, session: Session, staff: StaffMember) -> Response:
-        cursor = Cursor.parse(request.headers.get("last-event-id")) \
-            or Cursor.parse(request.query_params.get("after")) or await current_cursor(session)
+        latest = await current_cursor(session)
+        given = Cursor.parse(request.headers.get("last-event-id")) \
+            or Cursor.parse(request.query_params.get("after")) or latest
+        cursor = Cursor(max(given.nomination, latest.nomination - CATCH_UP),
+                        max(given.answer, latest.answer - CATCH_UP))
         await session.close()  # the stream opens its own for each poll
         headers: dict[str, Any] = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(_Stream(context, feed, request, staff, cursor).run(),

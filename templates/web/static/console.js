@@ -63,6 +63,7 @@
     item.append(mark, " ", link, " — ", data.name);
     list.prepend(item);
     bar.textContent = say(live.dataset.bar, { count: String(count) });
+    bar.href = window.location.href;  // the same filters, now with the new rows
     bar.hidden = false;
     document.title = "(" + count + ") " + title;
     badge.textContent = String(count);
