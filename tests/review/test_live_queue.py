@@ -7,10 +7,14 @@ import json
 from datetime import UTC, datetime
 
 import httpx
+from sqlmodel import select
 
 from storage.intake.status import audit
 from storage.media.store import MediaStore
+from storage.models import Consent, Nomination, Unit
 from storage.org.staff_auth import set_password_hash
+from storage.review.live import current_cursor
+from storage.shared.folding import fold
 from tests.conftest import ROOT
 from tests.support.console import PASSWORD, Console
 from tests.support.nominations import add_nomination
@@ -118,3 +122,46 @@ async def test_a_quiet_feed_sends_keep_alives_and_ends_at_shutdown(db, texts, tm
             async with asyncio.timeout(2):
                 rest = [line async for line in lines]
             assert all(not line or line.startswith((":", "retry")) for line in rest)
+
+
+async def test_a_nomination_committed_after_a_later_one_is_not_missed(db, console):
+    """On PostgreSQL two processes take ids in one order and may commit in the other:
+    the feed still tells of the one whose lower id showed up second."""
+    async with served(console.app) as base_url, \
+            httpx.AsyncClient(base_url=base_url, timeout=30) as browser:
+        await console.sign_in("phucxa.hung", client=browser)
+        async with db.sessions() as session:
+            start = (await current_cursor(session)).nomination
+        async with browser.stream("GET", "/console/events") as feed:
+            lines = feed.aiter_lines()
+            await anext(lines)  # connected
+            later = await nomination_with_id(db, start + 10, "Nguyễn Văn An")
+            first = await next_event(lines)
+            assert json.loads(first["data"])["reference"] == later
+            earlier = await nomination_with_id(db, start + 5, "Trần Thị Hoa")
+            second = await next_event(lines)
+            assert json.loads(second["data"])["reference"] == earlier
+            assert second["id"] == first["id"]  # the cursor does not go back
+
+
+async def nomination_with_id(db, nomination_id: int, name: str) -> str:
+    """A Phúc Xá nomination under an id chosen by the test, as another process's
+    transaction would have taken it."""
+    async with db.sessions() as session:
+        unit_id = (await session.exec(select(Unit.id).where(Unit.code == "phuc-xa"))).one()
+        consent = Consent(channel="telegram", user_id="9001", notice_version="2026-01",
+                          accepted_at=datetime.now(UTC))
+        session.add(consent)
+        await session.flush()
+        assert consent.id is not None and unit_id is not None
+        reference = f"NTVT-2026-{nomination_id:06d}"
+        session.add(Nomination(
+            id=nomination_id, reference=reference, nominee_kind="individual",
+            nominee_name=name, nominee_name_folded=fold(name), nominee_role="Cư dân",
+            unit_id=unit_id, place="Phố Phúc Xá", field="social_welfare",
+            deed="Giúp người già neo đơn trong ngõ", deed_date="15/10/2026",
+            submitter_name="Lê Văn Tám", submitter_phone="+84912345678", channel="telegram",
+            submitter_user_id="9001", submitter_chat_id="9001", consent_id=consent.id,
+            created_at=datetime.now(UTC)))
+        await session.commit()
+    return reference
