@@ -32,7 +32,8 @@ async def outbox_backlog(session: AsyncSession, *, failed_since: datetime) -> Ba
         .group_by(col(Notification.channel), col(Notification.chat_id)))).all()
     failed = (await session.exec(
         select(col(Notification.channel), func.count())
-        .where(col(Notification.failed_at) >= failed_since,
+        # A given-up row was never sent: the sent_at index narrows it to the unsent few.
+        .where(col(Notification.sent_at).is_(None), col(Notification.failed_at) >= failed_since,
                col(Notification.channel).in_(BOT_CHANNELS))
         .group_by(col(Notification.channel)))).all()
     waiting: dict[str, int] = {}
