@@ -49,6 +49,8 @@ from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
+from web.console.live import LiveFeed
+from web.console.live import build_router as console_live_router
 from web.console.privacy import build_router as console_privacy_router
 from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
@@ -82,10 +84,13 @@ class _Server(uvicorn.Server):
     only asks the server to stop, and `run` then closes everything in order."""
 
     asked_to_stop_at: float | None = None
+    live: LiveFeed | None = None  # its event streams end at once, not at the grace's end
 
     def handle_exit(self, sig: int, frame: object) -> None:
         if self.asked_to_stop_at is None:
             self.asked_to_stop_at = time.monotonic()
+        if self.live is not None:
+            self.live.stop()
         super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
     def turns_grace(self) -> float:
@@ -219,7 +224,10 @@ async def run(settings: Settings) -> None:
         photos_per_visitor_hour=settings.web_photos_per_visitor_hour,
         messages_per_address_minute=settings.web_messages_per_address_minute,
         photos_per_address_hour=settings.web_photos_per_address_hour)
-    context = make_context(sessions, texts, settings.templates_dir)
+    context = make_context(sessions, texts, settings.templates_dir, channels=frozenset(
+        name for name, token in (("telegram", settings.telegram_bot_token),
+                                 ("zalo", settings.zalo_bot_token)) if token is not None))
+    live = LiveFeed()
     periods = retention_periods(settings)
     render_notice = make_renderer(texts, console_url=services.console_url)
 
@@ -276,6 +284,7 @@ async def run(settings: Settings) -> None:
                               console_account_router(context),
                               console_router(context, services.media),
                               console_groups_router(context),
+                              console_live_router(context, live),
                               console_intake_router(context),
                               console_embedding_router(context, public_url=settings.base_url,
                                                        origins=settings.embedding_sites),
@@ -297,6 +306,7 @@ async def run(settings: Settings) -> None:
                                     proxy_headers=bool(settings.forwarded_allow_ips),
                                     forwarded_allow_ips=settings.forwarded_allow_ips or "",
                                     timeout_graceful_shutdown=REQUESTS_GRACE))
+    server.live = live
     # Everything built so far lives as long as the process: moving it out of the garbage
     # collector's sight keeps the full collections that run during turns short.
     gc.freeze()

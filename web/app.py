@@ -79,6 +79,8 @@ class WebContext:
     sessions: SessionFactory
     texts: Texts
     templates: Jinja2Templates
+    # The bot channels with a token (telegram, zalo); None when not told (assume all).
+    channels: frozenset[str] | None = None
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -156,14 +158,15 @@ def metrics_refusal(request: Request, token: str | None) -> Response | None:
     return None if client.is_loopback or client.is_private else Response(status_code=403)
 
 
-def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path) -> WebContext:
+def make_context(sessions: SessionFactory, texts: Texts, templates_dir: Path,
+                 channels: frozenset[str] | None = None) -> WebContext:
     templates = Jinja2Templates(directory=str(templates_dir))
     templates.env.globals["local_time"] = local_time
     templates.env.globals["age"] = age
     # A phone number for someone who may see but not decide: enough to tell two
     # nominators apart, not to call them.
     templates.env.globals["mask_phone"] = mask_phone
-    return WebContext(sessions, texts, templates)
+    return WebContext(sessions, texts, templates, channels)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.telegram.inbound import CHANNEL
+from bot.telegram.sender import CAPTION_LIMIT
 from handlers.review.decisions import Decider, decide
 from handlers.review.reasons import button_reason
 from handlers.shared.texts import Texts
@@ -48,12 +49,18 @@ async def on_review_press(query: CallbackQuery, session: AsyncSession, texts: Te
                            show_alert=True)
         return
     await query.answer(say("review.done", status=status, name=staff.full_name))
-    if isinstance(query.message, Message) and query.message.text:
+    if isinstance(query.message, Message) and (query.message.text or query.message.caption):
         line = say("review.card_status", status=status, name=staff.full_name,
                          time=now.astimezone(TIMEZONE).strftime("%H:%M %d/%m"))
         keyboard = None if outcome.status in FINAL else query.message.reply_markup
         try:
-            await query.message.edit_text(f"{query.message.text}\n{line}",
-                                          reply_markup=keyboard)
+            if query.message.text:
+                await query.message.edit_text(f"{query.message.text}\n{line}",
+                                              reply_markup=keyboard)
+            else:  # a card sent with its first photo: the text is the caption
+                caption = f"{query.message.caption}\n{line}"
+                await query.message.edit_caption(
+                    caption=caption if len(caption) <= CAPTION_LIMIT else query.message.caption,
+                    reply_markup=keyboard)
         except TelegramAPIError as exc:  # the decision stands; only the card is stale
             log.warning("review card not updated: %s", exc)

@@ -11,7 +11,7 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramRetryAfter,
 )
-from aiogram.types import BufferedInputFile
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.json_api import JsonBotApi
 from handlers.shared.messages import Reply
@@ -43,6 +43,14 @@ def delivery_errors() -> Iterator[None]:
         raise Refused(exc.message) from exc
 
 
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=b.label, callback_data=b.payload) for b in row]
+        for row in reply.buttons])
+
+
 class TelegramSender:
     def __init__(self, bot: Bot, media: MediaStore | None = None) -> None:
         self._bot = bot
@@ -64,11 +72,11 @@ class TelegramSender:
         return None
 
     def split(self, reply: Reply) -> list[Reply]:
-        """A picture whose text fits its caption is one message; else the picture, then
-        the text (with its buttons) as a second."""
+        """A picture whose text fits its caption is one message, its buttons under it
+        (a review card with its first photo); else the picture, then the text (with its
+        buttons) as a second, never a caption cut short."""
         pictures = {key: reply.extra[key] for key in PICTURE_KEYS if reply.extra.get(key)}
-        if self._media is None or not pictures or (len(reply.text) <= CAPTION_LIMIT
-                                                   and not reply.buttons):
+        if self._media is None or not pictures or len(reply.text) <= CAPTION_LIMIT:
             return [reply]
         text = replace(reply, extra={key: value for key, value in reply.extra.items()
                                      if key not in PICTURE_KEYS})
@@ -81,8 +89,10 @@ class TelegramSender:
         with delivery_errors():
             picture = await self._picture(reply)
             if picture is not None:
-                if len(reply.text) <= CAPTION_LIMIT and not reply.buttons:
-                    sent = await self._bot.send_photo(int(chat_id), picture, caption=reply.text)
+                if len(reply.text) <= CAPTION_LIMIT:
+                    sent = await self._bot.send_photo(int(chat_id), picture,
+                                                      caption=reply.text or None,
+                                                      reply_markup=keyboard(reply))
                     return str(sent.message_id)
                 await self._bot.send_photo(int(chat_id), picture)
             message_id = await self._api.send_reply(int(chat_id), reply)

@@ -14,8 +14,9 @@ from notifications.delivery import Refused, Throttled
 from web.media_links import MediaLinks
 
 PICTURES = (("chart_sha256", "png"), ("image_sha256", "jpg"))  # reply.extra key, file type
-# Where staff see each kind of picture in the console.
-PICTURE_PAGES = {"chart_sha256": "/tally", "image_sha256": ""}
+# Where staff see each kind of picture in the console. A nomination's photo has none
+# here: its card already links to the nomination's page, which shows it.
+PICTURE_PAGES = {"chart_sha256": "/tally"}
 
 
 class ZaloSender:
@@ -34,7 +35,7 @@ class ZaloSender:
         pictures = [Reply("", extra={key: reply.extra[key]}) for key in kinds
                     if self._pictures]
         text = reply.text
-        if kinds:
+        if kinds and kinds[0] in PICTURE_PAGES:
             locale = reply.extra.get("locale") or self._texts.default_locale
             link = f"{self._console_url}{PICTURE_PAGES[kinds[0]]}"
             text = f"{text}\n{self._texts.get(locale, 'zalo.picture_link', url=link)}"

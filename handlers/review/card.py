@@ -45,9 +45,10 @@ async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts
     if nomination is None:
         return None
     unit = await session.get(Unit, nomination.unit_id)
-    photo_hashes = list((await session.exec(select(Photo.phash).where(
-        Photo.nomination_id == nomination_id))).all())
-    photos = len(photo_hashes)
+    stored = list((await session.exec(select(Photo.sha256, Photo.phash).where(
+        Photo.nomination_id == nomination_id).order_by(Photo.id))).all())  # type: ignore[arg-type]
+    photo_hashes = [phash for _, phash in stored]
+    photos = len(stored)
 
     def t(key: str, **values: Any) -> str:
         return texts.get(locale, key, **values)
@@ -66,7 +67,10 @@ async def review_card(session: AsyncSession, nomination_id: int, *, texts: Texts
             photo_hashes=[h for h in photo_hashes if h])]
     if possible:
         text += "\n" + t("card.possible_duplicate", references=", ".join(possible))
-    return Reply(text, card_buttons(texts, locale, nomination_id))
+    # The first photo goes with the card: staff judge a deed faster by seeing it. The
+    # channel's sender decides how (Telegram: a caption; Zalo: a picture by link).
+    extra = {"image_sha256": stored[0][0]} if stored else {}
+    return Reply(text, card_buttons(texts, locale, nomination_id), extra=extra)
 
 
 def card_buttons(texts: Texts, locale: str, nomination_id: int

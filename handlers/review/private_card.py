@@ -47,4 +47,6 @@ async def private_card(session: AsyncSession, *, channel: str, chat_id: str,
     await save_conversation(session, state, now=now)
     numbers_for = texts.get(state.locale, "staff_zalo.numbers_for",
                             reference=nomination.reference)
-    return Reply(f"{card.text.strip()}\n\n{numbers_for.strip()}", card.buttons)
+    # The first photo too, where the channel can send it (Zalo: only by a link it reaches).
+    return Reply(f"{card.text.strip()}\n\n{numbers_for.strip()}", card.buttons,
+                 extra=card.extra)

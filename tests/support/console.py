@@ -17,6 +17,8 @@ from web.console.admin.calendar import admin_calendar_routers
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.intake import build_router as console_intake_router
+from web.console.live import LiveFeed
+from web.console.live import build_router as console_live_router
 from web.console.passwords import hash_password
 from web.console.privacy import build_router as console_privacy_router
 from web.console.retention import build_router as console_retention_router
@@ -79,6 +81,7 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_router(context, media), console_groups_router(context),
                               console_deadlines_router(context), console_tally_router(context),
                               console_intake_router(context),
+                              console_live_router(context, LiveFeed(poll_seconds=0.2)),
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
                               *admin_calendar_routers(context, channel_previews(texts))],

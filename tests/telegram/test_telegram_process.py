@@ -72,14 +72,17 @@ async def test_resident_nominates_with_an_album_over_polling(fake, tmp_path):
         assert "3 ảnh" in hoa.texts()
         await hoa.press("Gửi đề xuất")
         assert "NTVT-2026-000001" in hoa.texts() or "NTVT-" in hoa.texts()
-        # The outbox sender delivers the review card to Ngọc Hà's staff group.
+        # The outbox sender delivers the review card to Ngọc Hà's staff group, as its
+        # first photo with the card as the caption.
         await fake.wait_for(lambda calls: any(
-            c.method == "sendMessage" and str(c.params["chat_id"]) == "-1001000000017"
-            and "Đề xuất mới" in c.params["text"] for c in calls))
+            c.method == "sendPhoto" and str(c.params["chat_id"]) == "-1001000000017"
+            and "Đề xuất mới" in str(c.params.get("caption")) for c in calls))
         # (The group may also get last month's tally: the clock catches it up at a start.)
-        [card] = [c for c in fake.sent_to(-1001000000017) if "Đề xuất mới" in c.params["text"]]
-        assert "Lê Thị Mai" in card.params["text"] and "3 ảnh" in card.params["text"]
-        assert "09xx xxx 678" in card.params["text"]
+        [card] = [c for c in fake.calls if c.method == "sendPhoto"
+                  and str(c.params["chat_id"]) == "-1001000000017"
+                  and "Đề xuất mới" in str(c.params.get("caption"))]
+        assert "Lê Thị Mai" in card.params["caption"] and "3 ảnh" in card.params["caption"]
+        assert "09xx xxx 678" in card.params["caption"]
     finally:
         await bot.stop()
 

@@ -18,6 +18,7 @@ from handlers.shared.vietnamese_order import vi_key, vi_sorted
 from handlers.shared.working_time import ACKNOWLEDGE_WITHIN, is_overdue, working_time_back
 from storage.audit.events import record_event, record_shown
 from storage.delivery.outbox import inactive_chats
+from storage.delivery.waiting import linked_channels
 from storage.intake.duplicates import likely_duplicates
 from storage.intake.nominations import held_back_count, photos_of
 from storage.intake.status import find_by_reference, merged_into
@@ -27,10 +28,12 @@ from storage.models import Staff as StaffRow
 from storage.org.unit_tree import UnitRef, children
 from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for, verifications_of
 from storage.review.decided import last_decisions
+from storage.review.live import current_cursor
 from storage.review.queue import QueueFilter, queue_all, queue_page
 from storage.shared.db import as_utc
 from web.app import WebContext, page
 from web.console.auth import Signer, csrf_ok
+from web.console.channel_alerts import channel_report
 from web.console.deps import Session, StaffMember
 from web.console.export import COLUMNS, column_key, download, queue_cells, queue_filter_shown
 
@@ -88,6 +91,8 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
     async def queue(request: Request, session: Session, staff: StaffMember) -> Response:
         q = request.query_params
         wanted = _wanted(q)
+        # Before the rows are read: what arrives meanwhile comes by the live feed.
+        live_after = (await current_cursor(session)).as_text()
         result = await queue_page(session, staff.scope, wanted)
         units = [u for u in await _unit_choices(session) if staff.scope.can_see(u.id)]
         keep = {k: v for k, v in q.items() if k not in ("page", "bulk") and v}
@@ -103,7 +108,9 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     wanted=wanted, units=units, statuses=STATUSES, fields=FIELDS, keep=keep,
                     silent_groups=silent, overdue=overdue, bulk_done=bulk_done,
                     held_back=await held_back_count(session),
-                    bulk_actions=BULK_ACTIONS,
+                    bulk_actions=BULK_ACTIONS, live_after=live_after,
+                    channel_report=await channel_report(context, session,
+                                                        await linked_channels(session)),
                     bulk_reasons=await reason_texts(session, context.texts,
                                                     context.texts.default_locale))
 

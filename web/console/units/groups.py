@@ -12,6 +12,7 @@ from handlers.units.group_links import LINK_CODE_VALID_FOR, make_link_code
 from storage.models import Unit, UnitChat
 from web.app import WebContext, page
 from web.console.auth import csrf_ok
+from web.console.channel_alerts import channel_report
 from web.console.deps import Session, StaffMember
 
 
@@ -28,8 +29,10 @@ def build_router(context: WebContext) -> APIRouter:
         by_unit: dict[int, list[UnitChat]] = {}
         for chat in chats:
             by_unit.setdefault(chat.unit_id, []).append(chat)
+        # A linked group "receives" only if its channel has a bot to send with.
+        report = await channel_report(context, session, {chat.channel for chat in chats})
         return page(context, request, "web/console/groups.html", staff=staff, units=units,
-                    chats=by_unit, code=code, code_unit=code_unit,
+                    chats=by_unit, code=code, code_unit=code_unit, channel_report=report,
                     hours=int(LINK_CODE_VALID_FOR.total_seconds() // 3600))
 
     @router.get("/groups", response_class=HTMLResponse)
