@@ -43,6 +43,7 @@ from storage.shared.db import is_sqlite, make_engine, make_session_factory
 from storage.shared.sqlite_in_loop import checkpoint_in_thread, database_path
 from web.app import create_app, make_context
 from web.console.account import build_router as console_account_router
+from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
@@ -283,7 +284,7 @@ async def run(settings: Settings) -> None:
                               console_privacy_router(context, services.media),
                               console_audit_router(context),
                               console_retention_router(context, periods),
-                              admin_units_router(context),
+                              admin_units_router(context), admin_staff_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health, metrics_token=settings.metrics_token.get_secret_value()

@@ -12,6 +12,7 @@ from tests.support.authenticator import Phones
 from tests.support.process import csrf_of
 from web.app import create_app, make_context
 from web.console.account import build_router as console_account_router
+from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
@@ -80,7 +81,7 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_intake_router(context),
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
-                              admin_units_router(context)],
+                              admin_units_router(context), admin_staff_router(context)],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:
