@@ -1,6 +1,6 @@
-"""The command-line chores (`ntvt migrate | load-org | load-calendar | set-password |
-reset-two-factor | link-code`): each opens the database at the latest migration, does one
-thing, closes it."""
+"""The command-line chores (`ntvt migrate | load-org | org export | load-calendar |
+set-password | reset-two-factor | link-code`): each opens the database at
+the latest migration, does one thing, closes it."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.org_files import load_calendar_from, load_org_from
+from bot.org_files import export_org_to, load_calendar_from, load_org_from
 from bot.settings import Settings
 from handlers.shared.texts import Texts
 from handlers.units.group_links import make_link_code
@@ -84,3 +84,8 @@ async def link_code(settings: Settings, unit_code: str) -> str:
         code = await make_link_code(session, unit=unit, staff_id=None, now=datetime.now(UTC))
     log.info("link code for %s made; valid 48 hours, once", unit.name)
     return code
+
+
+async def export_org_file(settings: Settings, path: Path, name: str | None) -> None:
+    async with database(settings) as sessions:
+        await export_org_to(sessions, path, name)

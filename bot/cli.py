@@ -1,5 +1,5 @@
-"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, set-password,
-reset-two-factor, link-code."""
+"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, org export|import,
+load-calendar, set-password, reset-two-factor, link-code."""
 
 import argparse
 import asyncio
@@ -69,6 +69,14 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     load = commands.add_parser("load-org", help="import or update the organisation file")
     load.add_argument("file", nargs="?", type=Path, help="defaults to ORG_FILE")
+    org = commands.add_parser("org", help="the organisation file: export what the database "
+                                          "holds now, or import one (as load-org)")
+    org_commands = org.add_subparsers(dest="org_command", required=True)
+    export = org_commands.add_parser("export", help="write the organisation to a YAML file")
+    export.add_argument("file", type=Path)
+    export.add_argument("--name", help="the organisation's name in the file")
+    org_import = org_commands.add_parser("import", help="import or update from a YAML file")
+    org_import.add_argument("file", type=Path)
     calendar = commands.add_parser("load-calendar", help="import or update the deadline calendar")
     calendar.add_argument("file", nargs="?", type=Path, help="defaults to CALENDAR_FILE")
     password = commands.add_parser(
@@ -104,6 +112,11 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(admin.migrate(settings))
     elif args.command == "load-org":
         asyncio.run(admin.load_org_file(settings, args.file or settings.org_file))
+    elif args.command == "org" and args.org_command == "export":
+        asyncio.run(admin.export_org_file(settings, args.file, args.name))
+    elif args.command == "org":
+        asyncio.run(admin.load_org_file(settings, args.file))
+
     else:
         from bot import composition
 

@@ -20,7 +20,7 @@ from bot.health import Health
 from bot.intake import IntakeOptions
 from bot.media_setup import media_store
 from bot.memory import give_large_blocks_back
-from bot.org_files import load_calendar_from, load_org_from
+from bot.org_files import load_calendar_from, load_org_if_empty
 from bot.polling import PollerBeat, polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
@@ -199,8 +199,8 @@ async def run(settings: Settings) -> None:
     sessions = make_session_factory(engine)
     async with one_at_a_time(engine):
         await upgrade(engine)
-        if settings.org_file is not None:
-            await load_org_from(sessions, settings.org_file)
+        if settings.org_file is not None:  # into an empty database only: then the console
+            await load_org_if_empty(sessions, settings.org_file)
         if settings.calendar_file is not None:
             await load_calendar_from(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
