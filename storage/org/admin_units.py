@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Cluster, Nomination, StaffRole, Unit, UnitChat, UnitCluster
 from storage.org.access import subtree, unit_parents
+from storage.org.merge_codes import coded_counts, move_codes
 from storage.shared.folding import fold
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as in the organisation file
@@ -129,6 +130,8 @@ class MergeCounts:
     chats: int
     roles: int
     children: int
+    tasks: int = 0  # deadline tasks it owns
+    quotas: int = 0  # active campaigns with its own quota
 
 
 async def _count(session: AsyncSession, query: Any) -> int:
@@ -141,7 +144,8 @@ async def merge_counts(session: AsyncSession, merged: Unit, survivor: Unit) -> M
         raise TreeProblem("same_unit")
     if survivor.id in await descendants(session, merged.id):
         raise TreeProblem("inside_itself")
-    return MergeCounts(
+    tasks, quotas = await coded_counts(session, merged.code)
+    return MergeCounts(tasks=tasks, quotas=quotas,
         nominations=await _count(session, select(func.count()).select_from(Nomination)
                                  .where(col(Nomination.unit_id) == merged.id)),
         chats=await _count(session, select(func.count()).select_from(UnitChat)
@@ -153,9 +157,10 @@ async def merge_counts(session: AsyncSession, merged: Unit, survivor: Unit) -> M
 
 
 async def merge_units(session: AsyncSession, merged: Unit, survivor: Unit) -> MergeCounts:
-    """The merged unit's nominations, group chats, staff roles and children go to the
-    survivor; the merged unit stays, inactive, so its code and old references still
-    mean something. A chat or role the survivor already has is not doubled."""
+    """The merged unit's nominations, group chats, staff roles, children, deadline tasks
+    and campaign quotas go to the survivor; the merged unit stays, inactive, so its code
+    and old references still mean something. A chat or role the survivor already has is
+    not doubled."""
     counts = await merge_counts(session, merged, survivor)
     old, new = merged.id, survivor.id
     await session.exec(update(Nomination).where(col(Nomination.unit_id) == old)
@@ -178,6 +183,7 @@ async def merge_units(session: AsyncSession, merged: Unit, survivor: Unit) -> Me
             session.add(role)
     await session.exec(update(Unit).where(col(Unit.parent_id) == old)
                        .values(parent_id=new).execution_options(synchronize_session=False))
+    await move_codes(session, merged=merged.code, survivor=survivor.code)
     merged.active = False
     session.add(merged)
     await session.flush()

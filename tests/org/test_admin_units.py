@@ -5,7 +5,17 @@ keeps the emulation clusters. Every change is in the audit log."""
 
 from sqlmodel import col, select
 
-from storage.models import AuditEvent, Cluster, Nomination, StaffRole, Unit, UnitChat, UnitCluster
+from storage.models import (
+    AuditEvent,
+    Campaign,
+    Cluster,
+    DeadlineTask,
+    Nomination,
+    StaffRole,
+    Unit,
+    UnitChat,
+    UnitCluster,
+)
 from tests.support.nominations import add_nomination
 
 PAGE = "/console/admin/units"
@@ -123,6 +133,11 @@ async def test_truc_bach_merges_into_quan_thanh_with_its_nominations(console):
         session.add(Unit(code="truc-bach-tdp-1", name="Tổ dân phố số 1 Trúc Bạch",
                          name_folded="to dan pho so 1 truc bach", kind="residential_group",
                          parent_id=truc_bach.id, position=999))
+        session.add(DeadlineTask(code="bao-cao-quy", title="Báo cáo quý", yearly="03-25",
+                                 lead_days=[7], owner_units=["truc-bach", "quan-thanh"]))
+        session.add(Campaign(code="ntvt-2026", name="Người tốt, việc tốt 2026",
+                             starts_on="2026-01-01", ends_on="2026-12-31", default_quota=4,
+                             quotas={"truc-bach": 5, "ngoc-ha": 6}))
         await session.commit()
 
     page = await admin_page(console)
@@ -131,7 +146,8 @@ async def test_truc_bach_merges_into_quan_thanh_with_its_nominations(console):
     preview = await console.client.post(f"{PAGE}/merge", data=form)
     assert 'data-preview="merge"' in preview.text
     assert "Sáp nhập Phường Trúc Bạch vào Phường Quán Thánh" in preview.text
-    for shown in ("2 hồ sơ đề xuất", "1 nhóm chat", "1 vai trò cán bộ", "1 đơn vị trực thuộc"):
+    for shown in ("2 hồ sơ đề xuất", "1 nhóm chat", "1 vai trò cán bộ", "1 đơn vị trực thuộc",
+                  "1 việc trong lịch hạn", "1 chỉ tiêu đợt thi đua"):
         assert shown in preview.text
     assert (await unit(db, "truc-bach")).active  # nothing saved yet
 
@@ -147,11 +163,16 @@ async def test_truc_bach_merges_into_quan_thanh_with_its_nominations(console):
             StaffRole.unit_id == truc_bach.id))).all() == []
         child = (await session.exec(select(Unit).where(Unit.code == "truc-bach-tdp-1"))).one()
         assert child.parent_id == quan_thanh.id
+        task = (await session.exec(select(DeadlineTask))).one()
+        assert task.owner_units == ["quan-thanh"]
+        campaign = (await session.exec(select(Campaign))).one()
+        assert campaign.quotas == {"ngoc-ha": 6, "quan-thanh": 9}  # its default 4, and 5
     gone = await unit(db, "truc-bach")
     assert gone.active is False  # kept: nominations and the audit log name it
     [event] = await events(db, "admin_unit_merge")
     assert event.detail == {"merged": "Phường Trúc Bạch", "into": "Phường Quán Thánh",
-                            "nominations": 2, "chats": 1, "roles": 1, "children": 1}
+                            "nominations": 2, "chats": 1, "roles": 1, "children": 1,
+                            "tasks": 1, "quotas": 1}
     tree = await console.client.get(PAGE)
     assert 'data-unit="truc-bach"' not in tree.text
     assert 'data-unit="truc-bach-tdp-1"' in tree.text

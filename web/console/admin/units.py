@@ -134,7 +134,8 @@ def build_router(context: WebContext) -> APIRouter:
         counts = await tree.merge_units(session, gone, kept)
         audit(session, staff, "admin_unit_merge", f"unit:{gone.code}",
               {"merged": gone.name, "into": kept.name, "nominations": counts.nominations,
-               "chats": counts.chats, "roles": counts.roles, "children": counts.children})
+               "chats": counts.chats, "roles": counts.roles, "children": counts.children,
+               "tasks": counts.tasks, "quotas": counts.quotas})
         await session.commit()
         return _back("done=merged")
 
