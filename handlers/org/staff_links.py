@@ -16,6 +16,7 @@ from storage.org.group_links import new_code, take_code
 
 ACCOUNT_CODE_VALID_FOR = timedelta(hours=1)
 COMMAND = "link"
+CHANNELS = ("telegram", "zalo")  # where staff press review buttons (not the web chat)
 
 
 async def make_account_code(session: AsyncSession, *, staff_id: int, now: datetime) -> str:
@@ -37,7 +38,7 @@ async def link_account(turn: Turn) -> list[Reply]:
     inbound, code = turn.inbound, _code_of(turn.inbound.text)
     used = f"{inbound.channel}:{inbound.user_id}"
     found = await take_code(turn.session, code=code, used_chat=used, now=turn.now,
-                            for_staff=True) if code else None
+                            for_staff=True) if code and inbound.channel in CHANNELS else None
     if found is None or found.for_staff_id is None:
         record_event(turn.session, action="staff_account_link", allowed=False,
                      staff_id=None, via=inbound.channel, external_id=inbound.user_id,

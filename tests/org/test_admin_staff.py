@@ -186,6 +186,10 @@ async def test_the_admin_cannot_lock_themselves_out(console):
     refused = await console.client.post(f"{PAGE}/{me.id}/active", data={
         "csrf": console.csrf(page), "active": "no"})
     assert refused.headers["location"] == f"{PAGE}?problem=own_account"
+    own_reset = await console.client.post(f"{PAGE}/{me.id}/reset",
+                                          data={"csrf": console.csrf(page)})
+    assert own_reset.headers["location"] == f"{PAGE}?problem=own_account"
+    assert (await console.client.get("/console")).status_code == 200  # still signed in
     async with console.db.sessions() as session:
         [role] = (await session.exec(select(StaffRole).where(StaffRole.staff_id == me.id))).all()
     kept = await console.client.post(f"{PAGE}/{me.id}/roles/{role.id}/remove",

@@ -72,3 +72,13 @@ async def test_a_group_code_typed_in_a_private_chat_links_nothing(db, services):
             UnitChat.chat_id == "5000000777"))).all() == []
         assert (await session.exec(select(StaffAccount).where(
             StaffAccount.external_id == "5000000777"))).all() == []
+
+
+async def test_a_web_chat_visitor_cannot_take_a_staff_code(console, services):
+    code = await code_from_console(console)
+    web = Chat(console.db.sessions, services, user_id="web-42", channel="webchat")
+    await web.say(f"/link {code}")
+    assert "Mã liên kết không đúng" in web.text()
+    zalo = Chat(console.db.sessions, services, user_id="z-8801", channel="zalo")
+    await zalo.say(f"/link {code}")  # still unused, so her Zalo takes it
+    assert "Đã liên kết" in zalo.text()

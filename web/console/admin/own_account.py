@@ -61,8 +61,11 @@ def build_router(context: WebContext) -> APIRouter:
         problem = "mismatch" if new != again else password_problem(new)
         if problem is not None:
             return _no_referrer(RedirectResponse(f"{here}?problem={problem}", status_code=303))
-        hashed = await password_lane().run(hash_password, new)
         now = datetime.now(UTC)
+        if await open_invite(session, token[:64], now) is None:  # before argon2's cost
+            return _no_referrer(RedirectResponse(here, status_code=303))
+        await session.rollback()  # no connection held while argon2 runs
+        hashed = await password_lane().run(hash_password, new)
         person = await use_invite(session, token=token[:64], password_hash=hashed, now=now)
         if person is None:
             return _no_referrer(RedirectResponse(here, status_code=303))

@@ -130,6 +130,8 @@ def build_router(context: WebContext) -> APIRouter:
         _admin(staff, csrf)
         try:
             person = await people.get_staff(session, staff_id)
+            if person.id == staff.staff.id:  # one's own: "Phiên đăng nhập" changes it
+                raise StaffProblem("own_account")
         except StaffProblem as problem:
             return _back(f"problem={problem.code}")
         ended = await people.forget_password(session, person)
