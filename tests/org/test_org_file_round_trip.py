@@ -15,6 +15,7 @@ from storage.org.exporter import export_org, org_yaml
 from storage.org.file import read_org_file
 from storage.org.loader import load_org
 from tests.conftest import ORG_DEMO
+from tests.support.process import run_cli
 
 
 async def snapshot(db) -> tuple:
@@ -84,3 +85,19 @@ async def test_a_first_run_loads_the_file_into_the_empty_database(empty_db):
         assert (await unit(session, "phuc-xa")).name == "Phường Phúc Xá"
         exported = await export_org(session)
     assert org_yaml(exported).startswith("name: Quận Ba Đình\n")
+
+
+async def test_the_operator_exports_and_imports_with_the_cli(tmp_path: Path):
+    database = f"sqlite+aiosqlite:///{tmp_path / 'ntvt.db'}"
+    status, output = await run_cli(tmp_path, database, "load-org", str(ORG_DEMO))
+    assert status == 0, output
+    first, second = tmp_path / "org-1.yaml", tmp_path / "org-2.yaml"
+    status, output = await run_cli(tmp_path, database, "org", "export", str(first),
+                                   "--name", "Quận Ba Đình (demo)")
+    assert status == 0, output
+    assert read_org_file(first).model_dump() == read_org_file(ORG_DEMO).model_dump()
+    status, output = await run_cli(tmp_path, database, "org", "import", str(first))
+    assert status == 0, output
+    await run_cli(tmp_path, database, "org", "export", str(second), "--name",
+                  "Quận Ba Đình (demo)")
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
