@@ -217,3 +217,16 @@ async def test_the_admin_keeps_the_emulation_clusters(console):
     assert event.detail["units"] == 2
     audit = await console.client.get("/console/audit")
     assert "Thêm cụm thi đua" in audit.text
+
+
+async def test_the_pages_read_in_english_too(console):
+    await admin_page(console)
+    units = await console.client.get(f"{PAGE}?lang=en")
+    assert "Units and emulation clusters" in units.text and "Merge units" in units.text
+    staff = await console.client.get("/console/admin/staff")  # the choice is kept
+    assert "Invite a staff member" in staff.text and "Reviewer" in staff.text
+    ward, other = await unit(console.db, "phuc-xa"), await unit(console.db, "ngoc-ha")
+    preview = await console.client.post(f"{PAGE}/merge", data={
+        "csrf": console.csrf(units), "merged": str(ward.id), "survivor": str(other.id)})
+    assert "Merge Phường Phúc Xá into Phường Ngọc Hà. This moves:" in preview.text
+    assert "5 child units" in preview.text
