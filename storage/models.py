@@ -60,7 +60,8 @@ class UnitChat(SQLModel, table=True):
 
 
 class LinkCode(SQLModel, table=True):
-    """A one-time code staff make (console or CLI) for `/link CODE` in a group chat."""
+    """A one-time code staff make (console or CLI) for `/link CODE` in a group chat, or
+    (`for_staff_id`) for a staff member to send the bot privately, linking that account."""
 
     __tablename__ = "link_code"
     id: int | None = Field(default=None, primary_key=True)

@@ -168,6 +168,9 @@ async def test_hung_left_the_ward_and_is_disabled(console):
         assert refused.headers["location"].startswith("/console/login?failed")
         listed = await console.client.get(PAGE)
         assert "Đã khoá" in listed.text and "Mở lại tài khoản" in listed.text
+        no_link = await console.client.post(f"{PAGE}/{hung_id}/reset",
+                                            data={"csrf": console.csrf(page)})
+        assert no_link.headers["location"] == f"{PAGE}?problem=disabled"
 
         back = await console.client.post(f"{PAGE}/{hung_id}/active", data={
             "csrf": console.csrf(page), "active": "yes"})

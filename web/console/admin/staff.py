@@ -132,6 +132,8 @@ def build_router(context: WebContext) -> APIRouter:
             person = await people.get_staff(session, staff_id)
             if person.id == staff.staff.id:  # one's own: "Phiên đăng nhập" changes it
                 raise StaffProblem("own_account")
+            if not person.active:  # their link would open nothing
+                raise StaffProblem("disabled")
         except StaffProblem as problem:
             return _back(f"problem={problem.code}")
         ended = await people.forget_password(session, person)
