@@ -1,6 +1,6 @@
-"""The command-line chores (`ntvt migrate | load-org | load-calendar | calendar | set-password |
-reset-two-factor | link-code`): each opens the database at the latest migration, does one
-thing, closes it."""
+"""The command-line chores (`ntvt migrate | load-org | org export|import | load-calendar |
+calendar export|import | create-admin | set-password | reset-two-factor | link-code`): each
+opens the database at the latest migration, does one thing, closes it."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -8,11 +8,14 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.org_files import export_calendar_to, load_calendar_from, load_org_from
+from bot.org_files import export_calendar_to, export_org_to, load_calendar_from, load_org_from
 from bot.settings import Settings
 from handlers.shared.texts import Texts
 from handlers.units.group_links import make_link_code
 from storage.migrate import upgrade
+from storage.org.admin_staff import StaffProblem
+from storage.org.first_admin import create_first_admin, has_admin, top_units
+from storage.org.invites import new_invite
 from storage.org.second_factor import reset_second_factor
 from storage.org.staff_auth import set_password_hash
 from storage.org.unit_tree import unit_by_code
@@ -89,3 +92,45 @@ async def link_code(settings: Settings, unit_code: str) -> str:
         code = await make_link_code(session, unit=unit, staff_id=None, now=datetime.now(UTC))
     log.info("link code for %s made; valid 48 hours, once", unit.name)
     return code
+
+
+async def export_org_file(settings: Settings, path: Path, name: str | None) -> None:
+    async with database(settings) as sessions:
+        await export_org_to(sessions, path, name)
+
+
+async def first_admin_needs(settings: Settings) -> tuple[bool, bool]:
+    """Whether an admin already exists, and whether the database has no unit yet (then
+    the first admin's command asks for the organisation's name)."""
+    async with database(settings) as sessions, sessions() as session:
+        return await has_admin(session), not await top_units(session)
+
+
+async def create_admin(settings: Settings, *, username: str, full_name: str,
+                       top_unit: str | None, password: str | None) -> str | None:
+    """The first administrator. With `password` it is set now; without, the answer is a
+    one-time link (as the console's invitations) for them to set it."""
+    texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
+    if password is not None and (problem := password_problem(password)) is not None:
+        raise SystemExit(texts.get(settings.default_locale, f"console.password_{problem}",
+                                   min=MIN_LENGTH))
+    hashed = hash_password(password) if password is not None else None
+    now = datetime.now(UTC)
+    async with database(settings) as sessions, sessions() as session:
+        try:
+            person = await create_first_admin(session, username=username,
+                                              full_name=full_name, top_unit=top_unit)
+        except StaffProblem as problem:
+            raise SystemExit(texts.get(settings.default_locale,
+                                       f"console.admin_org.cli.problem.{problem.code}")) from None
+        assert person.id is not None
+        token = None
+        if hashed is None:
+            token = await new_invite(session, staff_id=person.id, purpose="invite",
+                                     created_by=None, now=now)
+        else:
+            person.password_hash = hashed
+            session.add(person)
+        await session.commit()
+    log.info("first administrator %s created", username)
+    return f"{settings.base_url}/console/invite/{token}" if token else None

@@ -1,5 +1,6 @@
-"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, load-calendar,
-calendar import|export, set-password, reset-two-factor, link-code."""
+"""`ntvt` / `python -m bot`: run (the default), migrate, load-org, org export|import,
+load-calendar, calendar import|export, create-admin, set-password, reset-two-factor,
+link-code."""
 
 import argparse
 import asyncio
@@ -62,6 +63,36 @@ def load_settings() -> Settings:
         raise SystemExit(EX_CONFIG) from None
 
 
+def ask(question: str) -> str:
+    answer = input(f"{question}: ").strip() if sys.stdin.isatty() \
+        else sys.stdin.readline().strip()
+    if not answer:
+        raise SystemExit(1)
+    return answer
+
+
+def create_admin(settings: Settings, args: argparse.Namespace) -> None:
+    """Asks what was not given on the command line, in the installation's language."""
+    from bot import admin_commands as admin
+    from handlers.shared.texts import Texts
+
+    texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
+
+    def say(key: str, **values: str) -> str:
+        return texts.get(settings.default_locale, f"console.admin_org.cli.{key}", **values)
+
+    exists, no_units = asyncio.run(admin.first_admin_needs(settings))
+    if exists:
+        raise SystemExit(say("problem.admin_exists"))
+    username = args.username or ask(say("username"))
+    full_name = args.full_name or ask(say("full_name"))
+    top = args.organisation or (ask(say("organisation")) if no_units else None)
+    password = read_password() if args.password else None
+    link = asyncio.run(admin.create_admin(settings, username=username, full_name=full_name,
+                                          top_unit=top, password=password))
+    print(say("link", link=link) if link else say("done", username=username))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ntvt", description="Người tốt, việc tốt")
     commands = parser.add_subparsers(dest="command")
@@ -69,6 +100,22 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     load = commands.add_parser("load-org", help="import or update the organisation file")
     load.add_argument("file", nargs="?", type=Path, help="defaults to ORG_FILE")
+    org = commands.add_parser("org", help="the organisation file: export what the database "
+                                          "holds now, or import one (as load-org)")
+    org_commands = org.add_subparsers(dest="org_command", required=True)
+    export = org_commands.add_parser("export", help="write the organisation to a YAML file")
+    export.add_argument("file", type=Path)
+    export.add_argument("--name", help="the organisation's name in the file")
+    org_import = org_commands.add_parser("import", help="import or update from a YAML file")
+    org_import.add_argument("file", type=Path)
+    admin_parser = commands.add_parser(
+        "create-admin", help="on a new installation, create the first administrator: "
+                             "prints a one-time link to set the password, or asks for it")
+    admin_parser.add_argument("--username")
+    admin_parser.add_argument("--full-name")
+    admin_parser.add_argument("--organisation", help="the top unit's name, if none exists")
+    admin_parser.add_argument("--password", action="store_true",
+                              help="ask for the password now instead of printing a link")
     calendar = commands.add_parser("load-calendar", help="import or update the deadline calendar")
     calendar.add_argument("file", nargs="?", type=Path, help="defaults to CALENDAR_FILE")
     plan = commands.add_parser("calendar", help="import or export the deadline calendar and "
@@ -112,6 +159,12 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(admin.migrate(settings))
     elif args.command == "load-org":
         asyncio.run(admin.load_org_file(settings, args.file or settings.org_file))
+    elif args.command == "org" and args.org_command == "export":
+        asyncio.run(admin.export_org_file(settings, args.file, args.name))
+    elif args.command == "org":
+        asyncio.run(admin.load_org_file(settings, args.file))
+    elif args.command == "create-admin":
+        create_admin(settings, args)
     else:
         from bot import composition
 

@@ -21,7 +21,7 @@ from bot.health import Health
 from bot.intake import IntakeOptions
 from bot.media_setup import media_store
 from bot.memory import give_large_blocks_back
-from bot.org_files import load_calendar_if_empty, load_org_from
+from bot.org_files import load_calendar_if_empty, load_org_if_empty
 from bot.polling import PollerBeat, polling_lease
 from bot.settings import Settings
 from bot.supervise import supervise
@@ -45,6 +45,8 @@ from storage.shared.sqlite_in_loop import checkpoint_in_thread, database_path
 from web.app import create_app, make_context
 from web.console.account import build_router as console_account_router
 from web.console.admin.calendar import admin_calendar_routers
+from web.console.admin.staff import build_router as admin_staff_router
+from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
@@ -204,8 +206,8 @@ async def run(settings: Settings) -> None:
     sessions = make_session_factory(engine)
     async with one_at_a_time(engine):
         await upgrade(engine)
-        if settings.org_file is not None:
-            await load_org_from(sessions, settings.org_file)
+        if settings.org_file is not None:  # into an empty database only: then the console
+            await load_org_if_empty(sessions, settings.org_file)
         if settings.calendar_file is not None:  # a first run only: then the console's
             await load_calendar_if_empty(sessions, settings.calendar_file)
     texts = Texts.load(settings.templates_dir / "bot", settings.default_locale)
@@ -294,6 +296,7 @@ async def run(settings: Settings) -> None:
                               console_audit_router(context),
                               console_retention_router(context, periods),
                               *admin_calendar_routers(context, channel_previews(texts)),
+                              admin_units_router(context), admin_staff_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health, metrics_token=settings.metrics_token.get_secret_value()

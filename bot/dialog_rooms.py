@@ -4,6 +4,8 @@ composition root hands them over through Services, and the tests use the same wi
 
 from typing import Any
 
+from handlers.org.staff_links import COMMAND as LINK_ACCOUNT
+from handlers.org.staff_links import link_account
 from handlers.privacy.chat import PREFIX as PRIVACY_PRESS
 from handlers.privacy.chat import ROOM_STEPS as PRIVACY_STEPS
 from handlers.privacy.chat import pressed as privacy_pressed
@@ -12,6 +14,6 @@ from handlers.review.card import REVIEW_PRESS
 
 
 def dialog_rooms() -> dict[str, Any]:
-    """Services' `presses` and `steps`."""
+    """Services' `presses`, `steps` and `commands`."""
     return {"presses": {REVIEW_PRESS: decide_typed, PRIVACY_PRESS: privacy_pressed},
-            "steps": dict(PRIVACY_STEPS)}
+            "steps": dict(PRIVACY_STEPS), "commands": {LINK_ACCOUNT: link_account}}

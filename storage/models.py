@@ -60,12 +60,16 @@ class UnitChat(SQLModel, table=True):
 
 
 class LinkCode(SQLModel, table=True):
-    """A one-time code staff make (console or CLI) for `/link CODE` in a group chat."""
+    """A one-time code staff make (console or CLI) for `/link CODE` in a group chat, or
+    (`for_staff_id`) for a staff member to send the bot privately, linking that account."""
 
     __tablename__ = "link_code"
     id: int | None = Field(default=None, primary_key=True)
     code_hash: str = Field(max_length=64, unique=True)  # sha256: the code itself is a secret
-    unit_id: int = Field(foreign_key="unit.id", index=True)
+    # A group's code names its unit; a staff member's own code (sent to the bot in a
+    # private chat) names them instead, and saves that chat account as theirs.
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    for_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = _ts()
     expires_at: datetime = _ts()
@@ -566,3 +570,20 @@ class ReasonTemplate(SQLModel, table=True):
     key: str = Field(max_length=64)
     locale: str = Field(max_length=8)
     text: str = Field(max_length=2000)
+
+
+# Issue 17, the organisation and staff administered from the console.
+class StaffInvite(SQLModel, table=True):
+    """A one-time link to set a console password: an invitation, or a reset made by an
+    administrator. Only the token's hash is stored; it works once, before it expires,
+    and a newer link for the same person ends the older ones."""
+
+    __tablename__ = "staff_invite"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    purpose: str = Field(max_length=8)  # invite, reset
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _ts(nullable=True)

@@ -69,6 +69,8 @@ def _free_text(step: str | None) -> bool:
 
 async def _dispatch(turn: Turn) -> list[Reply]:
     inbound = turn.inbound
+    if (typed := turn.services.command_for(inbound.text)) is not None:
+        return await typed(turn)
     command = commands.command_of(inbound.text, inbound.payload)
     if command is None and (said := word_commands.said_command(turn)) is not None:
         if inbound.text and word_commands.could_be_answer(turn, inbound.text):

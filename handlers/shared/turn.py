@@ -44,6 +44,14 @@ class Services:
     # Steps of the dialog another capability owns, by name (privacy's "what should be
     # corrected?"): what it makes of an answer there, and how it asks again.
     steps: Mapping[str, "RoomStep"] = field(default_factory=dict)
+    # Typed commands another capability answers in a private chat, by name (org's
+    # "/link CODE": a staff member links their own chat account).
+    commands: Mapping[str, "Press"] = field(default_factory=dict)
+
+    def command_for(self, text: str | None) -> "Press | None":
+        if not self.commands or not text or not text.startswith("/") or len(text) < 2:
+            return None
+        return self.commands.get(text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower())
 
     def press_for(self, payload: str | None) -> "Press | None":
         if not payload:

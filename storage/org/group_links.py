@@ -19,30 +19,42 @@ def _hash(code: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
-def new_code(session: AsyncSession, *, unit_id: int, staff_id: int | None, now: datetime,
-             valid_for: timedelta) -> str:
-    """A code like `K7MQ-9XPA`; only its hash is stored. The caller commits."""
+def new_code(session: AsyncSession, *, unit_id: int | None, staff_id: int | None,
+             now: datetime, valid_for: timedelta, for_staff_id: int | None = None) -> str:
+    """A code like `K7MQ-9XPA`; only its hash is stored. The caller commits. A group's
+    code names its unit; a staff member's own (`for_staff_id`) links their chat account."""
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(8))
     session.add(LinkCode(code_hash=_hash(raw), unit_id=unit_id, created_by=staff_id,
-                         created_at=now, expires_at=now + valid_for))
+                         created_at=now, expires_at=now + valid_for,
+                         for_staff_id=for_staff_id))
     return f"{raw[:4]}-{raw[4:]}"
 
 
-async def redeem(session: AsyncSession, *, code: str, channel: str, chat_id: str,
-                 now: datetime) -> Unit | None:
-    """Use the code once (a conditional update: two groups racing, one wins) and bind the
-    chat to its unit; None for an unknown, used or expired code. The caller commits."""
+async def take_code(session: AsyncSession, *, code: str, used_chat: str, now: datetime,
+                    for_staff: bool) -> LinkCode | None:
+    """Use the code once (a conditional update: two chats racing, one wins); None for an
+    unknown, used or expired code, or one of the other kind (a group's code typed in a
+    private chat links nothing). The caller commits."""
     found = (await session.exec(select(LinkCode).where(
         LinkCode.code_hash == _hash(code)))).first()
-    if found is None or found.id is None:
+    if found is None or found.id is None or (found.for_staff_id is not None) != for_staff:
         return None
     taken = await session.exec(
         update(LinkCode)
         .where(col(LinkCode.id) == found.id, col(LinkCode.used_at).is_(None),
                col(LinkCode.expires_at) > now)
-        .values(used_at=now, used_chat=f"{channel}:{chat_id}")
+        .values(used_at=now, used_chat=used_chat)
         .execution_options(synchronize_session=False))
-    if taken.rowcount != 1:
+    return found if taken.rowcount == 1 else None
+
+
+async def redeem(session: AsyncSession, *, code: str, channel: str, chat_id: str,
+                 now: datetime) -> Unit | None:
+    """Use a group's code and bind the chat to its unit; None for an unknown, used or
+    expired code. The caller commits."""
+    found = await take_code(session, code=code, used_chat=f"{channel}:{chat_id}", now=now,
+                            for_staff=False)
+    if found is None or found.unit_id is None:
         return None
     existing = (await session.exec(select(UnitChat).where(
         UnitChat.unit_id == found.unit_id, UnitChat.channel == channel,

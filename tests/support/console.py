@@ -14,6 +14,8 @@ from tests.support.process import csrf_of
 from web.app import create_app, make_context
 from web.console.account import build_router as console_account_router
 from web.console.admin.calendar import admin_calendar_routers
+from web.console.admin.staff import build_router as admin_staff_router
+from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.intake import build_router as console_intake_router
@@ -84,7 +86,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_live_router(context, LiveFeed(poll_seconds=0.2)),
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
-                              *admin_calendar_routers(context, channel_previews(texts))],
+                              *admin_calendar_routers(context, channel_previews(texts)),
+                              admin_units_router(context), admin_staff_router(context)],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Staff, StaffSession
+from storage.org.admin_staff import any_staff
 from storage.org.second_factor import confirm_pending, pending_secret, take_step
 from storage.org.staff_auth import record_attempt
 from storage.org.staff_sessions import promote
@@ -59,11 +60,14 @@ def build_router(context: WebContext, box: SecretBox) -> APIRouter:
     router = APIRouter(prefix="/console")
 
     @router.get("/login", response_class=HTMLResponse)
-    async def login_form(request: Request, failed: str | None = None,
-                         wait: int = 0) -> Response:
+    async def login_form(request: Request, session: Session, failed: str | None = None,
+                         wait: int = 0, done: str | None = None) -> Response:
         token = secrets.token_urlsafe(24)
+        # A first run: nobody can sign in until the operator makes the first admin.
         response = page(context, request, "web/console/login.html", csrf=token,
-                        failed=failed, wait=max(0, min(wait, 86400)))
+                        failed=failed, wait=max(0, min(wait, 86400)),
+                        no_staff=not await any_staff(session),
+                        password_set=done == "password_set")
         set_cookie(response, request, LOGIN_COOKIE, token, 3600)
         return response
 
