@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
+from bot.zalo.render import split_message
 from handlers.privacy.retention import Periods
+from handlers.units.announcements import ZaloRules
 from storage.media.store import MediaStore
 from storage.org.staff_auth import set_password_hash
 from tests.conftest import ROOT
@@ -21,6 +23,7 @@ from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
 from web.console.totp_box import SecretBox
+from web.console.units.announce import build_router as console_announce_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
@@ -78,7 +81,9 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_deadlines_router(context), console_tally_router(context),
                               console_intake_router(context),
                               console_privacy_router(context, media), console_audit_router(context),
-                              console_retention_router(context, Periods())],
+                              console_retention_router(context, Periods()),
+                              console_announce_router(context, media, ZaloRules(
+                                  split_message, True, "https://ward.example/console"))],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:
