@@ -2,9 +2,11 @@
 real senders, and a staff member's way through compose → preview → send."""
 
 import re
+from collections.abc import AsyncIterator
 from html import unescape
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlmodel import select
 
@@ -23,6 +25,14 @@ from web.media_links import build_router as media_links_router
 
 PUBLIC = "https://phuong.example"
 CONSOLE_URL = f"{PUBLIC}/console"
+
+
+@pytest.fixture
+async def fake_zalo() -> AsyncIterator[FakeZalo]:
+    server = FakeZalo()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 async def unit_ids(sessions, *codes: str) -> list[int]:
@@ -59,18 +69,19 @@ class Outbox:
     """The product's outbox sender with its Telegram and Zalo senders, at the fakes."""
 
     def __init__(self, sessions, texts, media: MediaStore, fake: FakeTelegram,
-                 fake_zalo: FakeZalo, *, in_flight: int = 8) -> None:
+                 fake_zalo: FakeZalo, *, in_flight: int = 8, chats: int = 200,
+                 via: str = "") -> None:
         self.links = MediaLinks(b"k" * 32, PUBLIC, lifetime_seconds=600)
         pictures = FastAPI()
         pictures.include_router(media_links_router(self.links, media))
         fake_zalo.reachable[PUBLIC] = httpx.ASGITransport(app=pictures)
-        self.bot = bot_for(fake)
+        self.bot = bot_for(fake, via)
         self.zalo = ZaloClient(TOKEN, fake_zalo.base_url)
         self.sender = OutboxSender(
             sessions, {"telegram": TelegramSender(self.bot, media),
                        "zalo": ZaloSender(self.zalo, texts, self.links, pictures=True,
                                           console_url=CONSOLE_URL)},
-            make_renderer(texts, console_url=CONSOLE_URL), in_flight=in_flight)
+            make_renderer(texts, console_url=CONSOLE_URL), in_flight=in_flight, chats=chats)
 
     async def close(self) -> None:
         await self.bot.session.close()

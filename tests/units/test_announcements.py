@@ -9,21 +9,12 @@ import pytest
 from sqlmodel import select
 
 from storage.models import AuditEvent, Notification
-from tests.support.fake_zalo import FakeZalo
 from tests.support.images import jpeg
 from tests.units.announce_helpers import Outbox, confirm, preview, unit_ids
 
 PHUC_XA_GROUP, PHUC_XA_LEADER = -1001000000010, "z-5000000002"
 NOTICE = ("Kính mời bà con tổ dân phố dự họp bình xét «Người tốt, việc tốt» lúc 19 giờ "
           "thứ Bảy tại nhà văn hoá phường Phúc Xá.\nMang theo <giấy mời> & căn cước.")
-
-
-@pytest.fixture
-async def fake_zalo() -> AsyncIterator[FakeZalo]:
-    server = FakeZalo()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
