@@ -127,3 +127,35 @@ async def test_staff_without_a_right_over_a_unit_cannot_announce_there(console):
         [refused] = (await session.exec(select(AuditEvent).where(
             AuditEvent.action == "announce_send"))).all()
     assert not refused.allowed and refused.detail == {"units": ["Phường Ngọc Hà"]}
+
+
+async def test_the_access_log_names_the_announcement_and_another_ward_cannot_stop_it(
+        console):
+    await console.sign_in("admin")
+    [phuc_xa, doi_can] = await unit_ids(console.db.sessions, "phuc-xa", "doi-can")
+    sent = await confirm(console, await preview(console, NOTICE, [phuc_xa, doi_can]))
+    log = await console.client.get("/console/audit")
+    assert "Gửi thông báo" in log.text and "Phường Đội Cấn" in log.text
+
+    await console.sign_in("phucxa.hung")  # decides for Phúc Xá, not for Đội Cấn
+    page = await console.client.get(sent.headers["location"])
+    assert "Dừng gửi" not in page.text
+    number = sent.headers["location"].rsplit("%3A", 1)[1]
+    refused = await console.client.post(f"/console/announce/{number}/stop",
+                                        data={"csrf": console.csrf(page)})
+    assert refused.status_code == 403
+    async with console.db.sessions() as session:
+        waiting = (await session.exec(select(Notification).where(
+            Notification.kind == "announcement"))).all()
+    assert len(waiting) == 3 and all(row.failed_at is None for row in waiting)
+
+
+async def test_an_english_speaking_reviewer_sees_the_preview_in_english(console):
+    await console.sign_in("phucxa.hung")
+    await console.client.get("/console/announce?lang=en")
+    [phuc_xa] = await unit_ids(console.db.sessions, "phuc-xa")
+    shown = await preview(console, NOTICE, [phuc_xa], picture=jpeg(320, 240))
+    assert "Chats it goes to: 2 (Telegram groups: 1; leaders on Zalo: 1). Units chosen: 1." \
+        in shown.text
+    assert "See the announcement&#39;s picture in the console: https://ward.example/console/" \
+           "broadcasts?run=announce%3A…" in shown.text
