@@ -570,3 +570,5 @@ class Announcement(SQLModel, table=True):
     created_at: datetime = _ts()
     stopped_at: datetime | None = _ts(nullable=True)
     stopped_by: int | None = Field(default=None, foreign_key="staff.id")
+    # The preview's one-time key: a confirmation pressed twice sends once.
+    form_key: str = Field(max_length=64, unique=True)

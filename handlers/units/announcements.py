@@ -7,10 +7,12 @@ in the same transaction. Stopping cancels the notices not yet begun (see
 storage.delivery.stoppable); those being sent finish.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,7 +20,7 @@ from handlers.shared.texts import Texts
 from storage.audit.events import record_event
 from storage.models import Announcement, Unit
 from storage.org.access import Scope
-from storage.units.announcements import add_announcement, stop_announcement
+from storage.units.announcements import add_announcement, by_form_key, stop_announcement
 from storage.units.recipients import unit_recipients
 
 TEXT_LIMIT = 4000  # one Telegram message (4,096) with room to spare
@@ -98,9 +100,16 @@ def zalo_preview(text: str, *, picture: bool, rules: ZaloRules, texts: Texts, lo
 
 
 async def send(session: AsyncSession, *, scope: Scope, staff_id: int, unit_ids: list[int],
-               text: str, image_sha256: str | None, now: datetime) -> Announcement | None:
+               text: str, image_sha256: str | None, now: datetime,
+               form_key: str | None = None) -> Announcement | None:
     """Queue the announcement for the chosen units; None when a unit is not this person's
-    (nothing is sent, the refusal is recorded). Commits."""
+    (nothing is sent, the refusal is recorded). `form_key`: the preview's one-time key;
+    the same key again (a second press, a resent form) is the announcement already
+    queued, not a second one. Commits."""
+    form_key = form_key or secrets.token_urlsafe(16)
+    earlier = await by_form_key(session, form_key)
+    if earlier is not None and earlier.staff_id == staff_id:
+        return earlier
     chosen = await plan(session, scope, unit_ids)
     if chosen.refused or not chosen.units:
         record_event(session, action="announce_send", staff_id=staff_id, via="console",
@@ -108,10 +117,14 @@ async def send(session: AsyncSession, *, scope: Scope, staff_id: int, unit_ids: 
                      detail={"units": [u.name for u in chosen.refused or chosen.units]})
         await session.commit()
         return None
-    announcement = await add_announcement(
-        session, text=text, image_sha256=image_sha256,
-        unit_ids=[u.id for u in chosen.units if u.id is not None], chats=chosen.chats,
-        staff_id=staff_id, now=now)
+    try:
+        announcement = await add_announcement(
+            session, text=text, image_sha256=image_sha256,
+            unit_ids=[u.id for u in chosen.units if u.id is not None], chats=chosen.chats,
+            staff_id=staff_id, form_key=form_key, now=now)
+    except IntegrityError:  # the same form, pressed twice at once: the other one won
+        await session.rollback()
+        return await by_form_key(session, form_key)
     record_event(session, action="announce_send", staff_id=staff_id, via="console", now=now,
                  target=f"announcement:{announcement.id}",
                  detail={"units": [u.name for u in chosen.units], "counts": chosen.by_channel,

@@ -3,6 +3,7 @@ chat under announce:<id>:<channel>:<chat>; stopping cancels the rows not yet beg
 
 from datetime import datetime
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.delivery.outbox import enqueue
@@ -16,12 +17,18 @@ def key_prefix(announcement_id: int) -> str:
     return f"announce:{announcement_id}:"
 
 
+async def by_form_key(session: AsyncSession, form_key: str) -> Announcement | None:
+    return (await session.exec(select(Announcement).where(
+        col(Announcement.form_key) == form_key))).first()
+
+
 async def add_announcement(session: AsyncSession, *, text: str, image_sha256: str | None,
                            unit_ids: list[int], chats: list[tuple[str, str]], staff_id: int,
-                           now: datetime) -> Announcement:
-    """The announcement and its notices, one per chat; the caller commits."""
+                           form_key: str, now: datetime) -> Announcement:
+    """The announcement and its notices, one per chat; the caller commits. A second one
+    under the same `form_key` fails at the flush (the key is unique)."""
     announcement = Announcement(text=text, image_sha256=image_sha256, unit_ids=unit_ids,
-                                staff_id=staff_id, created_at=now)
+                                staff_id=staff_id, form_key=form_key, created_at=now)
     session.add(announcement)
     await session.flush()
     assert announcement.id is not None

@@ -43,6 +43,8 @@ async def test_a_reviewer_previews_sends_and_follows_an_announcement_to_their_wa
 
     sent = await confirm(console, shown)
     assert sent.status_code == 303
+    again = await confirm(console, shown)  # a second press on a slow phone sends once
+    assert again.headers["location"] == sent.headers["location"]
     followed = await console.client.get(sent.headers["location"])
     assert "Thông báo · " in followed.text and NOTICE.split("\n")[0] in followed.text
     assert "Dừng gửi (2 tin còn chờ)" in followed.text
@@ -119,7 +121,8 @@ async def test_staff_without_a_right_over_a_unit_cannot_announce_there(console):
     await console.sign_in("doican.mai")  # decides for Đội Cấn, only views Ngọc Hà
     form = await console.client.get("/console/announce")
     forged = await console.client.post("/console/announce/send", data={
-        "text": NOTICE, "units": [str(doi_can), str(ngoc_ha)], "csrf": console.csrf(form)})
+        "text": NOTICE, "units": [str(doi_can), str(ngoc_ha)], "csrf": console.csrf(form),
+        "once": "a-forged-form-key-0001"})
     assert forged.status_code == 403
     async with console.db.sessions() as session:
         assert (await session.exec(select(Notification).where(

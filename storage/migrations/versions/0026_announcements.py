@@ -30,9 +30,11 @@ def upgrade() -> None:
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('stopped_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('stopped_by', sa.Integer(), nullable=True),
+        sa.Column('form_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.ForeignKeyConstraint(['staff_id'], ['staff.id']),
         sa.ForeignKeyConstraint(['stopped_by'], ['staff.id']),
         sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('form_key'),
     )
 
 

@@ -5,6 +5,7 @@ follow or stop it on the broadcasts page."""
 
 import base64
 import re
+import secrets
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -77,6 +78,7 @@ def build_router(context: WebContext, media: MediaStore, zalo: ZaloRules) -> API
         locale = chosen_locale(request) or context.texts.default_locale
         return page(context, request, "web/console/announce_preview.html", staff=staff,
                     text=text, audience=audience, sha256=sha256, thumbnail=thumbnail,
+                    form_key=secrets.token_urlsafe(16),
                     telegram=telegram_preview(text, picture=sha256 is not None),
                     zalo=zalo_preview(text, picture=sha256 is not None, rules=zalo,
                                       texts=context.texts, locale=locale,
@@ -87,6 +89,7 @@ def build_router(context: WebContext, media: MediaStore, zalo: ZaloRules) -> API
                       text: Annotated[str, Form(max_length=TEXT_LIMIT)],
                       csrf: Annotated[str, Form(max_length=64)],
                       units: Annotated[list[int], Form()],
+                      once: Annotated[str, Form(min_length=16, max_length=64)],
                       picture: Annotated[str, Form(max_length=64)] = "") -> Response:
         if not csrf_ok(staff, csrf):
             raise HTTPException(status_code=403, detail="stale form")
@@ -97,7 +100,7 @@ def build_router(context: WebContext, media: MediaStore, zalo: ZaloRules) -> API
             raise HTTPException(status_code=422, detail="no such picture")
         done = await send(session, scope=staff.scope, staff_id=staff.staff.id or 0,
                           unit_ids=units, text=text, image_sha256=picture or None,
-                          now=datetime.now(UTC))
+                          now=datetime.now(UTC), form_key=once)
         if done is None:
             raise HTTPException(status_code=403, detail="not your unit")
         return RedirectResponse(f"/console{picture_page(done.id or 0)}", status_code=303)
