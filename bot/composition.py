@@ -27,9 +27,11 @@ from bot.settings import Settings
 from bot.supervise import supervise
 from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
+from bot.zalo.render import split_message
 from handlers.privacy.retention import Periods
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
+from handlers.units.announcements import ZaloRules
 from notifications.delivery import ChannelSender
 from notifications.leader import TELEGRAM_POLLING_KEY, ZALO_POLLING_KEY, Leadership
 from notifications.meter import Meter
@@ -58,6 +60,7 @@ from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
 from web.console.totp_box import SecretBox
+from web.console.units.announce import build_router as console_announce_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
@@ -292,6 +295,9 @@ async def run(settings: Settings) -> None:
                                                        origins=settings.embedding_sites),
                               console_deadlines_router(context),
                               console_tally_router(context),
+                              console_announce_router(context, services.media, ZaloRules(
+                                  split_message, settings_checks.reachable_by_zalo(
+                                      settings.public_url), services.console_url)),
                               console_privacy_router(context, services.media),
                               console_audit_router(context),
                               console_retention_router(context, periods),

@@ -37,6 +37,7 @@ from storage.delivery.outbox import (
     mark_sent,
     move_chat,
 )
+from storage.delivery.stoppable import STOPPABLE_KINDS, begin_sending
 from storage.shared.db import SessionFactory
 
 log = logging.getLogger(__name__)
@@ -172,10 +173,17 @@ class OutboxSender:
         parts = sender.split(reply)
         chat_id, done, moves, refused = row.chat_id, row.parts_sent, 0, 0
         message_id: str | None = None
+        begun = row.kind not in STOPPABLE_KINDS
         while done < len(parts):
             try:
                 await self.pace.acquire(row.channel, chat_id, sender.is_group(chat_id))
                 async with self._slots:  # taken after the pace wait, not during it
+                    # Begun at the last moment, after every wait: a stop that came
+                    # meanwhile wins, and the row is left as the stop cancelled it.
+                    if not begun and not await self._begin(row):
+                        log.info("outbox row %s was stopped before it was sent", row.id)
+                        return True
+                    begun = True
                     with self._meter.sending(row.channel):
                         message_id = await sender.send(chat_id, parts[done])
             except ChatMigrated as moved:
@@ -203,6 +211,12 @@ class OutboxSender:
                 await self._record(row, part=(done, message_id))
         await self._record(row, sent_id=message_id or "")
         return True
+
+    async def _begin(self, row: Claimed) -> bool:
+        async with self._sessions() as session:
+            begun = await begin_sending(session, row.id, now=datetime.now(UTC))
+            await session.commit()
+        return begun
 
     async def _failed(self, row: Claimed, chat_id: str, exc: Exception) -> bool:
         """Record a refused send; False when the row will be tried again."""

@@ -10,6 +10,7 @@ from handlers.review.card import review_card
 from handlers.review.private_card import private_card
 from handlers.shared.messages import Button, Reply, rows
 from handlers.shared.texts import Texts
+from handlers.units.announcements import ZALO_PICTURE_TEXT, picture_page
 from handlers.units.deadlines import reminder_reply
 from handlers.units.tally import TallyRow, table_lines
 from storage.delivery.outbox import Claimed
@@ -34,6 +35,8 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
             return reminder_reply(row.payload, texts)
         if row.kind == "tally":
             return tally_message(row, texts)
+        if row.kind == "announcement":
+            return announcement_message(row)
         if row.kind == "privacy_reply":
             data = row.payload
             locale = str(data.get("locale", texts.default_locale))
@@ -110,3 +113,14 @@ def tally_message(row: Claimed, texts: Texts) -> Reply:
              *table_lines(texts, [TallyRow(**r) for r in data["rows"]], mine=data["unit"])]
     extra = {"chart_sha256": data["chart_sha256"]} if data.get("chart_sha256") else {}
     return Reply("\n".join(line.strip() for line in lines), extra=extra)
+
+
+def announcement_message(row: Claimed) -> Reply:
+    """Staff's own words as they wrote them; a picture goes with them where there is one
+    (on Zalo with a console link where staff see it, if Zalo cannot fetch it)."""
+    data = row.payload
+    extra: dict[str, str] = {}
+    if data.get("image_sha256"):
+        extra = {"image_sha256": data["image_sha256"], "picture_text": ZALO_PICTURE_TEXT,
+                 "picture_page": picture_page(int(data["announcement_id"]))}
+    return Reply(str(data["text"]), extra=extra)

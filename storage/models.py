@@ -404,6 +404,9 @@ class Notification(SQLModel, table=True):
     # A row may go out as several messages (a chart, then its text): how many already
     # went, so a retry sends only what is missing.
     parts_sent: int = 0
+    # When a sender began sending a row that staff may stop (an announcement): a stop
+    # cancels only rows not begun, and a sender begins only a row not cancelled.
+    sending_at: datetime | None = _ts(nullable=True)
 
 
 class ChatMigration(SQLModel, table=True):
@@ -587,3 +590,22 @@ class StaffInvite(SQLModel, table=True):
     created_at: datetime = _ts()
     expires_at: datetime = _ts()
     used_at: datetime | None = _ts(nullable=True)
+
+
+# --- Announcements (issue 17, part 4) ---
+
+
+class Announcement(SQLModel, table=True):
+    """A one-off message staff sent to chosen units' groups and leaders, through the
+    outbox (rows keyed announce:<id>:<channel>:<chat>); stopping cancels what is unsent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=4096)
+    image_sha256: str | None = Field(default=None, max_length=64)
+    unit_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    staff_id: int = Field(foreign_key="staff.id")
+    created_at: datetime = _ts()
+    stopped_at: datetime | None = _ts(nullable=True)
+    stopped_by: int | None = Field(default=None, foreign_key="staff.id")
+    # The preview's one-time key: a confirmation pressed twice sends once.
+    form_key: str = Field(max_length=64, unique=True)

@@ -37,8 +37,10 @@ class ZaloSender:
         text = reply.text
         if kinds and kinds[0] in PICTURE_PAGES:
             locale = reply.extra.get("locale") or self._texts.default_locale
-            link = f"{self._console_url}{PICTURE_PAGES[kinds[0]]}"
-            text = f"{text}\n{self._texts.get(locale, 'zalo.picture_link', url=link)}"
+            # A reply may name its own page and words (an announcement's picture is no chart).
+            page = reply.extra.get("picture_page", PICTURE_PAGES[kinds[0]])
+            words = reply.extra.get("picture_text", "zalo.picture_link")
+            text = f"{text}\n{self._texts.get(locale, words, url=self._console_url + page)}"
         body = Reply(text, reply.buttons, extra={
             key: value for key, value in reply.extra.items() if key not in dict(PICTURES)})
         return pictures + [Reply(piece) for piece in as_texts(body, self._texts)]

@@ -98,7 +98,7 @@ async def claim_heads(
         return []
     ids = [row.id for row, _ in found if row.id is not None]
     await session.exec(update(Notification).where(col(Notification.id).in_(ids))
-                       .values(claimed_until=now + lease)
+                       .values(claimed_until=now + lease, sending_at=None)  # not begun
                        .execution_options(synchronize_session=False))
     return [Claimed(row.id, row.kind, row.channel, row.chat_id, dict(row.payload),
                     row.attempts, row.parts_sent, bool(later_rows))

@@ -7,15 +7,19 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.delivery.stoppable import STOPPED
 from storage.models import Notification
 
-BROADCAST_KINDS = ("tally", "tally_nudge", "deadline", "digest")
+BROADCAST_KINDS = ("tally", "tally_nudge", "deadline", "digest", "announcement")
 
 
 def run_of(dedupe_key: str) -> str:
     """The run a row belongs to, from its key (the chat is at the end, or for a digest the
-    day is): tally:CAMPAIGN:MONTH, nudge:CAMPAIGN:MONTH, deadline:TASK:DUE:LEAD, digest:DAY."""
+    day is): tally:CAMPAIGN:MONTH, nudge:CAMPAIGN:MONTH, deadline:TASK:DUE:LEAD, digest:DAY,
+    announce:ID."""
     parts = dedupe_key.split(":")
+    if parts[0] == "announce":
+        return ":".join(parts[:2])
     if parts[0] == "digest":
         return f"digest:{parts[-1]}"
     return ":".join(parts[:4] if parts[0] == "deadline" else parts[:3])
@@ -29,12 +33,15 @@ class Run:
     queued: int = 0
     sent: int = 0
     failed: int = 0
+    stopped: int = 0  # cancelled by a stop before they were sent
     rows: list[Notification] = field(default_factory=list)
 
     def add(self, row: Notification) -> None:
         self.rows.append(row)
         if row.sent_at is not None:
             self.sent += 1
+        elif row.failed_at is not None and row.last_error == STOPPED:
+            self.stopped += 1
         elif row.failed_at is not None:
             self.failed += 1
         else:

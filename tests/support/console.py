@@ -5,7 +5,9 @@ import httpx
 import pytest
 
 from bot.channel_preview import channel_previews
+from bot.zalo.render import split_message
 from handlers.privacy.retention import Periods
+from handlers.units.announcements import ZaloRules
 from storage.media.store import MediaStore
 from storage.org.staff_auth import set_password_hash
 from tests.conftest import ROOT
@@ -27,6 +29,7 @@ from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
 from web.console.totp_box import SecretBox
+from web.console.units.announce import build_router as console_announce_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
@@ -87,7 +90,9 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
                               *admin_calendar_routers(context, channel_previews(texts)),
-                              admin_units_router(context), admin_staff_router(context)],
+                              admin_units_router(context), admin_staff_router(context),
+                              console_announce_router(context, media, ZaloRules(
+                                  split_message, True, "https://ward.example/console"))],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:

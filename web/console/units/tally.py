@@ -8,8 +8,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
+from handlers.units.announcements import announcement_of, may_stop
 from handlers.units.calendar_math import local_day
 from handlers.units.tally import TallyRow, tally
+from storage.delivery.stoppable import STOPPED
 from storage.models import Campaign, Cluster, Unit, UnitCluster
 from storage.units.broadcasts import broadcast_runs, only_chats
 from storage.units.recipients import unit_recipients
@@ -86,7 +88,10 @@ def build_router(context: WebContext) -> APIRouter:
                 for chat in found.chats()}
             runs = [run for run in (only_chats(run, seen) for run in runs) if run.rows]
         opened = next((r for r in runs if r.key == run), None)
+        announcement = await announcement_of(session, opened.key) if opened else None
         return page(context, request, "web/console/broadcasts.html", staff=staff,
-                    runs=runs[:50], opened=opened)
+                    runs=runs[:50], opened=opened, announcement=announcement, stopped_mark=STOPPED,
+                    can_stop=announcement is not None and opened is not None
+                    and opened.queued > 0 and may_stop(staff.scope, announcement))
 
     return router
