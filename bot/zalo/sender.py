@@ -35,10 +35,10 @@ class ZaloSender:
         pictures = [Reply("", extra={key: reply.extra[key]}) for key in kinds
                     if self._pictures]
         text = reply.text
-        if kinds and kinds[0] in PICTURE_PAGES:
+        # A reply may name its own page and words (an announcement's picture is no chart).
+        if kinds and (kinds[0] in PICTURE_PAGES or "picture_page" in reply.extra):
             locale = reply.extra.get("locale") or self._texts.default_locale
-            # A reply may name its own page and words (an announcement's picture is no chart).
-            page = reply.extra.get("picture_page", PICTURE_PAGES[kinds[0]])
+            page = reply.extra.get("picture_page") or PICTURE_PAGES[kinds[0]]
             words = reply.extra.get("picture_text", "zalo.picture_link")
             text = f"{text}\n{self._texts.get(locale, words, url=self._console_url + page)}"
         body = Reply(text, reply.buttons, extra={
