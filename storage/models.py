@@ -274,6 +274,8 @@ class Nomination(SQLModel, table=True):
     # When its personal data was blanked past its retention period (handlers/privacy/
     # retention.py); reference, unit, field, dates and status stay for the figures.
     anonymised_at: datetime | None = _ts(nullable=True)
+    # The register's record of the nominee (issue 18), once staff have matched it.
+    exemplar_id: int | None = Field(default=None, foreign_key="exemplar.id", index=True)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -609,3 +611,112 @@ class Announcement(SQLModel, table=True):
     stopped_by: int | None = Field(default=None, foreign_key="staff.id")
     # The preview's one-time key: a confirmation pressed twice sends once.
     form_key: str = Field(max_length=64, unique=True)
+
+
+# --- Issue 18: from approved to honoured. One shared model for rounds, documents,
+# certificates, publication, the register and the year's report. ---
+
+
+class Exemplar(SQLModel, table=True):
+    """The register: one person or collective across years. Each of their nominations
+    points here (Nomination.exemplar_id), so staff see "third nomination, ward
+    certificate 2025" and can propose a higher title."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # person, collective (as Nomination.nominee_kind)
+    name: str = Field(max_length=200)
+    name_folded: str = Field(max_length=200, index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    # What tells two people of one name apart, as staff wrote it (a role, a birth year).
+    known_as: str = Field(default="", max_length=300)
+    created_at: datetime = _ts()
+
+
+class TitleCriterion(SQLModel, table=True):
+    """The criteria of the title for one field, in order, as the council reads them on
+    the agenda; edited in the console."""
+
+    __tablename__ = "title_criterion"
+    id: int | None = Field(default=None, primary_key=True)
+    field: str = Field(max_length=32, index=True)  # as Nomination.field
+    position: int = 0
+    text_vi: str = Field(max_length=1000)
+    text_en: str = Field(max_length=1000)
+
+
+class CommendationRound(SQLModel, table=True):
+    """A sitting of the emulation and commendation council (Hội đồng Thi đua – Khen
+    thưởng) of a ward or district: gathering → met (votes recorded) → decided (the
+    chairman's decision numbered and dated)."""
+
+    __tablename__ = "commendation_round"
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)  # whose council sits
+    name: str = Field(max_length=300)  # "Xét khen thưởng đợt 1 năm 2026"
+    year: int = Field(index=True)
+    status: str = Field(default="gathering", max_length=16)  # gathering, met, decided
+    meeting_on: str | None = Field(default=None, max_length=10)  # ISO date
+    meeting_place: str = Field(default="", max_length=300)
+    # [{"name": ..., "role": ...}]: who sat, for the minutes.
+    members: list[dict[str, str]] = Field(default_factory=list,
+                                          sa_column=Column(JSON, nullable=False))
+    decision_number: str | None = Field(default=None, max_length=64)  # "125/QĐ-UBND"
+    decision_on: str | None = Field(default=None, max_length=10)
+    signer_name: str = Field(default="", max_length=200)
+    signer_title: str = Field(default="", max_length=200)  # "CHỦ TỊCH"
+    created_by: int = Field(foreign_key="staff.id")
+    created_at: datetime = _ts()
+
+
+class RoundItem(SQLModel, table=True):
+    """One dossier on a round's agenda, the council's vote on it and its outcome; a
+    proposal to the city keeps a city stage with its own result when it comes back."""
+
+    __tablename__ = "round_item"
+    __table_args__ = (UniqueConstraint("round_id", "nomination_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="commendation_round.id", index=True)
+    nomination_id: int = Field(foreign_key="nomination.id", index=True)
+    position: int = 0
+    summary: str = Field(default="", max_length=3000)  # the dossier's summary, staff's words
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    # honoured, not_honoured, deferred; None until the council has voted.
+    outcome: str | None = Field(default=None, max_length=16)
+    # ward (the chairman's certificate), city (proposed upward), urgent (đột xuất).
+    level: str | None = Field(default=None, max_length=16)
+    title: str = Field(default="", max_length=200)  # "Người tốt, việc tốt"
+    city_result: str | None = Field(default=None, max_length=16)  # pending, honoured, not_honoured
+    city_decision_number: str | None = Field(default=None, max_length=64)
+    city_decision_on: str | None = Field(default=None, max_length=10)
+    decided_at: datetime | None = _ts(nullable=True)
+
+
+class Certificate(SQLModel, table=True):
+    """The certificate of one honoured dossier: its files in the media store (by hash),
+    numbered within the round's decision."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_item_id: int = Field(foreign_key="round_item.id", unique=True)
+    number: str = Field(max_length=64)
+    pdf_sha256: str = Field(max_length=64)
+    png_sha256: str = Field(max_length=64)
+    issued_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)  # given to the outbox for the chats
+
+
+class Publication(SQLModel, table=True):
+    """An honoured exemplar's story on the ward's public page, in staff's words, with the
+    photos staff chose; only with the nominee's consent (handlers/privacy/nominee_consent).
+    Withdrawn, it leaves the page and the feed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", unique=True)
+    slug: str = Field(max_length=160, unique=True)
+    headline: str = Field(max_length=300)
+    story: str = Field(max_length=8000)
+    photo_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    published_at: datetime | None = _ts(nullable=True, index=True)
+    published_by: int | None = Field(default=None, foreign_key="staff.id")
+    withdrawn_at: datetime | None = _ts(nullable=True)
