@@ -21,6 +21,7 @@ from web.console.retention import build_router as console_retention_router
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
 from web.console.totp_box import SecretBox
+from web.console.units.dashboard import build_router as console_dashboard_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
@@ -78,7 +79,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_deadlines_router(context), console_tally_router(context),
                               console_intake_router(context),
                               console_privacy_router(context, media), console_audit_router(context),
-                              console_retention_router(context, Periods())],
+                              console_retention_router(context, Periods()),
+                              console_dashboard_router(context)],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:
