@@ -57,7 +57,7 @@ def draw(name: str, board: Dashboard, t: Callable[..., str]) -> bytes:
     labels = tuple(b.unit for b in board.behind)
     shares = tuple(round(100 * b.entries / b.due) for b in board.behind)
     return bar_chart(title, labels, shares, line=100.0,
-                     line_label=t("console.dashboard.quota_line"))
+                     line_label=t("console.dashboard.quota_line"), suffix="%")
 
 
 def build_router(context: WebContext) -> APIRouter:

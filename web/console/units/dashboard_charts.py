@@ -18,27 +18,28 @@ FONT = "DejaVu Sans"
 @lru_cache(maxsize=64)
 def bar_chart(title: str, labels: tuple[str, ...], values: tuple[float, ...], *,
               horizontal: bool = True, marked: tuple[bool, ...] = (),
-              line: float | None = None, line_label: str = "") -> bytes:
-    """Bars with their values written on them; `marked` bars in the darker red (past a
-    target, behind a quota); `line`, a dashed target at that value with its label."""
+              line: float | None = None, line_label: str = "", suffix: str = "") -> bytes:
+    """Bars with their values written on them (then `suffix`, e.g. "%"); `marked` bars
+    in the darker red (past a target); `line`, a dashed target there with its label."""
     import matplotlib
 
     # Words as text, not outlines: smaller, selectable, read by screen readers and tests.
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         return _draw(title, labels, values, horizontal=horizontal, marked=marked, line=line,
-                     line_label=line_label)
+                     line_label=line_label, suffix=suffix)
 
 
 def _draw(title: str, labels: tuple[str, ...], values: tuple[float, ...], *,
           horizontal: bool, marked: tuple[bool, ...], line: float | None,
-          line_label: str) -> bytes:
+          line_label: str, suffix: str) -> bytes:
     # Imported here: matplotlib is heavy, and only a dashboard's picture needs it.
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
     count = max(1, len(labels))
-    size = (8, 0.42 * count + 1.4) if horizontal else (8, 3.6)
-    figure = Figure(figsize=size, dpi=100)
+    # About a phone's width at 1:1, so the words stay readable there.
+    size = (4.2, 0.32 * count + 1.0) if horizontal else (4.2, 2.8)
+    figure = Figure(figsize=size, layout="constrained")
     FigureCanvasSVG(figure)
     axes = figure.subplots()
     colours = [DARK if marked and marked[i] else RED for i in range(len(labels))]
@@ -47,28 +48,28 @@ def _draw(title: str, labels: tuple[str, ...], values: tuple[float, ...], *,
         axes.barh([labels[i] for i in order], [values[i] for i in order],
                   color=[colours[i] for i in order], height=0.6)
         for position, i in enumerate(order):
-            axes.text(values[i], position, f" {values[i]:g}", va="center", fontsize=9,
+            axes.text(values[i], position, f" {values[i]:g}{suffix}", va="center", fontsize=10,
                       fontfamily=FONT)
         if line is not None:
             axes.axvline(line, color="#111827", linestyle="--", linewidth=1, label=line_label)
-        axes.tick_params(axis="y", labelsize=9)
+        axes.margins(x=0.15)  # room for the value after the longest bar
+        axes.tick_params(axis="both", labelsize=10)
         for label in axes.get_yticklabels():
             label.set_fontfamily(FONT)
     else:
         axes.bar(range(len(labels)), values, color=colours, width=0.7)
-        axes.set_xticks(range(len(labels)), labels, fontsize=8, fontfamily=FONT,
+        axes.set_xticks(range(len(labels)), labels, fontsize=9, fontfamily=FONT,
                         rotation=45, ha="right")
         for i, value in enumerate(values):
-            axes.text(i, value, f"{value:g}", ha="center", va="bottom", fontsize=8,
+            axes.text(i, value, f"{value:g}{suffix}", ha="center", va="bottom", fontsize=9,
                       fontfamily=FONT)
         if line is not None:
             axes.axhline(line, color="#111827", linestyle="--", linewidth=1, label=line_label)
     if line is not None and line_label:
-        axes.legend(loc="lower right", fontsize=8, prop={"family": FONT})
-    axes.set_title(title, fontsize=12, fontfamily=FONT)
+        figure.legend(loc="outside lower left", fontsize=9, prop={"family": FONT}, frameon=False)
+    axes.set_title(title, fontsize=12, fontfamily=FONT, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_facecolor("white")
-    figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
