@@ -14,6 +14,7 @@ from web.app import create_app, make_context
 from web.console.account import build_router as console_account_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
+from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
 from web.console.passwords import hash_password
 from web.console.privacy import build_router as console_privacy_router
@@ -80,7 +81,9 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_intake_router(context),
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
-                              console_dashboard_router(context)],
+                              console_dashboard_router(context),
+                              console_embedding_router(context, public_url="http://ward.test",
+                                                       origins=())],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:
