@@ -6,7 +6,7 @@ box), the header's links are all on screen, and every button is big enough to ta
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, expect
 
 from storage.models import PrivacyRequest
 from tests.conftest import ROOT
@@ -48,7 +48,7 @@ async def check(page: Page, name: str) -> None:
     assert m["scrollWidth"] <= width, f"{name}: the page scrolls sideways ({m['scrollWidth']})"
     for part in m["nav"] + m["buttons"] + m["fields"] + m["tables"]:
         assert part["left"] >= 0 and part["right"] <= width + 0.5, f"{name}: {part} off screen"
-    for part in m["nav"] + m["tappable"]:
+    for part in m["nav"] + m["tappable"] + m["fields"]:
         assert part["height"] >= 44, f"{name}: {part['what']!r} is too small to tap"
 
 
@@ -67,16 +67,20 @@ async def seed(db) -> str:
         return found.reference
 
 
-async def visit_everything(page: Page, base_url: str, extra: list[str]) -> list[str]:
-    """Every page the header links to, then `extra`; their names as visited."""
+async def visit_everything(page: Page, base_url: str, extra: list[str],
+                           language: str) -> list[str]:
+    """Every page the header links to, then `extra`, each in `language`; their paths."""
     await page.goto(f"{base_url}/console")
     links = await page.eval_on_selector_all(
-        ".console-head a[href^='/console']", "links => links.map(a => a.getAttribute('href'))")
+        ".console-head a[href^='/console']:not([hreflang])",
+        "links => links.map(a => a.getAttribute('href'))")
     visited = []
     for path in dict.fromkeys([*links, *extra]):
         answer = await page.goto(f"{base_url}{path}")
         assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
-        await check(page, path.strip("/").replace("console", "").strip("/") or "queue")
+        assert await page.get_attribute("html", "lang") == language, path
+        name = path.strip("/").replace("console", "").strip("/") or "queue"
+        await check(page, f"{language}-{name}")
         visited.append(path)
     return visited
 
@@ -96,6 +100,11 @@ async def test_every_console_page_fits_a_360_px_phone(browser: Browser, console)
             page = await context.new_page()
             await sign_in(page, base_url, username, apps, check)
             assert page.url.endswith("/console"), page.url
-            visited = await visit_everything(page, base_url, extra)
+            visited = await visit_everything(page, base_url, extra, "vi")
             assert "/console/dashboard" in visited and len(visited) >= 8
+            # The same pages in English, chosen once from the header and kept after.
+            await page.goto(f"{base_url}/console")
+            await page.click(".console-head a[hreflang=en]")
+            await expect(page.locator("h1")).to_have_text("Nominations")
+            await visit_everything(page, base_url, extra, "en")
             await context.close()
