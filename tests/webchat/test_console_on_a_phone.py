@@ -35,7 +35,7 @@ LAYOUT = """() => {
     tappable: pick('main button, main input[type=submit]', true),
     fields: pick('main input:not([type=checkbox]):not([type=radio]):not([type=hidden]), '
                  + 'main select, main textarea'),
-    tables: pick('main table'),
+    tables: pick('main table:not(.table-wrap > table), main .table-wrap'),
   };
 }"""
 
