@@ -35,6 +35,7 @@ def _draw(title: str, labels: tuple[str, ...], values: tuple[float, ...], *,
     # Imported here: matplotlib is heavy, and only a dashboard's picture needs it.
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     count = max(1, len(labels))
     # About a phone's width at 1:1, so the words stay readable there.
@@ -52,12 +53,16 @@ def _draw(title: str, labels: tuple[str, ...], values: tuple[float, ...], *,
                       fontfamily=FONT)
         if line is not None:
             axes.axvline(line, color="#111827", linestyle="--", linewidth=1, label=line_label)
-        axes.margins(x=0.15)  # room for the value after the longest bar
+        # From 0, in whole numbers, with room for the value after the longest bar.
+        axes.set_xlim(0, max(1.0, *values, line or 0) * 1.15)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.tick_params(axis="both", labelsize=10)
         for label in axes.get_yticklabels():
             label.set_fontfamily(FONT)
     else:
         axes.bar(range(len(labels)), values, color=colours, width=0.7)
+        axes.set_ylim(0, max(1.0, *values, line or 0) * 1.15)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xticks(range(len(labels)), labels, fontsize=9, fontfamily=FONT,
                         rotation=45, ha="right")
         for i, value in enumerate(values):
