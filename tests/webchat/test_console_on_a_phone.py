@@ -1,7 +1,9 @@
 """Ward staff live on their phones: on a 360 px screen every console page, from signing
 in to each page the header links to and the pages a nomination and a privacy request
 open, fits the screen (nothing scrolls the page sideways; a wide table scrolls in its own
-box), the header's links are all on screen, and every button is big enough to tap."""
+box), the header's links are all on screen, and every button and field is big enough to
+tap; then all of it again in English, picked once in the header and still English after
+signing out and in again. Screenshots are kept in test-artifacts/console-phone/."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -107,4 +109,11 @@ async def test_every_console_page_fits_a_360_px_phone(browser: Browser, console)
             await page.click(".console-head a[hreflang=en]")
             await expect(page.locator("h1")).to_have_text("Nominations")
             await visit_everything(page, base_url, extra, "en")
+            # Signed out and in again (the code step this time): still in English.
+            await page.goto(f"{base_url}/console")
+            await page.click(".console-head button[type=submit]")
+            await expect(page.locator("h1")).to_have_text("Staff sign-in")
+            await sign_in(page, base_url, username, apps, check)
+            assert await page.get_attribute("html", "lang") == "en"
+            await expect(page.locator("h1")).to_have_text("Nominations")
             await context.close()
