@@ -93,6 +93,7 @@ async def test_the_district_reviewer_reads_the_year_s_figures(console):
                          ("Chưa phản hồi, đã quá hạn", "1")]:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in figures
     assert "<strong>75%</strong> được phản hồi lần đầu trong 8 giờ làm việc" in page
+    assert '<a href="/console?overdue=1">Xem danh sách</a>' in page
     # Phúc Xá has 3 of the 2.5 due by 31 October, Ngọc Hà 1 of 0.8: only Kim Mã is behind.
     assert table(page, "quota") == [("Người tốt, việc tốt 2026", "Phường Kim Mã", "1",
                                      "15.0", "18")]
