@@ -42,10 +42,27 @@ LAYOUT = """() => {
 }"""
 
 
+HEADER = "() => { const h = document.querySelector('.console-head'); " \
+         "return h ? h.getBoundingClientRect().height : 0; }"
+
+
+async def open_menu(page: Page) -> None:
+    """On a phone the header's links are behind its menu button: one tap shows them."""
+    toggle = page.locator(".console-head .nav-toggle")
+    if await toggle.count() and await toggle.get_attribute("aria-expanded") == "false":
+        await toggle.click()
+        await expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
 async def check(page: Page, name: str) -> None:
     width = PHONE[0]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '_')}.png"), full_page=True)
+    if await page.locator(".console-head").count():
+        # Folded, the header is one line, the page's own title right under it.
+        assert await page.evaluate(HEADER) <= 64, f"{name}: the header takes the screen"
+        await open_menu(page)
+        await page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '_')}-menu.png"))
     m = await page.evaluate(LAYOUT)
     assert m["scrollWidth"] <= width, f"{name}: the page scrolls sideways ({m['scrollWidth']})"
     for part in m["nav"] + m["buttons"] + m["fields"] + m["tables"]:
@@ -106,11 +123,13 @@ async def test_every_console_page_fits_a_360_px_phone(browser: Browser, console)
             assert "/console/dashboard" in visited and len(visited) >= 8
             # The same pages in English, chosen once from the header and kept after.
             await page.goto(f"{base_url}/console")
+            await open_menu(page)
             await page.click(".console-head a[hreflang=en]")
             await expect(page.locator("h1")).to_have_text("Nominations")
             await visit_everything(page, base_url, extra, "en")
             # Signed out and in again (the code step this time): still in English.
             await page.goto(f"{base_url}/console")
+            await open_menu(page)
             await page.click(".console-head button[type=submit]")
             await expect(page.locator("h1")).to_have_text("Staff sign-in")
             await sign_in(page, base_url, username, apps, check)
