@@ -135,3 +135,11 @@ async def test_the_dashboard_reads_in_english(console):
     assert "Nominations overview" in page and "Time to first answer" in page
     chart = (await console.client.get("/console/dashboard/response.svg", params=OCTOBER)).text
     assert "Over 16 hours (late)" in chart  # the cookie the page set
+
+
+async def test_a_reviewer_of_two_wards_sees_each_ward_on_its_own_line(console):
+    await fixture(console.db)
+    await console.sign_in("doican.mai")  # reviews Đội Cấn, views Ngọc Hà
+    page = (await console.client.get("/console/dashboard", params=OCTOBER)).text
+    assert table(page, "unit") == [("Phường Ngọc Hà", "1"), ("Phường Đội Cấn", "0")]
+    assert "Phúc Xá" not in page and "Kim Mã" not in page
