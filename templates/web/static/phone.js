@@ -1,6 +1,7 @@
-// On a phone the console's header folds its links behind one "Menu" button, so a page
-// starts with its own content rather than five lines of links. Without JavaScript all
-// the links show, wrapped (console.css); on a wide screen the fold has no effect.
+// What the console needs on a phone. The header folds its links behind one "Menu"
+// button, so a page starts with its own content rather than five lines of links.
+// Without JavaScript all the links show, wrapped (console.css); on a wide screen the
+// fold has no effect.
 (function () {
   "use strict";
   const script = document.currentScript;
@@ -24,4 +25,21 @@
       button.focus();
     }
   });
+})();
+
+// A table too wide for the screen scrolls in its own box: the box takes the keyboard's
+// focus (Tab, then the arrow keys), so it scrolls without a finger too.
+(function () {
+  "use strict";
+  const boxes = () => document.querySelectorAll(
+    "main .table-wrap, main table:not(.table-wrap > table)");
+  const mark = () => boxes().forEach((box) => {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("tabindex", "0");
+    } else if (box.getAttribute("tabindex") === "0") {
+      box.removeAttribute("tabindex");
+    }
+  });
+  mark();
+  window.addEventListener("resize", mark);
 })();
