@@ -125,6 +125,16 @@ async def test_every_console_page_fits_a_360_px_phone(browser: Browser, console)
             assert page.url.endswith("/console"), page.url
             visited = await visit_everything(page, base_url, extra, "vi")
             assert "/console/dashboard" in visited and len(visited) >= 8
+            await page.goto(f"{base_url}/console/dashboard")  # its charts: drawn and shown
+            charts = page.locator("img.chart")
+            assert await charts.count() >= 5
+            for index in range(await charts.count()):
+                chart = charts.nth(index)
+                await chart.scroll_into_view_if_needed()
+                await expect(chart).to_have_js_property("complete", True)
+                assert await chart.evaluate("img => img.naturalWidth") > 0
+                box = await chart.bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0]
             # The same pages in English, chosen once from the header and kept after.
             await page.goto(f"{base_url}/console")
             await open_menu(page)
