@@ -61,6 +61,7 @@ from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
 from web.console.totp_box import SecretBox
 from web.console.units.announce import build_router as console_announce_router
+from web.console.units.dashboard import build_router as console_dashboard_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
@@ -298,6 +299,7 @@ async def run(settings: Settings) -> None:
                               console_announce_router(context, services.media, ZaloRules(
                                   split_message, settings_checks.reachable_by_zalo(
                                       settings.public_url), services.console_url)),
+                              console_dashboard_router(context),
                               console_privacy_router(context, services.media),
                               console_audit_router(context),
                               console_retention_router(context, periods),

@@ -20,6 +20,7 @@ from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
+from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
 from web.console.live import LiveFeed
 from web.console.live import build_router as console_live_router
@@ -30,6 +31,7 @@ from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
 from web.console.totp_box import SecretBox
 from web.console.units.announce import build_router as console_announce_router
+from web.console.units.dashboard import build_router as console_dashboard_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
@@ -92,7 +94,10 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               *admin_calendar_routers(context, channel_previews(texts)),
                               admin_units_router(context), admin_staff_router(context),
                               console_announce_router(context, media, ZaloRules(
-                                  split_message, True, "https://ward.example/console"))],
+                                  split_message, True, "https://ward.example/console")),
+                              console_dashboard_router(context),
+                              console_embedding_router(context, public_url="http://ward.test",
+                                                       origins=())],
                      exception_handlers={SignInNeeded: sign_in_redirect})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ward.test") as client:
