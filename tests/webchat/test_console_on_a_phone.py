@@ -114,7 +114,8 @@ async def test_every_console_page_fits_a_360_px_phone(browser: Browser, console)
     async with served(console.app) as base_url:
         for username, extra in [
                 ("admin", [f"/console/nominations/{reference}", "/console/broadcasts",
-                           "/console/dashboard?month=2026-10"]),
+                           "/console/dashboard?month=2026-10", "/console/admin/staff",
+                           "/console/account/chat"]),
                 ("tuphap.thu", ["/console/privacy/YC-2026-0001",
                                 "/console/privacy/YC-2026-0001/export.html"])]:
             context = await browser.new_context(
