@@ -11,7 +11,7 @@ from storage.models import Staff
 from storage.org.staff_auth import record_attempt
 from storage.org.staff_sessions import end_all, end_session, sessions_of, staff_named
 from web.app import WebContext, client_address, local_time, page
-from web.console.auth import COOKIE, Signer, csrf_ok, password_lane
+from web.console.auth import COOKIE, Signer, fresh_form, password_lane
 from web.console.deps import Session, StaffMember
 from web.console.password_rules import MIN_LENGTH, password_problem
 from web.console.passwords import hash_password, password_matches
@@ -39,8 +39,7 @@ def _back(outcome: str) -> Response:
 
 
 def _checked(staff: Signer, csrf: str) -> None:
-    if not csrf_ok(staff, csrf):
-        raise HTTPException(status_code=403, detail="stale form")
+    fresh_form(staff, csrf)
 
 
 def build_router(context: WebContext) -> APIRouter:

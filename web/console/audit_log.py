@@ -5,7 +5,7 @@ chat id: "who saw this person's data?") and dates; and its CSV, itself audited."
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,6 +19,7 @@ from storage.intake.status import find_by_reference
 from storage.models import Staff
 from web.app import WebContext, chosen_locale, local_time, page
 from web.console.audit_rows import Text, action_label, action_labels, describe, who
+from web.console.auth import only_admins
 from web.console.deps import Session, StaffMember
 from web.console.export import download
 
@@ -71,10 +72,6 @@ def _shown(q: Mapping[str, str], staff_names: Mapping[int, str]) -> dict[str, st
     return shown
 
 
-def _only_admins(staff: StaffMember) -> None:
-    if not staff.scope.is_admin:
-        raise HTTPException(status_code=403, detail="administrators only")
-
 
 def build_router(context: WebContext) -> APIRouter:
     router = APIRouter(prefix="/console")
@@ -93,7 +90,7 @@ def build_router(context: WebContext) -> APIRouter:
 
     @router.get("/audit", response_class=HTMLResponse)
     async def audit_log(request: Request, session: Session, staff: StaffMember) -> Response:
-        _only_admins(staff)
+        only_admins(staff)
         locale = chosen_locale(request) or texts.default_locale
         actions = labels(locale)
         q = request.query_params
@@ -109,7 +106,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.get("/audit/export.csv")
     async def audit_export(request: Request, session: Session,
                            staff: StaffMember) -> Response:
-        _only_admins(staff)
+        only_admins(staff)
         locale = texts.default_locale
         actions, t = labels(locale), _t(locale)
         q = request.query_params

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit.events import record_sign_in
@@ -140,3 +140,17 @@ async def sign_out(session: AsyncSession, request: Request) -> None:
 def csrf_ok(signer: Signer, given: str | None) -> bool:
     return given is not None and hmac.compare_digest(given.encode(),
                                                      signer.csrf_token.encode())
+
+
+def fresh_form(signer: Signer, given: str | None) -> None:
+    """A form posted from a page this session was shown, or 403."""
+    if not csrf_ok(signer, given):
+        raise HTTPException(status_code=403, detail="stale form")
+
+
+def only_admins(signer: Signer, csrf: str | None = None) -> None:
+    """Administrators only (403 for anyone else); with a form, a fresh one too."""
+    if not signer.scope.is_admin:
+        raise HTTPException(status_code=403, detail="administrators only")
+    if csrf is not None:
+        fresh_form(signer, csrf)

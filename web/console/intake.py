@@ -2,11 +2,12 @@
 administrator to look into. Shown, never replayed: applied now, an old answer would land
 on whatever question its sender has reached since."""
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from storage.inbox.turns import set_aside_rows, waiting_count
 from web.app import WebContext, page
+from web.console.auth import only_admins
 from web.console.deps import Session, StaffMember
 
 
@@ -15,8 +16,7 @@ def build_router(context: WebContext) -> APIRouter:
 
     @router.get("/intake", response_class=HTMLResponse)
     async def intake(request: Request, session: Session, staff: StaffMember) -> Response:
-        if not staff.scope.is_admin:
-            raise HTTPException(status_code=403, detail="administrators only")
+        only_admins(staff)
         return page(context, request, "web/console/intake.html", staff=staff,
                     rows=await set_aside_rows(session), waiting=await waiting_count(session))
 

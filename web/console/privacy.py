@@ -18,7 +18,7 @@ from storage.models import PrivacyRequest
 from storage.privacy.requests import by_reference, person_data, the_queue
 from storage.shared.db import as_utc
 from web.app import WebContext, page
-from web.console.auth import Signer, csrf_ok
+from web.console.auth import Signer, csrf_ok, fresh_form
 from web.console.deps import Session, StaffMember
 
 
@@ -106,8 +106,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                               csrf: Annotated[str, Form(max_length=64)],
                               how: Annotated[str, Form(max_length=500)] = "",
                               photo: Annotated[str, Form(max_length=12)] = "") -> Response:
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, csrf)
         found = await find_by_reference(session, reference)
         try:
             day = date.fromisoformat(obtained_on)

@@ -5,7 +5,7 @@ which units' quotas change, since the monthly tally and its nudges follow them."
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -15,17 +15,12 @@ from storage.units.calendar_file import CampaignSpec
 from storage.units.campaign_admin import all_campaigns, campaign_by_code, previous_year_campaign
 from storage.units.tally import top_units
 from web.app import WebContext, page
-from web.console.auth import Signer, csrf_ok
+from web.console.auth import Signer, fresh_form, only_admins
 from web.console.deps import Session, StaffMember
 from web.console.routes import FIELDS
 
 TEMPLATE = "web/console/admin_campaigns.html"
 DEFAULT_STATUSES = list(CampaignSpec.model_fields["statuses"].default)
-
-
-def _admin(staff: Signer) -> None:
-    if not staff.scope.is_admin:
-        raise HTTPException(status_code=403, detail="administrators only")
 
 
 def _draft(campaign: Campaign) -> dict[str, Any]:
@@ -89,14 +84,14 @@ def build_router(context: WebContext) -> APIRouter:
     @router.get("/campaigns", response_class=HTMLResponse)
     async def campaigns(request: Request, session: Session, staff: StaffMember,
                         saved: str | None = None) -> Response:
-        _admin(staff)
+        only_admins(staff)
         return page(context, request, TEMPLATE, staff=staff,
                     campaigns=await all_campaigns(session), saved=saved, draft=None)
 
     @router.get("/campaigns/edit", response_class=HTMLResponse)
     async def edit(request: Request, session: Session, staff: StaffMember,
                    code: str = "") -> Response:
-        _admin(staff)
+        only_admins(staff)
         found = await campaign_by_code(session, code[:64]) if code else None
         if found is None:  # a new campaign: this year, the quotas left to fill or copy
             year = datetime.now(UTC).year
@@ -108,10 +103,9 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/campaigns/copy", response_class=HTMLResponse)
     async def copy(request: Request, session: Session, staff: StaffMember) -> Response:
         """The form again, its quotas (and fields, statuses) last year's: nothing is saved."""
-        _admin(staff)
+        only_admins(staff)
         form = await request.form()
-        if not csrf_ok(staff, str(form.get("csrf", ""))):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, str(form.get("csrf", "")))
         draft = _from_form(form)
         existing = await campaign_by_code(session, draft["code"]) is not None
         try:
@@ -132,10 +126,9 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/campaigns/save", response_class=HTMLResponse)
     async def save(request: Request, session: Session, staff: StaffMember) -> Response:
         """First the changes shown (step "review"), then saved as shown (step "save")."""
-        _admin(staff)
+        only_admins(staff)
         form = await request.form()
-        if not csrf_ok(staff, str(form.get("csrf", ""))):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, str(form.get("csrf", "")))
         draft = _from_form(form)
         before = await campaign_by_code(session, draft["code"])
         spec = _spec(draft)

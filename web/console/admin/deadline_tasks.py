@@ -19,16 +19,11 @@ from storage.models import DeadlineTask, Unit
 from storage.units.calendar_file import TaskSpec
 from storage.units.campaign_admin import all_tasks, cluster_codes, task_by_code
 from web.app import WebContext, page
-from web.console.auth import Signer, csrf_ok
+from web.console.auth import Signer, fresh_form, only_admins
 from web.console.deps import Session, StaffMember
 
 TEMPLATE = "web/console/admin_deadline_tasks.html"
 ChannelPreview = Callable[[Reply], list[str]]
-
-
-def _admin(staff: Signer) -> None:
-    if not staff.scope.is_admin:
-        raise HTTPException(status_code=403, detail="administrators only")
 
 
 def _draft(task: DeadlineTask) -> dict[str, Any]:
@@ -93,14 +88,14 @@ def build_router(context: WebContext, previews: Mapping[str, ChannelPreview]) ->
     @router.get("/deadline-tasks", response_class=HTMLResponse)
     async def tasks(request: Request, session: Session, staff: StaffMember,
                     saved: str | None = None, removed: str | None = None) -> Response:
-        _admin(staff)
+        only_admins(staff)
         return page(context, request, TEMPLATE, staff=staff, tasks=await all_tasks(session),
                     saved=saved, removed=removed, draft=None)
 
     @router.get("/deadline-tasks/edit", response_class=HTMLResponse)
     async def edit(request: Request, session: Session, staff: StaffMember,
                    code: str = "") -> Response:
-        _admin(staff)
+        only_admins(staff)
         found = await task_by_code(session, code[:64]) if code else None
         draft = _draft(found) if found else _draft(DeadlineTask(code="", title="",
                                                                 lead_days=[14, 3, 0]))
@@ -109,10 +104,9 @@ def build_router(context: WebContext, previews: Mapping[str, ChannelPreview]) ->
     @router.post("/deadline-tasks/save", response_class=HTMLResponse)
     async def save(request: Request, session: Session, staff: StaffMember) -> Response:
         """First the reminder shown per channel (step "preview"), then saved (step "save")."""
-        _admin(staff)
+        only_admins(staff)
         form = await request.form()
-        if not csrf_ok(staff, str(form.get("csrf", ""))):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, str(form.get("csrf", "")))
         draft = _from_form(form)
         spec = _spec(draft)
         if isinstance(spec, str):
@@ -138,9 +132,8 @@ def build_router(context: WebContext, previews: Mapping[str, ChannelPreview]) ->
     async def remove(session: Session, staff: StaffMember,
                      code: Annotated[str, Form(max_length=64)],
                      csrf: Annotated[str, Form(max_length=64)]) -> Response:
-        _admin(staff)
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
+        only_admins(staff)
+        fresh_form(staff, csrf)
         found = await task_by_code(session, code)
         if found is None:
             raise HTTPException(status_code=404)

@@ -16,7 +16,7 @@ from storage.models import StaffAccount
 from storage.org.invites import open_invite, use_invite
 from web.app import WebContext, page
 from web.console.admin.units import known
-from web.console.auth import csrf_ok, password_lane
+from web.console.auth import fresh_form, password_lane
 from web.console.deps import Session, StaffMember
 from web.console.password_rules import MIN_LENGTH, password_problem
 from web.console.passwords import hash_password
@@ -88,8 +88,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/account/chat/code", response_class=HTMLResponse)
     async def chat_code(request: Request, session: Session, staff: StaffMember,
                         csrf: Csrf) -> Response:
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, csrf)
         assert staff.staff.id is not None
         code = await make_account_code(session, staff_id=staff.staff.id, now=datetime.now(UTC))
         return await chat_accounts(request, session, staff, code=code)

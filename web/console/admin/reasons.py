@@ -3,7 +3,7 @@ pick from when they decide in the console and which a group card's buttons give.
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from handlers.review.reasons import (
@@ -16,7 +16,7 @@ from handlers.review.reasons import (
 from handlers.shared.texts import LOCALES
 from storage.review.reason_templates import Reason
 from web.app import WebContext, page
-from web.console.auth import csrf_ok
+from web.console.auth import fresh_form, only_admins
 from web.console.deps import Session, StaffMember
 
 MAX_ROWS = 200
@@ -57,18 +57,15 @@ def build_router(context: WebContext) -> APIRouter:
     @router.get("/reasons", response_class=HTMLResponse)
     async def reasons(request: Request, session: Session, staff: StaffMember,
                       saved: str | None = None) -> Response:
-        if not staff.scope.is_admin:
-            raise HTTPException(status_code=403, detail="administrators only")
+        only_admins(staff)
         return view(request, staff, _rows(await all_reasons(session, context.texts)),
                     saved=saved)
 
     @router.post("/reasons")
     async def save(request: Request, session: Session, staff: StaffMember) -> Response:
-        if not staff.scope.is_admin:
-            raise HTTPException(status_code=403, detail="administrators only")
+        only_admins(staff)
         raw = await request.form()
-        if not csrf_ok(staff, str(raw.get("csrf", ""))):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, str(raw.get("csrf", "")))
         form = {name: [str(v) for v in raw.getlist(name)]
                 for name in ("decision", "key", *LOCALES)}
         wanted = _parsed(form)

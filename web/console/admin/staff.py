@@ -6,7 +6,7 @@ refused). Every change is in the audit log."""
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storage.audit.events import record_event
@@ -19,19 +19,12 @@ from storage.org.invites import INVITE_VALID_FOR, new_invite
 from web.app import WebContext, page
 from web.console.admin.own_account import build_router as own_account_router
 from web.console.admin.units import known
-from web.console.auth import Signer, csrf_ok
+from web.console.auth import Signer, only_admins
 from web.console.deps import Session, StaffMember
 
 Csrf = Annotated[str, Form(max_length=64)]
 Text = Annotated[str, Form(max_length=200)]
 PAGE = "/console/admin/staff"
-
-
-def _admin(staff: Signer, csrf: str | None = None) -> None:
-    if not staff.scope.is_admin:
-        raise HTTPException(status_code=403, detail="administrators only")
-    if csrf is not None and not csrf_ok(staff, csrf):
-        raise HTTPException(status_code=403, detail="stale form")
 
 
 def _back(outcome: str) -> Response:
@@ -72,7 +65,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.get("/admin/staff", response_class=HTMLResponse)
     async def staff_list(request: Request, session: Session, staff: StaffMember,
                          done: str | None = None, problem: str | None = None) -> Response:
-        _admin(staff)
+        only_admins(staff)
         return await show(request, session, staff,
                           done=known(context, "console.admin_org.staff.done", done),
                           problem=known(context, "console.admin_org.staff.problem", problem))
@@ -82,7 +75,7 @@ def build_router(context: WebContext) -> APIRouter:
                      username: Annotated[str, Form(max_length=64)], full_name: Text,
                      unit: Text = "", role: Text = "") -> Response:
         """The link is shown on this page once; only its hash is kept."""
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             person = await people.add_staff(session, username=username, full_name=full_name)
             given = await people.add_role(session, person, unit_id=int(unit), role=role) \
@@ -97,7 +90,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/admin/staff/{staff_id}/roles")
     async def add_role(staff_id: int, session: Session, staff: StaffMember, csrf: Csrf,
                        unit: Annotated[int, Form()], role: Text) -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             person = await people.get_staff(session, staff_id)
             given = await people.add_role(session, person, unit_id=unit, role=role)
@@ -110,7 +103,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/admin/staff/{staff_id}/roles/{role_id}/remove")
     async def remove_role(staff_id: int, role_id: int, session: Session, staff: StaffMember,
                           csrf: Csrf) -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             person = await people.get_staff(session, staff_id)
             role, unit = await people.remove_role(session, person, role_id)
@@ -127,7 +120,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/admin/staff/{staff_id}/reset", response_class=HTMLResponse)
     async def reset(request: Request, staff_id: int, session: Session, staff: StaffMember,
                     csrf: Csrf) -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             person = await people.get_staff(session, staff_id)
             if person.id == staff.staff.id:  # one's own: "Phiên đăng nhập" changes it
@@ -143,7 +136,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/admin/staff/{staff_id}/active")
     async def set_active(staff_id: int, session: Session, staff: StaffMember, csrf: Csrf,
                          active: Text) -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             person = await people.get_staff(session, staff_id)
             if person.id == staff.staff.id:

@@ -5,26 +5,19 @@ it will move first and saved only from that confirmation."""
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storage.audit.events import record_event
 from storage.org import admin_units as tree
 from storage.org.admin_units import TreeProblem
 from web.app import WebContext, page
-from web.console.auth import Signer, csrf_ok
+from web.console.auth import Signer, only_admins
 from web.console.deps import Session, StaffMember
 
 Csrf = Annotated[str, Form(max_length=64)]
 Text = Annotated[str, Form(max_length=200)]
 PAGE = "/console/admin/units"
-
-
-def _admin(staff: Signer, csrf: str | None = None) -> None:
-    if not staff.scope.is_admin:
-        raise HTTPException(status_code=403, detail="administrators only")
-    if csrf is not None and not csrf_ok(staff, csrf):
-        raise HTTPException(status_code=403, detail="stale form")
 
 
 def _back(outcome: str) -> Response:
@@ -60,7 +53,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.get("/admin/units", response_class=HTMLResponse)
     async def units(request: Request, session: Session, staff: StaffMember,
                     done: str | None = None, problem: str | None = None) -> Response:
-        _admin(staff)
+        only_admins(staff)
         return await show(request, session, staff,
                           done=known(context, "console.admin_org.units.done", done),
                           problem=known(context, "console.admin_org.units.problem", problem))
@@ -68,7 +61,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/admin/units/add")
     async def add(session: Session, staff: StaffMember, csrf: Csrf, code: Text, name: Text,
                   kind: Text = "", parent: Text = "") -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             unit = await tree.add_unit(session, code=code, name=name, kind=kind,
                                        parent_id=_parent(parent))
@@ -82,7 +75,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/admin/units/{unit_id}/rename")
     async def rename(unit_id: int, session: Session, staff: StaffMember, csrf: Csrf,
                      name: Text) -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             unit = await tree.active_unit(session, unit_id)
             old = await tree.rename_unit(session, unit, name)
@@ -98,7 +91,7 @@ def build_router(context: WebContext) -> APIRouter:
                    unit: Annotated[int, Form()], parent: Text = "",
                    confirm: Text = "") -> Response:
         """Without `confirm`: the page shows what moves and asks; with it: saved."""
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             found = await tree.active_unit(session, unit)
             await tree.check_move(session, found, _parent(parent))
@@ -121,7 +114,7 @@ def build_router(context: WebContext) -> APIRouter:
     async def merge(request: Request, session: Session, staff: StaffMember, csrf: Csrf,
                     merged: Annotated[int, Form()], survivor: Annotated[int, Form()],
                     confirm: Text = "") -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             gone = await tree.active_unit(session, merged)
             kept = await tree.active_unit(session, survivor)
@@ -142,7 +135,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/admin/clusters/add")
     async def add_cluster(session: Session, staff: StaffMember, csrf: Csrf, code: Text,
                           name: Text) -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             cluster = await tree.add_cluster(session, code=code, name=name)
         except TreeProblem as problem:
@@ -155,7 +148,7 @@ def build_router(context: WebContext) -> APIRouter:
     @router.post("/admin/clusters/{cluster_id}/rename")
     async def rename_cluster(cluster_id: int, session: Session, staff: StaffMember,
                              csrf: Csrf, name: Text) -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             cluster = await tree.get_cluster(session, cluster_id)
             old = tree.rename_cluster(session, cluster, name)
@@ -170,7 +163,7 @@ def build_router(context: WebContext) -> APIRouter:
     async def cluster_units(cluster_id: int, session: Session, staff: StaffMember,
                             csrf: Csrf,
                             units: Annotated[list[int] | None, Form()] = None) -> Response:
-        _admin(staff, csrf)
+        only_admins(staff, csrf)
         try:
             cluster = await tree.get_cluster(session, cluster_id)
             await tree.set_cluster_units(session, cluster, units or [])

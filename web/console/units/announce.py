@@ -26,7 +26,7 @@ from handlers.units.announcements import (
 from storage.media.store import MediaRejected, MediaStore
 from storage.models import Announcement
 from web.app import WebContext, chosen_locale, page
-from web.console.auth import csrf_ok
+from web.console.auth import fresh_form
 from web.console.deps import Session, StaffMember
 
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -54,8 +54,7 @@ def build_router(context: WebContext, media: MediaStore, zalo: ZaloRules) -> API
                       csrf: Annotated[str, Form(max_length=64)],
                       units: Annotated[list[int] | None, Form()] = None,
                       picture: Annotated[UploadFile | None, File()] = None) -> Response:
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, csrf)
         text, chosen = text.replace("\r\n", "\n").strip(), frozenset(units or [])
         audience = await plan(session, staff.scope, sorted(chosen))
         if audience.refused:
@@ -91,8 +90,7 @@ def build_router(context: WebContext, media: MediaStore, zalo: ZaloRules) -> API
                       units: Annotated[list[int], Form()],
                       once: Annotated[str, Form(min_length=16, max_length=64)],
                       picture: Annotated[str, Form(max_length=64)] = "") -> Response:
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, csrf)
         text = text.replace("\r\n", "\n").strip()
         if not text:
             raise HTTPException(status_code=422, detail="empty")
@@ -108,8 +106,7 @@ def build_router(context: WebContext, media: MediaStore, zalo: ZaloRules) -> API
     @router.post("/announce/{announcement_id}/stop")
     async def stop_it(announcement_id: int, session: Session, staff: StaffMember,
                       csrf: Annotated[str, Form(max_length=64)]) -> Response:
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, csrf)
         cancelled = await stop(session, scope=staff.scope, staff_id=staff.staff.id or 0,
                                announcement_id=announcement_id, now=datetime.now(UTC))
         if cancelled is None:

@@ -12,7 +12,7 @@ from handlers.units.calendar_math import local_day
 from handlers.units.deadlines import coming_for_units, mark_done
 from storage.models import DeadlineTask, Unit
 from web.app import WebContext, page
-from web.console.auth import csrf_ok
+from web.console.auth import fresh_form
 from web.console.deps import Session, StaffMember
 
 
@@ -35,8 +35,7 @@ def build_router(context: WebContext) -> APIRouter:
                    task: Annotated[int, Form()], unit: Annotated[int, Form()],
                    due: Annotated[str, Form(max_length=10)],
                    csrf: Annotated[str, Form(max_length=64)]) -> Response:
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, csrf)
         found_task = await session.get(DeadlineTask, task)
         found_unit = await session.get(Unit, unit)
         try:

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from handlers.units.group_links import LINK_CODE_VALID_FOR, make_link_code
 from storage.models import Unit, UnitChat
 from web.app import WebContext, page
-from web.console.auth import csrf_ok
+from web.console.auth import fresh_form
 from web.console.channel_alerts import channel_report
 from web.console.deps import Session, StaffMember
 
@@ -43,8 +43,7 @@ def build_router(context: WebContext) -> APIRouter:
     async def new_code(request: Request, session: Session, staff: StaffMember,
                        unit: Annotated[int, Form()],
                        csrf: Annotated[str, Form(max_length=64)]) -> Response:
-        if not csrf_ok(staff, csrf):
-            raise HTTPException(status_code=403, detail="stale form")
+        fresh_form(staff, csrf)
         found = await session.get(Unit, unit)
         if found is None or not staff.scope.can_decide(unit):
             raise HTTPException(status_code=403, detail="not your unit")
