@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.intake.status import audit
 from storage.models import CommendationRound, Nomination, RoundItem, Unit
 from storage.org.access import subtree, unit_parents
 
@@ -98,6 +99,15 @@ async def add_items(session: AsyncSession, found: CommendationRound,
     return added
 
 
+async def remove_item(session: AsyncSession, round_id: int, item_id: int) -> RoundItem | None:
+    """Off the agenda (while gathering): the nomination may go to another round."""
+    item = await session.get(RoundItem, item_id)
+    if item is None or item.round_id != round_id:
+        return None
+    await session.delete(item)
+    return item
+
+
 async def move_item(session: AsyncSession, round_id: int, item_id: int, step: int) -> bool:
     """One place up (-1) or down (+1); positions renumbered 1..n."""
     agenda = [item for item, _ in await round_items(session, round_id)]
@@ -112,7 +122,8 @@ async def move_item(session: AsyncSession, round_id: int, item_id: int, step: in
 
 
 async def decide_round(session: AsyncSession, found: CommendationRound, *, number: str,
-                       on: str, statuses: dict[int, str], now: datetime) -> None:
+                       on: str, statuses: dict[int, str], staff_id: int | None,
+                       now: datetime) -> None:
     """The decision: the round decided, each dossier's decided_at set, and the
     nominations' new statuses (nomination id → status) written."""
     found.decision_number, found.decision_on, found.status = number, on, "decided"
@@ -124,5 +135,9 @@ async def decide_round(session: AsyncSession, found: CommendationRound, *, numbe
         session.add(item)
         new = statuses.get(nomination.id or 0)
         if new is not None and new != nomination.status:
+            # The nomination's own trail says the council's decision approved it.
+            audit(session, nomination_id=nomination.id or 0, action="approve",
+                  from_status=nomination.status, to_status=new, allowed=True,
+                  staff_id=staff_id, via="console", external_id=None, reason=number, now=now)
             nomination.status = new
             session.add(nomination)

@@ -5,7 +5,14 @@ the decision number closes the round and approves what the council honoured."""
 
 from sqlmodel import col, select
 
-from storage.models import AuditEvent, CommendationRound, Nomination, RoundItem, TitleCriterion
+from storage.models import (
+    AuditEntry,
+    AuditEvent,
+    CommendationRound,
+    Nomination,
+    RoundItem,
+    TitleCriterion,
+)
 from storage.rounds.rounds import city_items, honoured_items
 from tests.rounds.support import MEMBERS, new_round, nomination, post
 
@@ -117,6 +124,10 @@ async def test_a_round_goes_from_gathering_to_the_decision(console):
     assert (decided.status, decided.decision_number, decided.decision_on) == (
         "decided", "125/QĐ-UBND", "2026-12-10")
     assert statuses[lanh.id] == "approved" and statuses[tuan.id] == "approved"
+    async with console.db.sessions() as session:
+        trail = [(e.nomination_id, e.from_status, e.to_status, e.reason) for e in (
+            await session.exec(select(AuditEntry).where(AuditEntry.action == "approve"))).all()]
+    assert trail == [(lanh.id, "verified", "approved", "125/QĐ-UBND")]  # Tuấn's stays
     assert [n.reference for _, n in honoured] == [tuan.reference, lanh.reference]
     assert [(i.city_result, n.id) for i, n in city] == [("pending", tuan.id)]
     page = (await console.client.get(f"/console/rounds/{the_round.id}")).text
@@ -166,3 +177,21 @@ async def test_a_dossier_proposed_to_the_city_gets_the_city_result_later(console
     assert audit.nomination_id == lanh.id and audit.detail["decision_number"] == "1234/QĐ-UBND"
     page = (await console.client.get(f"/console/rounds/{the_round.id}")).text
     assert "Thành phố đã khen thưởng · 1234/QĐ-UBND · 2027-02-01" in page
+
+
+async def test_a_dossier_taken_off_the_agenda_can_go_to_another_round(console):
+    lanh = await nomination(console)
+    await console.sign_in("phucxa.hung")
+    first = await new_round(console)
+    await post(console, f"/console/rounds/{first.id}/items", nomination=str(lanh.id))
+    second = await new_round(console, name="Xét khen thưởng đột xuất tháng 12")
+    assert lanh.reference not in (await console.client.get(f"/console/rounds/{second.id}")).text
+    async with console.db.sessions() as session:
+        item = (await session.exec(select(RoundItem))).one()
+    await post(console, f"/console/rounds/{first.id}/items/{item.id}/remove")
+    assert lanh.reference in (await console.client.get(f"/console/rounds/{second.id}")).text
+    async with console.db.sessions() as session:
+        assert (await session.exec(select(RoundItem))).first() is None
+        removed = (await session.exec(select(AuditEvent).where(
+            AuditEvent.action == "round_item_remove"))).one()
+    assert removed.nomination_id == lanh.id

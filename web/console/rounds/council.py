@@ -115,7 +115,7 @@ def build_router(context: WebContext) -> APIRouter:
                         round=found, unit=unit, agenda=agenda, changes=changes,
                         number=number, on=on)
         await decide_round(session, found, number=number, on=on, statuses=changes,
-                           now=datetime.now(UTC))
+                           staff_id=staff.staff.id, now=datetime.now(UTC))
         audit(session, staff, "round_decide", found, decision_number=number, decision_on=on,
               honoured=[n.reference for item, n in agenda if item.outcome == "honoured"],
               approved=[n.reference for item, n in agenda

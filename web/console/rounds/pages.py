@@ -20,6 +20,7 @@ from storage.rounds.rounds import (
     candidates,
     create_round,
     move_item,
+    remove_item,
     round_items,
     rounds_of,
 )
@@ -111,5 +112,19 @@ def build_router(context: WebContext) -> APIRouter:
                   direction=str(form.get("direction")))
             await session.commit()
         return RedirectResponse(f"/console/rounds/{round_id}#item-{item_id}", status_code=303)
+
+    @router.post("/rounds/{round_id}/items/{item_id}/remove")
+    async def remove(round_id: int, item_id: int, request: Request, session: Session,
+                     staff: StaffMember) -> Response:
+        found = await round_for(session, staff, round_id, change=True)
+        await form_of(request, staff)
+        if found.status != GATHERING:
+            return back_to(found, "closed")
+        removed = await remove_item(session, round_id, item_id)
+        if removed is not None:
+            audit(session, staff, "round_item_remove", found,
+                  nomination_id=removed.nomination_id, item=item_id)
+            await session.commit()
+        return back_to(found)
 
     return router
