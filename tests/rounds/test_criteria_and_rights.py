@@ -97,3 +97,15 @@ async def test_a_viewer_who_sees_the_unit_cannot_change_its_round(console):
     assert answer.status_code == 403
     async with console.db.sessions() as session:
         assert (await session.exec(select(RoundItem))).first() is None
+
+
+async def test_the_agenda_shows_the_usual_criteria_before_anyone_edited_them(console):
+    lanh = await nomination(console)  # social welfare
+    await console.sign_in("phucxa.hung")
+    the_round = await new_round(console)
+    await post(console, f"/console/rounds/{the_round.id}/items", nomination=str(lanh.id))
+    agenda = (await console.client.get(f"/console/rounds/{the_round.id}")).text
+    assert "Việc làm đã được xác minh, có người hoặc tổ chức xác nhận." in agenda
+    assert "Tận tình giúp đỡ người có hoàn cảnh khó khăn, tham gia công tác từ thiện" in agenda
+    english = (await console.client.get(f"/console/rounds/{the_round.id}?lang=en")).text
+    assert "Devotedly helps people in hardship" in english

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from handlers.intake.flow import FIELDS
+from handlers.shared.texts import Texts
 from storage.audit.events import record_event
 from storage.rounds.criteria import all_criteria, replace_criteria, seed_if_empty
 from web.app import WebContext, page
@@ -23,18 +24,22 @@ def _admin(staff: Signer) -> None:
         raise HTTPException(status_code=403, detail="administrators only")
 
 
+def default_criteria(texts: Texts) -> dict[str, list[tuple[str, str]]]:
+    """Each field's defaults: the criteria every title needs, then the field's own."""
+    vi, en = texts.group("vi", DEFAULTS), texts.group("en", DEFAULTS)
+    common = sorted(k for k in vi if k.startswith("all."))
+    found = {}
+    for field in FIELDS:
+        own = sorted(k for k in vi if k.startswith(f"{field}."))
+        found[field] = [(vi[k], en.get(k, vi[k])) for k in (*common, *own)]
+    return found
+
+
 def build_router(context: WebContext) -> APIRouter:
     router = APIRouter(prefix="/console")
 
     def defaults() -> dict[str, list[tuple[str, str]]]:
-        texts = context.texts
-        vi, en = texts.group("vi", DEFAULTS), texts.group("en", DEFAULTS)
-        common = sorted(k for k in vi if k.startswith("all."))
-        found = {}
-        for field in FIELDS:
-            own = sorted(k for k in vi if k.startswith(f"{field}."))
-            found[field] = [(vi[k], en.get(k, vi[k])) for k in (*common, *own)]
-        return found
+        return default_criteria(context.texts)
 
     @router.get("/criteria", response_class=HTMLResponse)
     async def criteria(request: Request, session: Session, staff: StaffMember) -> Response:

@@ -13,7 +13,7 @@ from storage.intake.nominations import photos_of
 from storage.intake.status import merged_into
 from storage.models import Unit
 from storage.review.casework import verifications_of
-from storage.rounds.criteria import criteria_of
+from storage.rounds.criteria import criteria_of, seed_if_empty
 from storage.rounds.register import record_of, suggestions
 from storage.rounds.rounds import (
     add_items,
@@ -27,6 +27,7 @@ from storage.rounds.rounds import (
 from web.app import WebContext, page
 from web.console.deps import Session, StaffMember
 from web.console.rounds.common import audit, back_to, form_of, round_for, values
+from web.console.rounds.criteria import default_criteria
 
 
 def build_router(context: WebContext) -> APIRouter:
@@ -67,6 +68,8 @@ def build_router(context: WebContext) -> APIRouter:
                      staff: StaffMember) -> Response:
         found = await round_for(session, staff, round_id, change=False)
         unit = await session.get(Unit, found.unit_id)
+        if await seed_if_empty(session, default_criteria(context.texts)):
+            await session.commit()  # the council reads criteria before anyone edited them
         dossiers = []
         for item, n in await round_items(session, round_id):
             record = await record_of(session, n.exemplar_id) if n.exemplar_id else None
