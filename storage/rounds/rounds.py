@@ -141,3 +141,17 @@ async def decide_round(session: AsyncSession, found: CommendationRound, *, numbe
                   staff_id=staff_id, via="console", external_id=None, reason=number, now=now)
             nomination.status = new
             session.add(nomination)
+
+
+async def honoured_in_year(session: AsyncSession, year: int) -> list[
+        tuple[RoundItem, Nomination, CommendationRound]]:
+    """Every dossier honoured by a round decided for `year`, by round then agenda order:
+    the year's report counts titles at each level from here, publication picks from it."""
+    return [(item, n, r) for item, n, r in (await session.exec(
+        select(RoundItem, Nomination, CommendationRound)
+        .join(Nomination, col(Nomination.id) == RoundItem.nomination_id)
+        .join(CommendationRound, col(CommendationRound.id) == RoundItem.round_id)
+        .where(CommendationRound.year == year, CommendationRound.status == "decided",
+               RoundItem.outcome == "honoured")
+        .order_by(col(CommendationRound.id), col(RoundItem.position),
+                  col(RoundItem.id)))).all()]

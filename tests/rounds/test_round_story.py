@@ -13,7 +13,7 @@ from storage.models import (
     RoundItem,
     TitleCriterion,
 )
-from storage.rounds.rounds import city_items, honoured_items
+from storage.rounds.rounds import city_items, honoured_in_year, honoured_items
 from tests.rounds.support import MEMBERS, new_round, nomination, post
 
 
@@ -121,6 +121,8 @@ async def test_a_round_goes_from_gathering_to_the_decision(console):
         statuses = {n.id: n.status for n in (await session.exec(select(Nomination))).all()}
         honoured = await honoured_items(session, the_round.id)
         city = await city_items(session, the_round.id)
+        this_year = await honoured_in_year(session, 2026)
+        last_year = await honoured_in_year(session, 2025)
     assert (decided.status, decided.decision_number, decided.decision_on) == (
         "decided", "125/QĐ-UBND", "2026-12-10")
     assert statuses[lanh.id] == "approved" and statuses[tuan.id] == "approved"
@@ -130,6 +132,8 @@ async def test_a_round_goes_from_gathering_to_the_decision(console):
     assert trail == [(lanh.id, "verified", "approved", "125/QĐ-UBND")]  # Tuấn's stays
     assert [n.reference for _, n in honoured] == [tuan.reference, lanh.reference]
     assert [(i.city_result, n.id) for i, n in city] == [("pending", tuan.id)]
+    assert [(i.level, n.id) for i, n, _ in this_year] == [("city", tuan.id), ("ward", lanh.id)]
+    assert last_year == []
     page = (await console.client.get(f"/console/rounds/{the_round.id}")).text
     assert "Quyết định số 125/QĐ-UBND ngày 2026-12-10" in page
     # A decided round is the record: it no longer changes.
