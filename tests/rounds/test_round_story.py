@@ -181,6 +181,11 @@ async def test_a_dossier_proposed_to_the_city_gets_the_city_result_later(console
     assert audit.nomination_id == lanh.id and audit.detail["decision_number"] == "1234/QĐ-UBND"
     page = (await console.client.get(f"/console/rounds/{the_round.id}")).text
     assert "Thành phố đã khen thưởng · 1234/QĐ-UBND · 2027-02-01" in page
+    await console.sign_in("admin")
+    log = await console.client.get("/console/audit")
+    assert log.status_code == 200
+    assert "Ghi kết quả khen thưởng của Thành phố" in log.text
+    assert "Ghi quyết định khen thưởng" in log.text
 
 
 async def test_a_dossier_taken_off_the_agenda_can_go_to_another_round(console):
