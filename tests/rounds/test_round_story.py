@@ -33,6 +33,9 @@ async def test_a_round_goes_from_gathering_to_the_decision(console):
                                    text_en="Devotedly helps people in hardship."))
         await session.commit()
     await console.sign_in("phucxa.hung")
+    offered = (await console.client.get("/console/rounds")).text
+    assert ">Phường Phúc Xá</option>" in offered  # the ward's council, not a group's
+    assert ">Tổ dân phố số 1 Phúc Xá</option>" not in offered
     the_round = await new_round(console)
     assert the_round.status == "gathering"
 

@@ -41,7 +41,9 @@ def build_router(context: WebContext) -> APIRouter:
         shown = None if staff.scope.is_admin else {u.id or 0 for u in units}
         return page(context, request, "web/console/rounds_list.html", staff=staff,
                     rounds=await rounds_of(session, shown),
-                    units=[u for u in units if staff.scope.can_decide(u.id or 0)],
+                    # Councils sit at a ward or above, not in a residential group.
+                    units=[u for u in units if staff.scope.can_decide(u.id or 0)
+                           and u.kind != "residential_group"],
                     year=datetime.now(UTC).year)
 
     @router.post("/rounds")
