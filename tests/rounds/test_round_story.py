@@ -110,6 +110,15 @@ async def test_a_round_goes_from_gathering_to_the_decision(console):
                      decision_number="125/UBND", decision_on="2026-12-10")
     assert bad.headers["location"].endswith("note=decision_number")
 
+    # The members corrected down to three after the votes: the decision is refused.
+    three = "\n".join(MEMBERS.splitlines()[:3])
+    await post(console, f"/console/rounds/{the_round.id}/meeting", meeting_on="2026-12-05",
+               members=three)
+    answer = await post(console, f"/console/rounds/{the_round.id}/decide",
+                        decision_number="125/QĐ-UBND", decision_on="2026-12-10")
+    assert answer.headers["location"].endswith("note=too_many_votes")
+    await post(console, f"/console/rounds/{the_round.id}/meeting", meeting_on="2026-12-05",
+               meeting_place="Hội trường UBND phường Phúc Xá", members=MEMBERS)
     # The decision is shown before it is saved: what changes, and nothing changed yet.
     preview = await post(console, f"/console/rounds/{the_round.id}/decide",
                          decision_number="125/QĐ-UBND", decision_on="2026-12-10")
@@ -151,7 +160,8 @@ async def test_a_round_goes_from_gathering_to_the_decision(console):
             col(AuditEvent.target) == f"round:{the_round.id}").order_by(
             col(AuditEvent.id)))).all()]
     assert actions == ["round_create", "round_item_add", "round_item_add", "round_reorder",
-                       "round_meeting", "round_item_save", "round_item_save", "round_decide"]
+                       "round_meeting", "round_item_save", "round_item_save", "round_meeting",
+                       "round_meeting", "round_decide"]
 
 
 async def test_a_dossier_proposed_to_the_city_gets_the_city_result_later(console):

@@ -106,6 +106,10 @@ def build_router(context: WebContext) -> APIRouter:
         on = iso_day(str(form.get("decision_on", ""))) or ""
         agenda = await round_items(session, round_id)
         problem = decision_problem(number, on, [item.outcome for item, _ in agenda])
+        # The members may have been corrected after the votes: each vote is checked again.
+        problem = problem or next((p for p in (vote_problem(Vote(
+            item.votes_for or 0, item.votes_against or 0, item.votes_abstain or 0),
+            len(found.members)) for item, _ in agenda) if p), None)
         if problem:
             return back_to(found, problem.rsplit(".", 1)[-1])
         changes = {n.id or 0: status_after(n.status, item.outcome) for item, n in agenda}
