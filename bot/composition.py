@@ -57,6 +57,7 @@ from web.console.live import LiveFeed
 from web.console.live import build_router as console_live_router
 from web.console.privacy import build_router as console_privacy_router
 from web.console.retention import build_router as console_retention_router
+from web.console.rounds.routers import rounds_routers
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
 from web.console.totp_box import SecretBox
@@ -304,6 +305,7 @@ async def run(settings: Settings) -> None:
                               console_audit_router(context),
                               console_retention_router(context, periods),
                               *admin_calendar_routers(context, channel_previews(texts)),
+                              *rounds_routers(context),
                               admin_units_router(context), admin_staff_router(context),
                               media_links_router(links, services.media)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},

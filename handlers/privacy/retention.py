@@ -19,6 +19,7 @@ from storage.media.store import MediaStore
 from storage.privacy.retention import (
     Decided,
     anonymise,
+    blank_unnamed_exemplars,
     clear_abandoned_drafts,
     decided_before,
     delete_expired_sessions,
@@ -118,6 +119,7 @@ async def run_retention(session: AsyncSession, *, now: datetime, media: MediaSto
     await _batches(session, counts, "staff_sessions",
                    lambda: delete_expired_sessions(session, now=now))
     await _anonymise_due(session, counts, now=now, media=media, periods=periods)
+    await blank_unnamed_exemplars(session)
     await record_run(session, started_at=now,
                      finished_at=now + timedelta(seconds=time.monotonic() - began),
                      counts=counts.done)

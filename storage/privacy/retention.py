@@ -17,6 +17,7 @@ from storage.inbox.turns import lock_chat
 from storage.models import (
     AuditEntry,
     Conversation,
+    Exemplar,
     InboxUpdate,
     LoginAttempt,
     Nomination,
@@ -137,6 +138,10 @@ async def anonymise(session: AsyncSession, nomination_id: int, *, status: str,
         .execution_options(synchronize_session=False)))
     if not blanked:
         return None
+    exemplar_id = (await session.exec(select(Nomination.exemplar_id).where(
+        col(Nomination.id) == nomination_id))).first()
+    if exemplar_id is not None:
+        await blank_unnamed_exemplars(session, exemplar_id)
     await session.exec(update(StaffNote).where(col(StaffNote.nomination_id) == nomination_id)
                        .values(text="").execution_options(synchronize_session=False))
     await session.exec(update(Verification)
@@ -152,6 +157,20 @@ async def anonymise(session: AsyncSession, nomination_id: int, *, status: str,
         col(Photo.nomination_id) == nomination_id))).all())
     await session.exec(delete(Photo).where(col(Photo.nomination_id) == nomination_id))
     return sorted(set(hashes))
+
+
+async def blank_unnamed_exemplars(session: AsyncSession, exemplar_id: int | None = None) -> int:
+    """The register's name of a person no nomination names any more (every one of theirs
+    anonymised, or none left) goes too; `exemplar_id` None: every such record."""
+    named = select(Nomination.id).where(col(Nomination.exemplar_id) == Exemplar.id,
+                                        col(Nomination.anonymised_at).is_(None))
+    query = (update(Exemplar).where(or_(col(Exemplar.name) != "", col(Exemplar.known_as) != ""),
+                                    ~named.exists())
+             .values(name="", name_folded="", known_as="")
+             .execution_options(synchronize_session=False))
+    if exemplar_id is not None:
+        query = query.where(col(Exemplar.id) == exemplar_id)
+    return _count(await session.exec(query))
 
 
 async def record_run(session: AsyncSession, *, started_at: datetime, finished_at: datetime,

@@ -27,6 +27,7 @@ from web.console.live import build_router as console_live_router
 from web.console.passwords import hash_password
 from web.console.privacy import build_router as console_privacy_router
 from web.console.retention import build_router as console_retention_router
+from web.console.rounds.routers import rounds_routers
 from web.console.routes import build_router as console_router
 from web.console.sign_in_pages import build_router as console_sign_in_router
 from web.console.totp_box import SecretBox
@@ -92,6 +93,7 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
                               *admin_calendar_routers(context, channel_previews(texts)),
+                              *rounds_routers(context),
                               admin_units_router(context), admin_staff_router(context),
                               console_announce_router(context, media, ZaloRules(
                                   split_message, True, "https://ward.example/console")),

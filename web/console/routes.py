@@ -30,6 +30,7 @@ from storage.review.casework import METHODS, consent_of, notes_of, reviewers_for
 from storage.review.decided import last_decisions
 from storage.review.live import current_cursor
 from storage.review.queue import QueueFilter, queue_all, queue_page
+from storage.rounds.register import register_box
 from storage.shared.db import as_utc
 from web.app import WebContext, page
 from web.console.auth import Signer, csrf_ok
@@ -183,6 +184,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     reviewers=vi_sorted(await reviewers_for(session, found.unit_id),
                                         lambda r: r.full_name) if can_decide else [],
                     checks=await verifications_of(session, nomination_id),
+                    register=await register_box(session, found),
                     notes=await notes_of(session, nomination_id), methods=METHODS,
                     consent=await consent_of(session, found),
                     primary=await session.get(Nomination, found.primary_id)

@@ -1,0 +1,1 @@
+"""Storage of commendation rounds, their dossiers, the title criteria and the register."""

@@ -1,0 +1,1 @@
+"""Console pages of commendation rounds, title criteria and the register of exemplars."""
