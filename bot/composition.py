@@ -28,6 +28,7 @@ from bot.supervise import supervise
 from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
 from bot.zalo.render import split_message
+from handlers.documents.render import shipped_templates
 from handlers.privacy.retention import Periods
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
@@ -51,6 +52,7 @@ from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
+from web.console.documents import build_router as console_documents_router
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
 from web.console.live import LiveFeed
@@ -303,6 +305,7 @@ async def run(settings: Settings) -> None:
                               console_privacy_router(context, services.media),
                               console_audit_router(context),
                               console_retention_router(context, periods),
+                              console_documents_router(context, shipped_templates()),
                               *admin_calendar_routers(context, channel_previews(texts)),
                               admin_units_router(context), admin_staff_router(context),
                               media_links_router(links, services.media)],
