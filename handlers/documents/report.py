@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.documents.dates import BLANK, decree_parts
 from handlers.documents.render import Picture, render
-from handlers.documents.rounds import issuer, signature
+from handlers.documents.rounds import LOCALE, issuer, signature
 from handlers.privacy.nominee_consent import may_publish
 from handlers.shared.texts import Texts
 
@@ -139,22 +139,22 @@ def report_context(found: Figures, unit: Unit, *, year: int, texts: Texts, chart
                    signer_name: str = "", signer_title: str = "CHỦ TỊCH",
                    on: str | None = None) -> dict[str, Any]:
     t = texts.get
-    by_field = [(t("vi", f"choice.field.{f}"), n) for f, n in found.by_field]
-    levels = [(t("vi", f"documents.level.{lv}"), n) for lv, n in found.by_level]
-    levels.append((t("vi", "documents.report.city_honoured"), found.city_honoured))
+    by_field = [(t(LOCALE, f"choice.field.{f}"), n) for f, n in found.by_field]
+    levels = [(t(LOCALE, f"documents.level.{lv}"), n) for lv, n in found.by_level]
+    levels.append((t(LOCALE, "documents.report.city_honoured"), found.city_honoured))
     return {
         **issuer(unit), **decree_parts(on), **signature(signer_title, on_behalf_of_body=True),
         "number": BLANK, "signer_name": signer_name, "report_year": year, "total": found.total,
         "by_unit": _numbered(found.by_unit), "by_field": _numbered(by_field),
-        "by_status": _numbered([(t("vi", f"status.{s}"), n) for s, n in found.by_status]),
+        "by_status": _numbered([(t(LOCALE, f"status.{s}"), n) for s, n in found.by_status]),
         "by_level": _numbered(levels),
         "quotas": [{"index": i, "campaign": q.campaign, "unit": q.unit, "count": q.count,
                     "quota": q.quota,
-                    "result": t("vi", f"documents.report.{'above' if q.above else 'below'}")}
+                    "result": t(LOCALE, f"documents.report.{'above' if q.above else 'below'}")}
                    for i, q in enumerate(found.quotas, 1)],
         "contest": _numbered(found.contest), "exemplars": found.exemplars,
-        "chart_unit": Picture(chart(t("vi", "documents.report.chart_unit"), found.by_unit)),
-        "chart_field": Picture(chart(t("vi", "documents.report.chart_field"), by_field)),
+        "chart_unit": Picture(chart(t(LOCALE, "documents.report.chart_unit"), found.by_unit)),
+        "chart_field": Picture(chart(t(LOCALE, "documents.report.chart_field"), by_field)),
     }
 
 

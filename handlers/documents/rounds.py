@@ -20,6 +20,8 @@ from handlers.shared.texts import Texts
 from storage.documents.rounds import Dossier, round_with_dossiers
 from storage.models import CommendationRound, Unit
 
+# The state's documents are written in Vietnamese, whatever the console's language.
+LOCALE = "vi"
 DEFAULT_TITLE = "Người tốt, việc tốt"
 ISSUER_PARENT = "ỦY BAN NHÂN DÂN"
 
@@ -80,7 +82,7 @@ def minutes_context(sitting: CommendationRound, unit: Unit, dossiers: list[Dossi
     rows = [{"index": i, "name": d.nomination.nominee_name, "unit": d.unit.name,
              "votes_for": shown(d.item.votes_for), "votes_against": shown(d.item.votes_against),
              "votes_abstain": shown(d.item.votes_abstain),
-             "outcome": texts.get("vi", f"documents.outcome.{d.item.outcome or 'none'}")
+             "outcome": texts.get(LOCALE, f"documents.outcome.{d.item.outcome or 'none'}")
              + (f" ({texts.get('vi', f'documents.level.{d.item.level}')})"
                 if d.item.outcome == "honoured" and d.item.level else "")}
             for i, d in enumerate(dossiers, 1)]
