@@ -28,7 +28,6 @@ from bot.supervise import supervise
 from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
 from bot.zalo.render import split_message
-from handlers.documents.render import shipped_templates
 from handlers.privacy.retention import Periods
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
@@ -305,7 +304,8 @@ async def run(settings: Settings) -> None:
                               console_privacy_router(context, services.media),
                               console_audit_router(context),
                               console_retention_router(context, periods),
-                              console_documents_router(context, shipped_templates()),
+                              console_documents_router(context,
+                                                       settings.templates_dir / "documents"),
                               *admin_calendar_routers(context, channel_previews(texts)),
                               admin_units_router(context), admin_staff_router(context),
                               media_links_router(links, services.media)],

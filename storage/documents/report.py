@@ -4,14 +4,14 @@ the councils gave, and the honoured nominations for the named list."""
 
 from collections.abc import Collection
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import CommendationRound, Nomination, RoundItem, Unit
 
 
-def _honoured_in(year: int, councils: Collection[int]):  # type: ignore[no-untyped-def]
+def _honoured_in(year: int, councils: Collection[int]) -> tuple[ColumnElement[bool], ...]:
     """Round items honoured by a decided round of `year` sitting in one of `councils`."""
     return (col(CommendationRound.year) == year, col(CommendationRound.status) == "decided",
             col(CommendationRound.unit_id).in_(sorted(councils)),
