@@ -117,7 +117,11 @@ async def _units(session: AsyncSession, ids: frozenset[int]) -> list[Unit]:
 
 async def _quotas(session: AsyncSession, unit_id: int, year: int,
                   until: datetime) -> list[QuotaRow]:
-    wards = await children_of(session, unit_id)
+    # The whole organisation's report lists its wards against their quotas; a ward's own
+    # report, the ward itself (its residential groups have no quota of their own).
+    unit = await session.get(Unit, unit_id)
+    top = unit is not None and unit.parent_id is None
+    wards = await children_of(session, unit_id) if top else [unit] if unit else []
     rows = []
     for campaign in await active_campaigns(session):
         if not campaign.starts_on[:4] <= str(year) <= campaign.ends_on[:4] or not wards:

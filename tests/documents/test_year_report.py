@@ -157,3 +157,21 @@ async def test_ntvt_report_writes_the_file(db, tmp_path, monkeypatch):
     await asyncio.to_thread(main, ["report", "--year", "2026", "--output", str(out)])
     document = Document(str(out))
     assert any("tiếp nhận 11 đề xuất" in p.text for p in document.paragraphs)
+
+
+async def test_a_ward_s_own_report_counts_the_ward_and_its_groups(db, texts):
+    """Phúc Xá's report: its 3 own and its residential group 1's one (by unit: the ward
+    itself 3, group 1 one); against the quota the ward alone, 3 of 2."""
+    await fixture(db)
+    async with db.sessions() as session:
+        ward = (await session.exec(select(Unit).where(Unit.code == "phuc-xa"))).one()
+        body = await year_report(session, unit_id=ward.id, year=2026,
+                                 folder=shipped_templates(), texts=texts, chart=bar_chart_png,
+                                 statuses=STATUSES, fields=FIELDS)
+    document = Document(io.BytesIO(body))
+    by_unit = tables(body)[0]
+    assert by_unit["Phường Phúc Xá"] == "3" and by_unit["Tổ dân phố số 1 Phúc Xá"] == "1"
+    assert sum(int(n) for n in by_unit.values()) == 4
+    quotas = [[c.text for c in row.cells][2:] for row in document.tables[5].rows[1:]]
+    assert quotas == [["Phường Phúc Xá", "3", "2", "Vượt chỉ tiêu"]]
+    assert document.tables[0].rows[0].cells[0].paragraphs[1].text == "PHƯỜNG PHÚC XÁ"
