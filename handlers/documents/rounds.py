@@ -90,7 +90,8 @@ def minutes_context(sitting: CommendationRound, unit: Unit, dossiers: list[Dossi
             "title": title_of(dossiers), "round_name": sitting.name,
             "meeting_on": spoken(sitting.meeting_on), "meeting_place": sitting.meeting_place,
             "members": members, "items": rows,
-            "chair": member("chủ tịch") or sitting.signer_name, "secretary": member("thư ký")}
+            "chair": member("chủ tịch hội đồng") or member("chủ tịch") or sitting.signer_name,
+            "secretary": member("thư ký")}
 
 
 def proposal_context(sitting: CommendationRound, unit: Unit,

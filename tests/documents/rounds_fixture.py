@@ -21,9 +21,10 @@ ANH = "Nguyễn Thị Ngọc Ánh"
 HUONG = "Trần Đức Hưởng"
 KHAI = "Đặng Văn Khải"
 HOA = "Tô Thị Hoà"
-MEMBERS = [{"name": "Lê Văn Tâm", "role": "Phó Chủ tịch UBND phường, Chủ tịch Hội đồng"},
-           {"name": "Vũ Thị Lụa", "role": "Công chức Văn hoá – xã hội, Thư ký Hội đồng"},
-           {"name": "Bùi Quang Sơn", "role": "Chủ tịch Ủy ban MTTQ phường, Ủy viên"}]
+# The chairman of the Front sits first, but the council's chairman signs the minutes.
+MEMBERS = [{"name": "Bùi Quang Sơn", "role": "Chủ tịch Ủy ban MTTQ phường, Ủy viên"},
+           {"name": "Lê Văn Tâm", "role": "Phó Chủ tịch UBND phường, Chủ tịch Hội đồng"},
+           {"name": "Vũ Thị Lụa", "role": "Công chức Văn hoá – xã hội, Thư ký Hội đồng"}]
 
 
 @dataclass(frozen=True)
