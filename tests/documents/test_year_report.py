@@ -103,7 +103,8 @@ async def test_the_report_s_figures_are_the_hand_counted_ones(db, texts):
     body = await district_report(db, texts)
     document = Document(io.BytesIO(body))
     text = [p.text for p in document.paragraphs]
-    heading = [p.text for cell in document.tables[0].rows[0].cells for p in cell.paragraphs]
+    heading = [p.text for cell in document.tables[0].rows[0].cells for p in cell.paragraphs
+               if p.text]
     assert heading[:3] == ["ỦY BAN NHÂN DÂN", "QUẬN BA ĐÌNH", "Số: …/BC-UBND"]
     assert "Quận Ba Đình, ngày 15 tháng 01 năm 2027" in heading
     assert "BÁO CÁO" in text
@@ -174,4 +175,4 @@ async def test_a_ward_s_own_report_counts_the_ward_and_its_groups(db, texts):
     assert sum(int(n) for n in by_unit.values()) == 4
     quotas = [[c.text for c in row.cells][2:] for row in document.tables[5].rows[1:]]
     assert quotas == [["Phường Phúc Xá", "3", "2", "Vượt chỉ tiêu"]]
-    assert document.tables[0].rows[0].cells[0].paragraphs[1].text == "PHƯỜNG PHÚC XÁ"
+    assert "PHƯỜNG PHÚC XÁ" in [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]
