@@ -79,3 +79,20 @@ async def test_the_ward_s_reviewer_presses_the_report_button(console):
     paragraphs = [p.text for p in Document(io.BytesIO(answer.content)).paragraphs]
     assert "Tổng kết phong trào “Người tốt, việc tốt” năm 2026" in paragraphs
     assert [e.target for e in await events(console)] == ["unit:doi-can"]
+
+
+async def test_the_round_page_s_links_and_the_audit_log_s_words(console, texts):
+    """The partial a round's page includes links the three documents; the access log
+    names the download in words."""
+    round_id = await a_round(console)
+    await console.sign_in("admin")
+    await console.client.get(f"/console/rounds/{round_id}/documents/minutes.docx")
+    log = (await console.client.get("/console/audit")).text
+    assert "Tải văn bản (Quyết định, Biên bản, Tờ trình, Báo cáo)" in log
+    templates = console.app.state.context.templates
+    html = templates.env.get_template("web/console/_round_documents.html").render(
+        t=lambda key, **kw: texts.get("vi", key, **kw), round={"id": round_id})
+    for kind, words in (("decision", "Tải Quyết định (DOCX)"),
+                        ("minutes", "Tải Biên bản họp Hội đồng (DOCX)"),
+                        ("proposal", "Tải Tờ trình lên Thành phố (DOCX)")):
+        assert f'href="/console/rounds/{round_id}/documents/{kind}.docx" download>{words}' in html
