@@ -8,6 +8,7 @@ and go to the signer and the city's council, not to the public, so they do not a
 nominee's publication consent. What reaches the public (the portal, the digest, the
 report's named list) asks `may_publish` at its own door."""
 
+import asyncio
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -119,4 +120,4 @@ async def round_document(session: AsyncSession, *, round_id: int, kind: str, fol
         context = proposal_context(sitting, unit, dossiers)
     else:
         return None
-    return render(folder, kind, context)
+    return await asyncio.to_thread(render, folder, kind, context)  # off the event loop

@@ -96,3 +96,14 @@ async def test_the_round_page_s_links_and_the_audit_log_s_words(console, texts):
                         ("minutes", "Tải Biên bản họp Hội đồng (DOCX)"),
                         ("proposal", "Tải Tờ trình lên Thành phố (DOCX)")):
         assert f'href="/console/rounds/{round_id}/documents/{kind}.docx" download>{words}' in html
+
+
+async def test_without_a_unit_the_report_is_the_reviewer_s_own_ward(console):
+    await console.sign_in("phucxa.hung")
+    answer = await console.client.get("/console/report.docx", params={"year": "2026"})
+    assert answer.status_code == 200
+    heading = [p.text for p in Document(io.BytesIO(answer.content)).tables[0].rows[0]
+               .cells[0].paragraphs]
+    assert "PHƯỜNG PHÚC XÁ" in heading
+    assert (await console.client.get("/console/report.docx",
+                                     params={"year": "soon"})).status_code == 400

@@ -17,6 +17,7 @@ from handlers.documents.rounds import round_document
 from storage.audit.events import record_event, record_shown
 from storage.documents.rounds import round_with_dossiers
 from storage.models import Unit
+from storage.org.access import unit_parents
 from web.app import WebContext, page
 from web.console.deps import Session, StaffMember
 from web.console.routes import FIELDS, STATUSES
@@ -67,7 +68,9 @@ def build_router(context: WebContext, folder: Path,
         if staff.scope.is_admin:  # the whole organisation
             return (await session.exec(select(Unit).where(col(Unit.parent_id).is_(None))
                                        .order_by(col(Unit.id)))).first()
-        tops = sorted(staff.scope.decidable)
+        parents = await unit_parents(session)  # their highest unit: a ward, not its group
+        tops = sorted(u for u in staff.scope.decidable if parents.get(u) not in
+                      staff.scope.decidable)
         return await session.get(Unit, tops[0]) if tops else None
 
     @router.get("/report", response_class=HTMLResponse)
