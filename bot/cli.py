@@ -133,6 +133,10 @@ def main(argv: list[str] | None = None) -> None:
     link = commands.add_parser(
         "link-code", help="make a one-time code to link a group chat to a unit (/link CODE)")
     link.add_argument("unit", help="the unit's code in the organisation file, e.g. kim-ma")
+    report = commands.add_parser("report", help="write the year's report as DOCX")
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--unit", help="a unit's code (default: the whole organisation)")
+    report.add_argument("--output", type=Path, help="defaults to bao-cao-YEAR.docx")
     args = parser.parse_args(argv)
 
     # Every command refuses the same wrong settings: a migration run before a restart
@@ -163,6 +167,11 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(admin.export_org_file(settings, args.file, args.name))
     elif args.command == "org":
         asyncio.run(admin.load_org_file(settings, args.file))
+    elif args.command == "report":
+        from bot.report_command import write_report
+
+        asyncio.run(write_report(settings, year=args.year, unit_code=args.unit,
+                                 output=args.output))
     elif args.command == "create-admin":
         create_admin(settings, args)
     else:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.channel_preview import channel_previews
 from bot.zalo.render import split_message
+from handlers.documents.render import shipped_templates
 from handlers.privacy.retention import Periods
 from handlers.units.announcements import ZaloRules
 from storage.media.store import MediaStore
@@ -20,6 +21,7 @@ from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
+from web.console.documents import build_router as console_documents_router
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
 from web.console.live import LiveFeed
@@ -92,6 +94,7 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_live_router(context, LiveFeed(poll_seconds=0.2)),
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
+                              console_documents_router(context, shipped_templates()),
                               *admin_calendar_routers(context, channel_previews(texts)),
                               *rounds_routers(context),
                               admin_units_router(context), admin_staff_router(context),

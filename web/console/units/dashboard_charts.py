@@ -31,7 +31,7 @@ def bar_chart(title: str, labels: tuple[str, ...], values: tuple[float, ...], *,
 
 def _draw(title: str, labels: tuple[str, ...], values: tuple[float, ...], *,
           horizontal: bool, marked: tuple[bool, ...], line: float | None,
-          line_label: str, suffix: str) -> bytes:
+          line_label: str, suffix: str, image_format: str = "svg") -> bytes:
     # Imported here: matplotlib is heavy, and only a dashboard's picture needs it.
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -76,8 +76,16 @@ def _draw(title: str, labels: tuple[str, ...], values: tuple[float, ...], *,
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_facecolor("white")
     out = io.BytesIO()
-    figure.savefig(out, format="svg", metadata={"Date": None})
+    figure.savefig(out, format=image_format,
+                   metadata={"Date": None} if image_format == "svg" else None)
     return out.getvalue()
+
+
+def bar_chart_png(title: str, pairs: Sequence[tuple[str, int]]) -> bytes:
+    """The same bars as a PNG at print resolution, for a DOCX (the year's report)."""
+    labels, values = values_of(pairs)
+    return _draw(title, labels, values, horizontal=True, marked=(), line=None,
+                 line_label="", suffix="", image_format="png")
 
 
 def values_of(pairs: Sequence[tuple[str, float]]) -> tuple[tuple[str, ...], tuple[float, ...]]:

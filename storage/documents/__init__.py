@@ -1,0 +1,1 @@
+"""Reads for the official documents: a round's dossiers, the year's report's figures."""
