@@ -1,0 +1,36 @@
+"""What a round's certificates are made of: its honoured dossiers in agenda order, the
+certificates already issued, and the groups a nominee's unit has."""
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Certificate, Nomination, RoundItem, Unit
+from storage.units.recipients import unit_recipients
+
+
+async def honoured_items(session: AsyncSession,
+                         round_id: int) -> list[tuple[RoundItem, Nomination]]:
+    found = await session.exec(
+        select(RoundItem, Nomination)
+        .join(Nomination, col(Nomination.id) == RoundItem.nomination_id)
+        .where(RoundItem.round_id == round_id, RoundItem.outcome == "honoured")
+        .order_by(col(RoundItem.position), col(RoundItem.id)))
+    return [(item, nomination) for item, nomination in found.all()]
+
+
+async def certificates_of(session: AsyncSession, round_id: int) -> dict[int, Certificate]:
+    """By round item id."""
+    found = await session.exec(
+        select(Certificate).join(RoundItem, col(RoundItem.id) == Certificate.round_item_id)
+        .where(RoundItem.round_id == round_id))
+    return {certificate.round_item_id: certificate for certificate in found.all()}
+
+
+async def unit_groups(session: AsyncSession) -> tuple[dict[int, list[tuple[str, str]]],
+                                                      dict[int, int | None]]:
+    """Each unit's chats (as broadcasts reach them) and each unit's parent, to walk from
+    a residential group without a chat up to its ward's."""
+    chats = {unit_id: found.chats() for unit_id, found in (await unit_recipients(session)).items()}
+    parents = {unit_id: parent for unit_id, parent in
+               (await session.exec(select(Unit.id, Unit.parent_id))).all() if unit_id}
+    return chats, parents
