@@ -24,6 +24,8 @@ from storage.media.store import MediaStore
 from storage.models import Certificate, CommendationRound, Nomination, RoundItem, Unit
 from storage.org.access import load_scope
 
+DOCUMENT_LOCALE = "vi"  # a state document is in Vietnamese, whoever reads the chat
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -49,7 +51,8 @@ async def certificate_fields(session: AsyncSession, sitting: CommendationRound,
     return {"authority": f"UBND {parent.name.upper()}" if parent else "",
             "unit": unit_name.upper(), "unit_title": unit_name.upper(),
             "name": nomination.nominee_name,
-            "title": item.title or texts.get("vi", "certificates.default_title").strip(),
+            "title": item.title or texts.get(DOCUMENT_LOCALE,
+                                             "certificates.default_title").strip(),
             "summary": item.summary or nomination.deed, "number": number,
             "decision_number": sitting.decision_number or "",
             "decision_date": f"{day}/{month}/{year}", "place": unit_name,

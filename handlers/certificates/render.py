@@ -3,7 +3,6 @@ text) and a PNG (Pillow). Blocking and CPU-bound: the use case runs them in a th
 
 import io
 
-from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from handlers.certificates.layout import PT_MM, Layout, Line, place
@@ -18,6 +17,8 @@ def _rgb(color: str) -> tuple[int, int, int]:
 
 def render_pdf(layout: Layout, pages: list[dict[str, str]]) -> bytes:
     """One page per certificate: one person's, or a whole round's for the ceremony."""
+    from fpdf import FPDF  # here: a start that issues no certificate need not load it
+
     pdf = FPDF(orientation="L" if layout.width > layout.height else "P", unit="mm",
                format=(min(layout.width, layout.height), max(layout.width, layout.height)))
     pdf.set_auto_page_break(False)
