@@ -49,6 +49,7 @@ async def decided_round(sessions, *, unit: str = "phuc-xa", decided: bool = True
             if name == UNCONSENTED and zalo_nominator:
                 nomination.channel, nomination.submitter_chat_id = "zalo", zalo_nominator
                 nomination.submitter_user_id = zalo_nominator
+                nomination.locale = "en"  # they chatted in English: they hear in English
             session.add(nomination)
             assert nomination.id is not None
             ids[name] = nomination.id

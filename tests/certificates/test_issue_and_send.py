@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import col, select
 
-from storage.models import AuditEvent, Certificate, Notification
+from storage.models import AuditEvent, Certificate, Nomination, Notification
 from tests.certificates.rounds import CONSENTED, UNCONSENTED, decided_round
 from tests.units.announce_helpers import Outbox
 
@@ -29,6 +29,12 @@ async def issue(console, round_id: int):
     form = await console.client.get("/console/announce")  # any page: the session's token
     return await console.client.post(f"/console/rounds/{round_id}/certificates",
                                      data={"csrf": console.csrf(form)})
+
+
+async def pictures(console) -> list[tuple[str, str, str]]:
+    async with console.db.sessions() as session:
+        return [(c.number, c.pdf_sha256, c.png_sha256) for c in (await session.exec(
+            select(Certificate).where(Certificate.number.endswith("-02")))).all()]  # type: ignore[attr-defined]
 
 
 async def rows(console) -> list[Notification]:
@@ -94,15 +100,34 @@ async def test_certificates_reach_the_nominator_and_only_a_consenting_nominees_g
         (True, 2, 2), (True, 0, 0)]
 
 
-async def test_a_zalo_nominator_gets_the_certificate_picture_by_its_signed_link(
+async def test_a_zalo_nominator_gets_the_picture_by_its_signed_link_in_their_language(
         console, fake, fake_zalo, outbox):
     sitting = await decided_round(console.db.sessions, zalo_nominator="z-77001")
     await console.sign_in("phucxa.hung")
     assert (await issue(console, sitting.round_id)).status_code == 303
     assert await outbox.sender.send_due() == 4
     photo, words = fake_zalo.sent_to("z-77001")
-    assert photo.method == "sendPhoto" and "/media/" in str(photo.params)
-    assert "Giấy khen số 12/QĐ-UBND-02 tặng " + UNCONSENTED in words.params["text"]
+    assert photo.method == "sendPhoto"
+    assert f"certificate no. 12/QĐ-UBND-02 awarded to {UNCONSENTED}" in words.params["text"]
+    [(_, _, png)] = await pictures(console)
+    assert photo.params["photo"].split("?")[0] == f"https://phuong.example/media/{png}.png"
+
+
+async def test_consent_withdrawn_before_sending_shuts_the_group_door_still(
+        console, fake, fake_zalo, outbox):
+    sitting = await decided_round(console.db.sessions)
+    await console.sign_in("phucxa.hung")
+    await issue(console, sitting.round_id)
+    async with console.db.sessions() as session:
+        nomination = await session.get(Nomination, sitting.nominations[CONSENTED])
+        assert nomination is not None
+        nomination.nominee_consent = None
+        session.add(nomination)
+        await session.commit()
+    await outbox.sender.send_due()
+    assert [c for c in fake.calls if str(c.params.get("chat_id")) == str(PHUC_XA_GROUP)] == []
+    assert fake_zalo.sent_to(PHUC_XA_LEADER) == []
+    assert len([c for c in fake.calls if c.method == "sendDocument"]) == 2  # the nominator
 
 
 async def test_the_ceremony_batch_has_one_page_per_certificate(console):
