@@ -28,4 +28,11 @@ async def certificate_message(session: AsyncSession, row: Claimed,
         "certificate_sha256": certificate.png_sha256,
         "document_sha256": certificate.pdf_sha256,
         "document_name": f"giay-khen-{certificate.number.replace('/', '-')}.pdf",
+        # The web chat takes no file: its page shows a link to the nominator's own copy.
+        "download_path": download_path(certificate.id or 0),
+        "download_label": texts.get(locale, "certificates.download").strip(),
         "locale": locale})
+
+
+def download_path(certificate_id: int) -> str:
+    return f"/chat/certificates/{certificate_id}.pdf"

@@ -34,3 +34,15 @@ async def unit_groups(session: AsyncSession) -> tuple[dict[int, list[tuple[str, 
     parents = {unit_id: parent for unit_id, parent in
                (await session.exec(select(Unit.id, Unit.parent_id))).all() if unit_id}
     return chats, parents
+
+
+async def submitters_certificate(session: AsyncSession, certificate_id: int, *, channel: str,
+                                 user_id: str) -> str | None:
+    """The PDF's hash, if this chat user proposed the certificate's honoured person."""
+    found = await session.exec(
+        select(Certificate.pdf_sha256)
+        .join(RoundItem, col(RoundItem.id) == Certificate.round_item_id)
+        .join(Nomination, col(Nomination.id) == RoundItem.nomination_id)
+        .where(Certificate.id == certificate_id, Nomination.channel == channel,
+               Nomination.submitter_user_id == user_id))
+    return found.first()
