@@ -18,7 +18,12 @@ from handlers.certificates.render import render_pdf, render_png
 from handlers.privacy.nominee_consent import may_publish
 from handlers.shared.texts import Texts
 from storage.audit.events import record_event
-from storage.certificates.records import certificates_of, honoured_items, unit_groups
+from storage.certificates.records import (
+    certificates_of,
+    honoured_items,
+    locked_round,
+    unit_groups,
+)
 from storage.delivery.outbox import enqueue_once
 from storage.media.store import MediaStore
 from storage.models import Certificate, CommendationRound, Nomination, RoundItem, Unit
@@ -69,7 +74,9 @@ async def issue_and_send(session: AsyncSession, *, round_id: int, staff_id: int,
                          now: datetime) -> Outcome:
     """Commits, with one audit row, or a refused one for a staff member without the
     right over the round's unit."""
-    sitting = await session.get(CommendationRound, round_id)
+    # Two presses at once queue on the round's row (PostgreSQL; SQLite writes one at a
+    # time anyway): the second finds the first's certificates and issues nothing.
+    sitting = await locked_round(session, round_id)
     if sitting is None or sitting.id is None:
         return Outcome(False, "not_found")
     if not (await load_scope(session, staff_id)).can_decide(sitting.unit_id):

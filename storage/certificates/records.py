@@ -4,8 +4,15 @@ certificates already issued, and the groups a nominee's unit has."""
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Certificate, Nomination, RoundItem, Unit
+from storage.models import Certificate, CommendationRound, Nomination, RoundItem, Unit
 from storage.units.recipients import unit_recipients
+
+
+async def locked_round(session: AsyncSession, round_id: int) -> CommendationRound | None:
+    """The round, its row locked until the caller's commit (FOR UPDATE on PostgreSQL)."""
+    found = await session.exec(select(CommendationRound)
+                               .where(CommendationRound.id == round_id).with_for_update())
+    return found.first()
 
 
 async def honoured_items(session: AsyncSession,

@@ -1,0 +1,37 @@
+"""Two staff (or two tabs) press "issue" on the same round at the same moment: one set
+of certificates is issued and sent once, and neither press fails."""
+
+import asyncio
+from pathlib import Path
+
+from sqlmodel import select
+
+from handlers.certificates.issue import issue_and_send
+from handlers.certificates.layout import load_layout
+from storage.models import Certificate, Notification, Staff
+from tests.certificates.rounds import decided_round
+from tests.conftest import ROOT
+from tests.support.chat import NOW
+
+LAYOUT = Path(ROOT / "templates" / "documents" / "certificate")
+
+
+async def test_two_presses_at_once_issue_and_send_once(db, texts, services):
+    sitting = await decided_round(db.sessions)
+    async with db.sessions() as session:
+        staff = (await session.exec(select(Staff).where(Staff.username == "phucxa.hung"))).one()
+    layout = load_layout(LAYOUT)
+
+    async def press():
+        async with db.sessions() as session:
+            return await issue_and_send(session, round_id=sitting.round_id,
+                                        staff_id=staff.id or 0, media=services.media,
+                                        layout=layout, texts=texts, now=NOW)
+
+    first, second = await asyncio.gather(press(), press())
+    assert first.done and second.done
+    assert sorted([first.issued, second.issued]) == [0, 2]
+    async with db.sessions() as session:
+        assert len((await session.exec(select(Certificate))).all()) == 2
+        assert len((await session.exec(select(Notification).where(
+            Notification.kind == "certificate"))).all()) == 4
