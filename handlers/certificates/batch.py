@@ -13,7 +13,11 @@ from handlers.certificates.layout import Layout
 from handlers.certificates.render import render_pdf
 from handlers.shared.texts import Texts
 from storage.audit.events import record_event, record_shown
-from storage.certificates.records import certificates_of, honoured_items
+from storage.certificates.records import (
+    certificate_with_round,
+    certificates_of,
+    honoured_items,
+)
 from storage.models import CommendationRound
 from storage.org.access import load_scope
 
@@ -54,3 +58,27 @@ async def round_batch(session: AsyncSession, *, round_id: int, staff_id: int,
     await session.commit()
     pdf = await asyncio.to_thread(render_pdf, layout, pages)
     return Batch(pdf=pdf, pages=len(pages))
+
+
+@dataclass(frozen=True)
+class OneFile:
+    reason: str = ""  # not_found, forbidden
+    sha256: str = ""
+
+
+async def certificate_file(session: AsyncSession, *, certificate_id: int, pdf: bool,
+                           staff_id: int, now: datetime) -> OneFile:
+    """One stored certificate (the PDF or the picture) for staff over the round's unit;
+    commits its audit row."""
+    found = await certificate_with_round(session, certificate_id)
+    if found is None:
+        return OneFile("not_found")
+    certificate, sitting, nomination_id = found
+    allowed = (await load_scope(session, staff_id)).can_decide(sitting.unit_id)
+    record_event(session, action="certificate_open", staff_id=staff_id, via="console", now=now,
+                 nomination_id=nomination_id, allowed=allowed,
+                 detail={"round": sitting.name, "number": certificate.number})
+    await session.commit()
+    if not allowed:
+        return OneFile("forbidden")
+    return OneFile(sha256=certificate.pdf_sha256 if pdf else certificate.png_sha256)

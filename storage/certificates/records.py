@@ -33,6 +33,19 @@ async def certificates_of(session: AsyncSession, round_id: int) -> dict[int, Cer
     return {certificate.round_item_id: certificate for certificate in found.all()}
 
 
+async def certificate_with_round(
+        session: AsyncSession, certificate_id: int,
+) -> tuple[Certificate, CommendationRound, int] | None:
+    """A certificate, its round, and the nomination it honours."""
+    found = await session.exec(
+        select(Certificate, CommendationRound, RoundItem.nomination_id)
+        .join(RoundItem, col(RoundItem.id) == Certificate.round_item_id)
+        .join(CommendationRound, col(CommendationRound.id) == RoundItem.round_id)
+        .where(Certificate.id == certificate_id))
+    row = found.first()
+    return (row[0], row[1], row[2]) if row else None
+
+
 async def unit_groups(session: AsyncSession) -> tuple[dict[int, list[tuple[str, str]]],
                                                       dict[int, int | None]]:
     """Each unit's chats (as broadcasts reach them) and each unit's parent, to walk from

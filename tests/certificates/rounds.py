@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from storage.models import CommendationRound, RoundItem, Staff, Unit
+from tests.conftest import ROOT
 from tests.support.chat import NOW
 from tests.support.nominations import add_nomination
 
+LAYOUT = ROOT / "templates" / "documents" / "certificate"
 CONSENTED, UNCONSENTED, REFUSED = "Nguyễn Thị Ngọc Hưởng", "Đặng Quốc Vỹ", "Lê Thị Ửng Ỷ"
 
 

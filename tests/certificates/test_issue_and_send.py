@@ -9,10 +9,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 from pypdf import PdfReader
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 
-from storage.models import AuditEvent, Certificate, Nomination, Notification
-from tests.certificates.rounds import CONSENTED, UNCONSENTED, decided_round
+from handlers.certificates.issue import issue_and_send
+from handlers.certificates.layout import load_layout
+from storage.models import AuditEvent, Certificate, Nomination, Notification, Staff
+from tests.certificates.rounds import CONSENTED, LAYOUT, UNCONSENTED, decided_round
+from tests.support.chat import NOW
 from tests.units.announce_helpers import Outbox
 
 PHUC_XA_GROUP, PHUC_XA_LEADER, NOMINATOR = -1001000000010, "z-5000000002", 9001
@@ -147,22 +150,42 @@ async def test_the_ceremony_batch_has_one_page_per_certificate(console):
     async with console.db.sessions() as session:
         [event] = (await session.exec(select(AuditEvent).where(
             AuditEvent.action == "certificates_print"))).all()
+        first = (await session.exec(select(Certificate).order_by(col(Certificate.id)))).first()
     assert event.allowed and event.detail["pages"] == 2
+    assert first is not None
+    # One person's, as it was sent: the stored files.
+    png = await console.client.get(f"/console/certificates/{first.id}.png")
+    assert png.status_code == 200 and png.content == console.media.read(first.png_sha256,
+                                                                       "chart")
+    pdf = await console.client.get(f"/console/certificates/{first.id}.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert CONSENTED in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
 
 
-async def test_a_reviewer_of_another_ward_can_neither_issue_nor_print(console):
+async def test_a_reviewer_of_another_ward_can_neither_issue_nor_print(console, texts):
     sitting = await decided_round(console.db.sessions)
+    async with console.db.sessions() as session:  # issued by the ward's own reviewer
+        hung = (await session.exec(select(Staff).where(Staff.username == "phucxa.hung"))).one()
+        await issue_and_send(session, round_id=sitting.round_id, staff_id=hung.id or 0,
+                             media=console.media, layout=load_layout(LAYOUT), texts=texts,
+                             now=NOW)
+        issued = (await session.exec(select(Certificate))).all()
+        await session.exec(delete(Notification))
+        await session.commit()
     await console.sign_in("doican.mai")
     assert (await issue(console, sitting.round_id)).status_code == 403
     assert (await console.client.get(
         f"/console/rounds/{sitting.round_id}/certificates.pdf")).status_code == 403
-    assert await rows(console) == []
+    assert (await console.client.get(
+        f"/console/certificates/{issued[0].id}.png")).status_code == 403
+    assert await rows(console) == []  # nothing sent again by the refused press
     async with console.db.sessions() as session:
-        assert (await session.exec(select(Certificate))).all() == []
+        assert len((await session.exec(select(Certificate))).all()) == 2
         refused = (await session.exec(select(AuditEvent).where(
-            col(AuditEvent.action).in_(["certificates_issue", "certificates_print"])))).all()
-    assert sorted((e.action, e.allowed) for e in refused) == [
-        ("certificates_issue", False), ("certificates_print", False)]
+            col(AuditEvent.action).startswith("certificate"),
+            col(AuditEvent.allowed).is_(False)))).all()
+    assert sorted(e.action for e in refused) == [
+        "certificate_open", "certificates_issue", "certificates_print"]
 
 
 async def test_a_round_without_its_decision_issues_nothing(console):

@@ -2,18 +2,14 @@
 of certificates is issued and sent once, and neither press fails."""
 
 import asyncio
-from pathlib import Path
 
 from sqlmodel import select
 
 from handlers.certificates.issue import issue_and_send
 from handlers.certificates.layout import load_layout
 from storage.models import Certificate, Notification, Staff
-from tests.certificates.rounds import decided_round
-from tests.conftest import ROOT
+from tests.certificates.rounds import LAYOUT, decided_round
 from tests.support.chat import NOW
-
-LAYOUT = Path(ROOT / "templates" / "documents" / "certificate")
 
 
 async def test_two_presses_at_once_issue_and_send_once(db, texts, services):

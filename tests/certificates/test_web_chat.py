@@ -1,7 +1,6 @@
 """A resident who proposed in the web chat finds the certificate there: the notice with
 a link to download the PDF, which only they can open."""
 
-from pathlib import Path
 
 import httpx
 from sqlmodel import select
@@ -12,13 +11,11 @@ from handlers.certificates.layout import load_layout
 from notifications.render import make_renderer
 from storage.models import Nomination, Staff
 from storage.webchat.visitors import visitor_key
-from tests.certificates.rounds import UNCONSENTED, decided_round
+from tests.certificates.rounds import LAYOUT, UNCONSENTED, decided_round
 from tests.conftest import ROOT
 from tests.support.chat import NOW
 from tests.webchat.test_notices import HEADERS, TOKEN, issued
 from web.app import create_app, make_context
-
-LAYOUT = Path(ROOT / "templates" / "documents" / "certificate")
 
 
 async def test_the_web_chat_notice_links_to_the_nominators_own_certificate(db, texts, services):

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException
 from fastapi.responses import RedirectResponse, Response
 
-from handlers.certificates.batch import round_batch
+from handlers.certificates.batch import certificate_file, round_batch
 from handlers.certificates.issue import issue_and_send
 from handlers.certificates.layout import Layout, load_layout
 from storage.media.store import MediaStore
@@ -52,5 +52,20 @@ def build_router(context: WebContext, media: MediaStore, layout_folder: Path) ->
         return Response(found.pdf, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="giay-khen-dot-{round_id}.pdf"',
             "Cache-Control": "no-store"})
+
+    @router.get("/certificates/{certificate_id}.{ext}")
+    async def one(certificate_id: int, ext: str, session: Session,
+                  staff: StaffMember) -> Response:
+        if ext not in ("pdf", "png"):
+            raise HTTPException(status_code=404)
+        found = await certificate_file(session, certificate_id=certificate_id,
+                                       pdf=ext == "pdf", staff_id=staff.staff.id or 0,
+                                       now=datetime.now(UTC))
+        data = await media.fetch(found.sha256, "document" if ext == "pdf" else "chart") \
+            if found.sha256 else None
+        if data is None:
+            raise HTTPException(status_code=REFUSED.get(found.reason, 404))
+        return Response(data, media_type="application/pdf" if ext == "pdf" else "image/png",
+                        headers={"Cache-Control": "no-store"})
 
     return router
