@@ -90,10 +90,12 @@ async def issue_and_send(session: AsyncSession, *, round_id: int, staff_id: int,
     items = await honoured_items(session, sitting.id)
     issued = await certificates_of(session, sitting.id)
     new = 0
-    for index, (item, nomination) in enumerate(items, start=1):
+    for item, nomination in items:
         if item.id is None or item.id in issued:
             continue
-        number = f"{sitting.decision_number}-{index:02d}"
+        # In agenda order; one honoured later (a deferred dossier) takes the next number,
+        # never one already printed.
+        number = f"{sitting.decision_number}-{len(issued) + 1:02d}"
         fields = await certificate_fields(session, sitting, item, nomination, number, texts)
         pdf, png = await asyncio.to_thread(_draw, layout, fields)
         certificate = Certificate(round_item_id=item.id, number=number, issued_at=now,
