@@ -50,6 +50,7 @@ from web.console.admin.calendar import admin_calendar_routers
 from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
+from web.console.certificates import build_router as console_certificates_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.documents import build_router as console_documents_router
 from web.console.embedding import build_router as console_embedding_router
@@ -302,6 +303,9 @@ async def run(settings: Settings) -> None:
                                   split_message, settings_checks.reachable_by_zalo(
                                       settings.public_url), services.console_url)),
                               console_dashboard_router(context),
+                              console_certificates_router(context, services.media,
+                                                          settings.templates_dir / "documents"
+                                                          / "certificate"),
                               console_privacy_router(context, services.media),
                               console_audit_router(context),
                               console_retention_router(context, periods),

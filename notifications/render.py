@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.certificates.message import certificate_message
 from handlers.intake.menu import remember_notice_menu
 from handlers.review.card import review_card
 from handlers.review.private_card import private_card
@@ -43,6 +44,8 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
             return Reply(texts.get(locale, "privacy.answer", reference=data["reference"],
                                    kind=texts.get(locale, f"privacy.kind.{data['kind']}"),
                                    answer=data["answer"]).strip())
+        if row.kind == "certificate":
+            return await certificate_message(session, row, texts)
         if row.kind == "tally_nudge":
             return Reply(texts.get(texts.default_locale, "tally.nudge", **{
                 k: row.payload[k] for k in ("campaign", "unit", "year_to_date", "due",

@@ -19,7 +19,8 @@ from notifications.delivery import ChatGone, ChatMigrated, Refused, RetryAfter
 from storage.media.store import MediaStore
 
 CAPTION_LIMIT = 1024
-PICTURE_KEYS = ("chart_sha256", "image_sha256")
+PICTURE_KEYS = ("chart_sha256", "image_sha256", "certificate_sha256")
+DOCUMENT_KEYS = ("document_sha256", "document_name")  # a PDF we made, sent as a file
 
 
 def is_group_chat(chat_id: str) -> bool:
@@ -66,6 +67,9 @@ class TelegramSender:
         if reply.extra.get("chart_sha256"):
             chart = await self._media.fetch(reply.extra["chart_sha256"], "chart")
             return BufferedInputFile(chart, filename="bieu-do.png") if chart else None
+        if reply.extra.get("certificate_sha256"):
+            drawn = await self._media.fetch(reply.extra["certificate_sha256"], "chart")
+            return BufferedInputFile(drawn, filename="giay-khen.png") if drawn else None
         if reply.extra.get("image_sha256"):
             photo = await self._media.fetch(reply.extra["image_sha256"])
             return BufferedInputFile(photo, filename="anh.jpg") if photo else None
@@ -75,6 +79,13 @@ class TelegramSender:
         """A picture whose text fits its caption is one message, its buttons under it
         (a review card with its first photo); else the picture, then the text (with its
         buttons) as a second, never a caption cut short."""
+        if self._media is not None and reply.extra.get("document_sha256"):
+            # The file after the message: a certificate's PDF, to print.
+            document = Reply("", extra={key: reply.extra[key] for key in DOCUMENT_KEYS
+                                        if key in reply.extra})
+            rest = replace(reply, extra={key: value for key, value in reply.extra.items()
+                                         if key not in DOCUMENT_KEYS})
+            return [*self.split(rest), document]
         pictures = {key: reply.extra[key] for key in PICTURE_KEYS if reply.extra.get(key)}
         if self._media is None or not pictures or len(reply.text) <= CAPTION_LIMIT:
             return [reply]
@@ -87,6 +98,14 @@ class TelegramSender:
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         with delivery_errors():
+            if self._media is not None and reply.extra.get("document_sha256"):
+                pdf = await self._media.fetch(reply.extra["document_sha256"], "document")
+                if pdf is None:
+                    raise Refused("the document is gone from the media store")
+                name = str(reply.extra.get("document_name") or "tai-lieu.pdf")
+                sent = await self._bot.send_document(int(chat_id),
+                                                     BufferedInputFile(pdf, filename=name))
+                return str(sent.message_id)
             picture = await self._picture(reply)
             if picture is not None:
                 if len(reply.text) <= CAPTION_LIMIT:

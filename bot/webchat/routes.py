@@ -34,6 +34,7 @@ from handlers.shared.messages import Inbound, Reply
 from handlers.shared.turn import Services
 from notifications.meter import Meter
 from notifications.render import Render
+from storage.certificates.records import submitters_certificate
 from storage.delivery.outbox import picked_up_by_chat
 from storage.inbox.turns import lock_chat
 from storage.inbox.updates import find_update, record_update
@@ -112,7 +113,10 @@ def render(replies: list[Reply]) -> list[dict[str, Any]]:
     return [{"text": r.text,
              "buttons": [[{"label": b.label, "payload": b.payload} for b in row]
                          for row in r.buttons],
-             "input_mode": r.extra.get("input_mode", "text")} for r in replies]
+             "input_mode": r.extra.get("input_mode", "text"),
+             **({"download": {"url": r.extra["download_path"],
+                              "label": r.extra.get("download_label", "")}}
+                if r.extra.get("download_path") else {})} for r in replies]
 
 
 def stored_replies(result: dict[str, Any] | None) -> list[Reply]:
@@ -242,6 +246,20 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
         inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, photo=uploaded,
                           locale=chosen_locale(request))
         return await converse(session, user, id, inbound)
+
+    @router.get("/chat/certificates/{certificate_id}.pdf")
+    async def own_certificate(certificate_id: int, request: Request,
+                              session: Session) -> Response:
+        """A certificate, to the visitor who proposed its honoured person only."""
+        user = await visitor_id(request, session)
+        sha256 = await submitters_certificate(session, certificate_id, channel=CHANNEL,
+                                              user_id=user)
+        data = await services.media.fetch(sha256, "document") if sha256 else None
+        if data is None:
+            raise HTTPException(status_code=404)
+        return Response(data, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="giay-khen-{certificate_id}.pdf"',
+            "Cache-Control": "no-store"})
 
     @router.get("/chat/api/notices", dependencies=[Depends(require_client_header)])
     async def chat_notices(request: Request, session: Session,

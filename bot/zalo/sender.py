@@ -13,7 +13,9 @@ from handlers.shared.texts import Texts
 from notifications.delivery import Refused, Throttled
 from web.media_links import MediaLinks
 
-PICTURES = (("chart_sha256", "png"), ("image_sha256", "jpg"))  # reply.extra key, file type
+# reply.extra key, file type; a certificate's picture is a PNG we drew (its PDF stays
+# off Zalo, which takes no files from a bot by link).
+PICTURES = (("chart_sha256", "png"), ("image_sha256", "jpg"), ("certificate_sha256", "png"))
 # Where staff see each kind of picture in the console. A nomination's photo has none
 # here: its card already links to the nomination's page, which shows it.
 PICTURE_PAGES = {"chart_sha256": "/tally"}

@@ -24,10 +24,13 @@ from storage.shared.worker_threads import Lane
 __all__ = ["ALLOWED_FORMATS", "THUMBNAIL_BOX", "Kind", "MediaLimits", "MediaRejected",
            "MediaStore", "PreparedPhoto", "StoredImage", "key_for"]
 
-Kind = Literal["photo", "thumbnail", "chart"]
-_SUFFIX: dict[Kind, str] = {"photo": ".jpg", "thumbnail": ".thumb.jpg", "chart": ".png"}
+# A "chart" is any PNG we drew (a tally chart, a certificate's picture); a "document" a
+# PDF we made (a certificate).
+Kind = Literal["photo", "thumbnail", "chart", "document"]
+_SUFFIX: dict[Kind, str] = {"photo": ".jpg", "thumbnail": ".thumb.jpg", "chart": ".png",
+                            "document": ".pdf"}
 CONTENT_TYPE: dict[Kind, str] = {"photo": "image/jpeg", "thumbnail": "image/jpeg",
-                                 "chart": "image/png"}
+                                 "chart": "image/png", "document": "application/pdf"}
 _PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -73,6 +76,9 @@ class MediaStore:
     async def store_chart(self, png: bytes) -> str:
         return await self._transfers.run(self.save_chart, png)
 
+    async def store_document(self, pdf: bytes) -> str:
+        return await self._transfers.run(self.save_document, pdf)
+
     async def fetch(self, sha256: str, kind: Kind = "photo") -> bytes | None:
         return await self._transfers.run(self.read, sha256, kind)
 
@@ -94,6 +100,16 @@ class MediaStore:
         key = key_for(sha256, "chart")
         if not self.blobs.exists(key):
             self.blobs.put(key, png, CONTENT_TYPE["chart"])
+        return sha256
+
+    def save_document(self, pdf: bytes) -> str:
+        """Keep a PDF we made under its content hash."""
+        if not pdf.startswith(b"%PDF-"):
+            raise MediaRejected("not_a_document")
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        key = key_for(sha256, "document")
+        if not self.blobs.exists(key):
+            self.blobs.put(key, pdf, CONTENT_TYPE["document"])
         return sha256
 
     def read(self, sha256: str, kind: Kind = "photo") -> bytes | None:

@@ -20,6 +20,7 @@ from web.console.admin.calendar import admin_calendar_routers
 from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
+from web.console.certificates import build_router as console_certificates_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.documents import build_router as console_documents_router
 from web.console.embedding import build_router as console_embedding_router
@@ -101,6 +102,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_announce_router(context, media, ZaloRules(
                                   split_message, True, "https://ward.example/console")),
                               console_dashboard_router(context),
+                              console_certificates_router(context, media, ROOT / "templates"
+                                                          / "documents" / "certificate"),
                               console_embedding_router(context, public_url="http://ward.test",
                                                        origins=())],
                      exception_handlers={SignInNeeded: sign_in_redirect})

@@ -162,6 +162,13 @@ class FakeTelegram:
                 "chat": {"id": int(params["chat_id"]), "type": "supergroup"},
                 "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}
 
+    async def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._sent:
+            self._sent.notify_all()
+        return {"message_id": next(self._message_ids), "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "document": {"file_id": "d", "file_unique_id": "d"}}
+
     async def _m_setWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = str(params.get("url", ""))
         return True

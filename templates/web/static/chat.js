@@ -60,6 +60,16 @@
     if (!notices || replies.some((reply) => reply.buttons.length)) chips.replaceChildren();
     for (const reply of replies) {
       show(reply.text, "bot");
+      if (reply.download) {  // a file for this visitor (a certificate): a link to save it
+        const bubble = document.createElement("div");
+        bubble.className = "msg bot";
+        const link = document.createElement("a");
+        link.href = reply.download.url;
+        link.download = "";
+        link.textContent = reply.download.label;
+        bubble.appendChild(link);
+        log.appendChild(bubble);
+      }
       input.type = reply.input_mode === "tel" ? "tel" : "text";
       input.inputMode = reply.input_mode === "tel" ? "tel" : "text";
       for (const row of reply.buttons) {

@@ -1,0 +1,1 @@
+"""Certificates (Giấy khen) for the honoured dossiers of a decided commendation round."""
