@@ -16,6 +16,7 @@ from storage.models import (
     RoundItem,
     Staff,
 )
+from tests.support.images import jpeg
 from tests.support.nominations import add_nomination
 
 DEED = ("Ông đã nhặt được chiếc ví có 15 triệu đồng và giấy tờ tùy thân, "
@@ -110,3 +111,18 @@ async def publish_through_console(console, nomination_id: int, *, photos: tuple[
 
 def image_paths(html: str) -> list[str]:
     return re.findall(r'<img src="([^"]+)"', html)
+
+
+async def add_photo(db, media: MediaStore, nomination_id: int, *, width: int = 64,
+                    height: int = 48, exif: bytes | None = None) -> int:
+    """A photo the resident sent with the nomination (kept as the store keeps any)."""
+    stored = media.save(jpeg(width, height, (30, 140, 90), exif=exif))
+    async with db.sessions() as session:
+        photo = Photo(sha256=stored.sha256, width=stored.width, height=stored.height,
+                      size_bytes=stored.size_bytes, channel="telegram", user_id="9001",
+                      nomination_id=nomination_id, created_at=datetime(2026, 10, 15,
+                                                                        tzinfo=UTC))
+        session.add(photo)
+        await session.commit()
+        assert photo.id is not None
+        return photo.id

@@ -15,6 +15,7 @@ from tests.publication.helpers import (
     SUBMITTER,
     SUBMITTER_PHONE,
     act,
+    add_photo,
     events,
     honoured,
     image_paths,
@@ -22,11 +23,15 @@ from tests.publication.helpers import (
     publication,
     publish_through_console,
 )
+from tests.support.images import gps_exif
 
 
 async def test_a_reviewer_publishes_a_story_with_the_photo_she_chose(db, console):
-    nomination_id = await honoured(db, console.media)
-    chosen, other = await photo_ids(db, nomination_id)
+    nomination_id = await honoured(db, console.media, photos=1)
+    (other,) = await photo_ids(db, nomination_id)
+    # A wide photo from a phone, with where it was taken in it.
+    chosen = await add_photo(db, console.media, nomination_id, width=2400, height=1600,
+                             exif=gps_exif())
     await console.sign_in("phucxa.hung")
 
     listing = await console.client.get("/console/publication")
@@ -61,7 +66,7 @@ async def test_a_reviewer_publishes_a_story_with_the_photo_she_chose(db, console
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
     assert picture.headers["cache-control"].startswith("public")
     image = Image.open(io.BytesIO(picture.content))
-    assert max(image.size) <= 960 and not image.getexif()
+    assert max(image.size) == 960 and not image.getexif()  # resized for phones, no GPS
     # The other photo is not reachable: not by changing the id, nor with a console link.
     assert (await public.get(pictures[0].replace(f"-{chosen}-", f"-{other}-"))).status_code \
         == 404
