@@ -49,6 +49,8 @@ async def test_a_reviewer_publishes_a_story_with_the_photo_she_chose(db, console
     page = await public.get("/guong-sang")
     assert page.status_code == 200 and "Người trả lại chiếc ví 15 triệu đồng" in page.text
     assert page.headers["cache-control"].startswith("public")
+    assert page.headers["vary"] == "Cookie"
+    assert 'href="/guong-sang"' in (await public.get("/")).text
     assert '<html lang="vi">' in page.text
     english = await public.get("/exemplars?lang=en", follow_redirects=True)
     assert '<html lang="en">' in english.text and "Good people, good deeds" in english.text

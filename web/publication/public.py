@@ -19,6 +19,8 @@ BASE = "/guong-sang"
 # Short: consent withdrawn takes a story down within minutes even from a proxy's copy.
 PAGE_CACHE = "public, max-age=300"
 PHOTO_CACHE = "public, max-age=3600"
+# A page is in the language of the ?lang= cookie: a shared cache keeps one per choice.
+PAGE_HEADERS = {"Cache-Control": PAGE_CACHE, "Vary": "Cookie"}
 
 
 def build_router(context: WebContext, media: MediaStore, *, secret: bytes,
@@ -45,7 +47,7 @@ def build_router(context: WebContext, media: MediaStore, *, secret: bytes,
         response = page(context, request, "web/public/exemplars.html", stories=stories,
                         photo_path=photo_path, story_path=story_path, base=BASE,
                         public_url=public_url)
-        response.headers["Cache-Control"] = PAGE_CACHE
+        response.headers.update(PAGE_HEADERS)
         return response
 
     @router.get(f"{BASE}/rss.xml")
@@ -85,7 +87,7 @@ def build_router(context: WebContext, media: MediaStore, *, secret: bytes,
         response = page(context, request, "web/public/story.html", story=found[0],
                         summary=summary, photo_path=photo_path, story_path=story_path, base=BASE,
                         public_url=public_url)
-        response.headers["Cache-Control"] = PAGE_CACHE
+        response.headers.update(PAGE_HEADERS)
         return response
 
     return router
