@@ -48,7 +48,7 @@ async def live_stories(session: AsyncSession, *, since: datetime | None = None,
     for found in await published(session, since=since, until=until, slug=slug, ids=ids):
         publication = found.publication
         if publication is None or publication.published_at is None or publication.id is None \
-                or not may_publish(found.nomination):
+                or not may_publish(found.nomination) or found.nomination.anonymised_at:
             continue
         photos = await photos_by_id(session, found.nomination.id or 0,
                                     list(publication.photo_ids))
