@@ -2,6 +2,7 @@
 each with its link: one outbox row per month and group however often the job runs (a
 restart catching up, a second process), delivered through the bot (the fake Bot API)."""
 
+import asyncio
 from datetime import UTC, datetime, time
 
 from sqlmodel import select
@@ -83,6 +84,17 @@ async def test_the_months_exemplars_reach_every_group_once(db, console, fake, te
     assert "Trần Thị Bình" not in sent[0] and "912345678" not in sent[0]
     every = {int(r.chat_id) for r in rows}
     assert all(len(fake.sent_to(chat)) == 1 for chat in every)
+
+
+async def test_two_processes_firing_at_once_queue_each_group_once(db, console):
+    await console.sign_in("phucxa.hung")
+    nomination_id = await honoured(db, console.media, photos=0)
+    await publish_through_console(console, nomination_id, photos=())
+    await set_published_at(db, nomination_id, NOVEMBER)
+    first, second = await asyncio.gather(clock(db).monthly_exemplars(DEC_1_0900),
+                                         clock(db).monthly_exemplars(DEC_1_0900))
+    groups = await telegram_groups(db)
+    assert first + second == len(groups) == len(await digests(db))
 
 
 async def test_a_month_without_a_story_sends_nothing(db, console):
