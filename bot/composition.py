@@ -38,7 +38,7 @@ from notifications.meter import Meter
 from notifications.outbox_sender import OutboxSender
 from notifications.rate_limit import Pace, SendPace
 from notifications.render import make_renderer
-from notifications.scheduler import Clock, TallyPlan
+from notifications.scheduler import Clock, ExemplarPlan, TallyPlan
 from notifications.shared_pace import SharedPace
 from notifications.tally_chart import stored_chart
 from storage.migrate import one_at_a_time, upgrade
@@ -58,6 +58,7 @@ from web.console.intake import build_router as console_intake_router
 from web.console.live import LiveFeed
 from web.console.live import build_router as console_live_router
 from web.console.privacy import build_router as console_privacy_router
+from web.console.publication import build_router as console_publication_router
 from web.console.retention import build_router as console_retention_router
 from web.console.rounds.routers import rounds_routers
 from web.console.routes import build_router as console_router
@@ -70,6 +71,7 @@ from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
 from web.media_links import MediaLinks
 from web.media_links import build_router as media_links_router
+from web.publication.public import build_router as public_exemplars_router
 
 # A channel's modules are imported only when its token is set: aiogram alone takes about
 # a second to import, and a ward on the web chat alone must be up in under three.
@@ -314,7 +316,10 @@ async def run(settings: Settings) -> None:
                               *admin_calendar_routers(context, channel_previews(texts)),
                               *rounds_routers(context),
                               admin_units_router(context), admin_staff_router(context),
-                              media_links_router(links, services.media)],
+                              media_links_router(links, services.media),
+                              console_publication_router(context),
+                              public_exemplars_router(context, services.media, secret=key,
+                                                      public_url=settings.base_url)],
                      routes=routes, exception_handlers={SignInNeeded: sign_in_redirect},
                      probe=health, metrics_token=settings.metrics_token.get_secret_value()
                      if settings.metrics_token else None,
@@ -382,7 +387,8 @@ async def run(settings: Settings) -> None:
                                 nudge_below=settings.tally_nudge_below),
                 channels=frozenset(sending.channels if sending is not None else ()),
                 queued=sending.wake if sending is not None else lambda: None, meter=meter,
-                media=services.media, retention=periods))
+                media=services.media, retention=periods,
+                exemplars=ExemplarPlan(settings.base_url, day=settings.tally_day)))
             await clocks[-1].start()
 
         def stop_clock() -> None:

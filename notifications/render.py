@@ -7,6 +7,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.certificates.message import certificate_message
 from handlers.intake.menu import remember_notice_menu
+from handlers.publication.digest import KIND as EXEMPLAR_DIGEST
+from handlers.publication.digest import digest_reply
 from handlers.review.card import review_card
 from handlers.review.private_card import private_card
 from handlers.shared.messages import Button, Reply, rows
@@ -38,6 +40,8 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
             return tally_message(row, texts)
         if row.kind == "announcement":
             return announcement_message(row)
+        if row.kind == EXEMPLAR_DIGEST:
+            return await digest_reply(session, row.payload, texts)
         if row.kind == "privacy_reply":
             data = row.payload
             locale = str(data.get("locale", texts.default_locale))

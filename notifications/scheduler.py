@@ -13,6 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.privacy.retention import Periods, run_retention
+from handlers.publication.digest import queue_monthly_exemplars
 from handlers.shared.turn import TIMEZONE
 from handlers.shared.working_time import SHIFTS, is_working_day
 from handlers.units.deadlines import queue_deadline_reminders
@@ -54,6 +55,16 @@ class TallyPlan:
 
 
 @dataclass(frozen=True)
+class ExemplarPlan:
+    """The monthly digest of last month's published exemplars, on `day` at `at`, each
+    with its link under `public_url`."""
+
+    public_url: str
+    day: int = 1
+    at: time = time(9, 0)  # after the tally, not in the same minute
+
+
+@dataclass(frozen=True)
 class Job:
     name: str
     trigger: CronTrigger
@@ -73,7 +84,8 @@ class Clock:
     def __init__(self, sessions: SessionFactory, *, digest_at: time, channels: frozenset[str],
                  queued: Callable[[], None] = lambda: None,
                  tally: TallyPlan | None = None, meter: Meter | None = None,
-                 media: MediaStore | None = None, retention: Periods | None = None) -> None:
+                 media: MediaStore | None = None, retention: Periods | None = None,
+                 exemplars: ExemplarPlan | None = None) -> None:
         self._sessions = sessions
         self._meter = meter if meter is not None else Meter()
         self._channels = channels  # those with a running sender
@@ -98,6 +110,14 @@ class Clock:
                 functools.partial(queue_monthly_tally, chart=tally.chart, scope=tally.scope,
                                   nudge_below=tally.nudge_below),
                 lambda now: missed_this_month(now, tally.day, tally.at),
+                working_days_only=False))
+        if exemplars is not None:
+            self.jobs.append(Job(
+                "monthly exemplars",
+                CronTrigger(day=exemplars.day, hour=exemplars.at.hour,
+                            minute=exemplars.at.minute, timezone=TIMEZONE),
+                functools.partial(queue_monthly_exemplars, public_url=exemplars.public_url),
+                lambda now: missed_this_month(now, exemplars.day, exemplars.at),
                 working_days_only=False))
         if media is not None:
             # One purge for everything kept too long, photos nobody needs included; a
@@ -140,6 +160,9 @@ class Clock:
 
     async def monthly_tally(self, now: datetime | None = None) -> int:
         return await self.run(self.job("monthly tally"), now)
+
+    async def monthly_exemplars(self, now: datetime | None = None) -> int:
+        return await self.run(self.job("monthly exemplars"), now)
 
     async def retention(self, now: datetime | None = None) -> int:
         return await self.run(self.job("retention"), now)

@@ -23,6 +23,7 @@ from storage.models import (
     Nomination,
     Notification,
     Photo,
+    Publication,
     RetentionRun,
     StaffNote,
     StaffSession,
@@ -148,6 +149,10 @@ async def anonymise(session: AsyncSession, nomination_id: int, *, status: str,
                        .where(col(Verification.nomination_id) == nomination_id)
                        .values(findings="").execution_options(synchronize_session=False))
     await session.exec(delete(Supporter).where(col(Supporter.nomination_id) == nomination_id))
+    # A published story names the nominee in staff's words: it leaves the public page.
+    await session.exec(update(Publication).where(col(Publication.nomination_id) == nomination_id)
+                       .values(headline="", story="", photo_ids=[], withdrawn_at=now)
+                       .execution_options(synchronize_session=False))
     # What went out to chats quoted names; what is still to send keeps its words.
     await session.exec(update(Notification).where(
         col(Notification.nomination_id) == nomination_id,

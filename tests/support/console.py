@@ -29,6 +29,7 @@ from web.console.live import LiveFeed
 from web.console.live import build_router as console_live_router
 from web.console.passwords import hash_password
 from web.console.privacy import build_router as console_privacy_router
+from web.console.publication import build_router as console_publication_router
 from web.console.retention import build_router as console_retention_router
 from web.console.rounds.routers import rounds_routers
 from web.console.routes import build_router as console_router
@@ -39,6 +40,7 @@ from web.console.units.dashboard import build_router as console_dashboard_router
 from web.console.units.deadlines import build_router as console_deadlines_router
 from web.console.units.groups import build_router as console_groups_router
 from web.console.units.tally import build_router as console_tally_router
+from web.publication.public import build_router as public_exemplars_router
 
 PASSWORD = "mật-khẩu-đủ-dài-2026"
 SECRET_KEY = b"khoa-bi-mat-cua-phuong-dung-thu"
@@ -104,6 +106,9 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_dashboard_router(context),
                               console_certificates_router(context, media, ROOT / "templates"
                                                           / "documents" / "certificate"),
+                              console_publication_router(context),
+                              public_exemplars_router(context, media, secret=SECRET_KEY,
+                                                      public_url="http://ward.test"),
                               console_embedding_router(context, public_url="http://ward.test",
                                                        origins=())],
                      exception_handlers={SignInNeeded: sign_in_redirect})

@@ -1,0 +1,1 @@
+"""Publication with consent: stories of honoured exemplars, the public page, the digest."""

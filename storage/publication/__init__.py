@@ -1,0 +1,1 @@
+"""The ward's public stories of honoured exemplars: their rows and queries."""

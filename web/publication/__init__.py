@@ -1,0 +1,1 @@
+"""The public pages of honoured exemplars (no sign-in) and their feed."""
