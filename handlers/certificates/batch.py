@@ -16,10 +16,10 @@ from storage.audit.events import record_event, record_shown
 from storage.certificates.records import (
     certificate_with_round,
     certificates_of,
-    honoured_items,
 )
 from storage.models import CommendationRound
 from storage.org.access import load_scope
+from storage.rounds.rounds import honoured_items
 
 
 @dataclass(frozen=True)

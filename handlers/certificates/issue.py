@@ -20,7 +20,6 @@ from handlers.shared.texts import Texts
 from storage.audit.events import record_event
 from storage.certificates.records import (
     certificates_of,
-    honoured_items,
     locked_round,
     unit_groups,
 )
@@ -28,6 +27,7 @@ from storage.delivery.outbox import enqueue_once
 from storage.media.store import MediaStore
 from storage.models import Certificate, CommendationRound, Nomination, RoundItem, Unit
 from storage.org.access import load_scope
+from storage.rounds.rounds import honoured_items
 
 DOCUMENT_LOCALE = "vi"  # a state document is in Vietnamese, whoever reads the chat
 

@@ -15,16 +15,6 @@ async def locked_round(session: AsyncSession, round_id: int) -> CommendationRoun
     return found.first()
 
 
-async def honoured_items(session: AsyncSession,
-                         round_id: int) -> list[tuple[RoundItem, Nomination]]:
-    found = await session.exec(
-        select(RoundItem, Nomination)
-        .join(Nomination, col(Nomination.id) == RoundItem.nomination_id)
-        .where(RoundItem.round_id == round_id, RoundItem.outcome == "honoured")
-        .order_by(col(RoundItem.position), col(RoundItem.id)))
-    return [(item, nomination) for item, nomination in found.all()]
-
-
 async def certificates_of(session: AsyncSession, round_id: int) -> dict[int, Certificate]:
     """By round item id."""
     found = await session.exec(

@@ -148,6 +148,9 @@ async def test_a_round_goes_from_gathering_to_the_decision(console):
     assert last_year == []
     page = (await console.client.get(f"/console/rounds/{the_round.id}")).text
     assert "Quyết định số 125/QĐ-UBND ngày 2026-12-10" in page
+    # From the decided round: its documents to download and its certificates to issue.
+    assert f"/console/rounds/{the_round.id}/documents/decision.docx" in page
+    assert f'action="/console/rounds/{the_round.id}/certificates"' in page
     # A decided round is the record: it no longer changes.
     late = await post(console, f"/console/rounds/{the_round.id}/items/{lanh_item.id}",
                       summary="sửa sau", votes_for="1", votes_against="0", votes_abstain="0",

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from handlers.rounds.rules import ELIGIBLE, GATHERING
+from storage.certificates.records import certificates_of
 from storage.intake.nominations import photos_of
 from storage.intake.status import merged_into
 from storage.models import Unit
@@ -86,7 +87,8 @@ def build_router(context: WebContext) -> APIRouter:
             if can_change and found.status == GATHERING else []
         return page(context, request, "web/console/rounds_agenda.html", staff=staff,
                     round=found, unit=unit, dossiers=dossiers, waiting=waiting,
-                    can_change=can_change, note=request.query_params.get("note", ""))
+                    can_change=can_change, note=request.query_params.get("note", ""),
+                    certificates_issued=len(await certificates_of(session, round_id)))
 
     @router.post("/rounds/{round_id}/items")
     async def gather(round_id: int, request: Request, session: Session,
