@@ -1,0 +1,81 @@
+"""A contest and its complete entries put straight into the database, and judges made
+from the demo organisation's staff, for the jury's and the results' stories."""
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Contest, ContestEntry, Staff, StaffAccount, StaffRole, Unit
+
+NOW = datetime(2026, 9, 20, 3, 0, tzinfo=UTC)
+RUBRIC = [{"key": "content", "vi": "Nội dung", "en": "Content", "weight": 60, "max": 10},
+          {"key": "style", "vi": "Hình thức", "en": "Style", "weight": 40, "max": 10}]
+PRIZES = [{"key": "first", "vi": "Giải Nhất", "en": "First prize", "count": 1},
+          {"key": "second", "vi": "Giải Nhì", "en": "Second prize", "count": 2}]
+
+
+async def unit_id(session: AsyncSession, code: str) -> int:
+    found = (await session.exec(select(Unit.id).where(Unit.code == code))).one()
+    assert found is not None
+    return found
+
+
+async def staff_id(session: AsyncSession, username: str) -> int:
+    found = (await session.exec(select(Staff.id).where(Staff.username == username))).one()
+    assert found is not None
+    return found
+
+
+async def add_contest(session: AsyncSession, *, blind: bool = True,
+                      opens_on: str = "2026-06-01", closes_on: str = "2026-10-31",
+                      city_count: int = 2) -> Contest:
+    district = await unit_id(session, "ba-dinh")
+    contest = Contest(
+        name="Cuộc thi viết về gương người tốt, việc tốt năm 2026", year=2026,
+        unit_id=district, area_unit_id=district, opens_on=opens_on, closes_on=closes_on,
+        blind=blind, rubric=RUBRIC, prizes=PRIZES, city_count=city_count,
+        categories=[{"key": "article", "vi": "Bài viết", "en": "Article"},
+                    {"key": "reportage", "vi": "Phóng sự", "en": "Reportage"}],
+        created_by=await staff_id(session, "admin"), created_at=NOW)
+    session.add(contest)
+    await session.commit()
+    return contest
+
+
+async def add_entry(session: AsyncSession, contest: Contest, *, author_unit: str,
+                    exemplar_unit: str | None = None, number: int = 1,
+                    author: str = "Nguyễn Thị Hằng", category: str = "article",
+                    channel: str = "telegram", chat_id: str = "7001", locale: str = "vi",
+                    status: str = "complete", when: datetime = NOW) -> ContestEntry:
+    assert contest.id is not None
+    entry = ContestEntry(
+        contest_id=contest.id, reference=f"BV-2026-{number:04d}", status=status,
+        channel=channel, user_id=chat_id, chat_id=chat_id, locale=locale,
+        author_name=author, author_unit_id=await unit_id(session, author_unit),
+        author_phone="0912345678", exemplar_name="Bà Lê Thị Tâm",
+        exemplar_unit_id=await unit_id(session, exemplar_unit or author_unit),
+        exemplar_place="Tổ dân phố số 3", category=category,
+        title=f"Người giữ lửa khu phố {number}", body="Bà Tâm ... " * 20, word_count=1400,
+        created_at=when, completed_at=when if status == "complete" else None)
+    session.add(entry)
+    await session.commit()
+    return entry
+
+
+async def make_judge(session: AsyncSession, username: str, full_name: str,
+                     home: str | None = None, telegram: str | None = None) -> int:
+    """A judge at the district, and (`home`) a staff member of that unit as well."""
+    person = Staff(username=username, full_name=full_name)
+    session.add(person)
+    await session.flush()
+    assert person.id is not None
+    session.add(StaffRole(staff_id=person.id, unit_id=await unit_id(session, "ba-dinh"),
+                          role="judge"))
+    if home:
+        session.add(StaffRole(staff_id=person.id, unit_id=await unit_id(session, home),
+                              role="viewer"))
+    if telegram:
+        session.add(StaffAccount(staff_id=person.id, channel="telegram", external_id=telegram))
+    await session.commit()
+    return person.id
