@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.contest.results import result_reply
 from handlers.intake.menu import remember_notice_menu
 from handlers.review.card import review_card
 from handlers.review.private_card import private_card
@@ -47,6 +48,8 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
             return Reply(texts.get(texts.default_locale, "tally.nudge", **{
                 k: row.payload[k] for k in ("campaign", "unit", "year_to_date", "due",
                                             "quota")}).strip())
+        if row.kind == "contest_result":
+            return result_reply(row.payload, texts)
         raise ValueError(f"no renderer for outbox kind {row.kind!r}")
 
     return render

@@ -79,3 +79,17 @@ async def make_judge(session: AsyncSession, username: str, full_name: str,
         session.add(StaffAccount(staff_id=person.id, channel="telegram", external_id=telegram))
     await session.commit()
     return person.id
+
+
+async def grade_entry(session: AsyncSession, entry_id: int,
+                      *grades: tuple[int, int]) -> None:
+    """The entry's judges, in the order they were given it, grade (content, style)."""
+    from handlers.contest.jury import grade
+    from storage.models import JudgeAssignment
+    desks = [(row.id or 0, row.judge_staff_id) for row in (await session.exec(
+        select(JudgeAssignment).where(JudgeAssignment.entry_id == entry_id,
+                                      JudgeAssignment.recused == False)  # noqa: E712
+        .order_by(JudgeAssignment.id))).all()]
+    for (assignment, judge), (content, style) in zip(desks, grades, strict=False):
+        await grade(session, assignment_id=assignment, staff_id=judge,
+                    scores={"content": content, "style": style}, now=NOW)
