@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.contest.progress import queue_contest_reminders
 from handlers.privacy.retention import Periods, run_retention
 from handlers.shared.turn import TIMEZONE
 from handlers.shared.working_time import SHIFTS, is_working_day
@@ -89,6 +90,11 @@ class Clock:
             Job("deadline reminders",
                 on_workdays(hour=REMINDERS_AT.hour, minute=REMINDERS_AT.minute),
                 queue_deadline_reminders, lambda now: missed_today(now, REMINDERS_AT)),
+            # The contest's reminders before it closes and its monthly nudge (keyed by
+            # month, so the month's first working day sends it, once).
+            Job("contest reminders",
+                on_workdays(hour=REMINDERS_AT.hour, minute=REMINDERS_AT.minute),
+                queue_contest_reminders, lambda now: missed_today(now, REMINDERS_AT)),
         ]
         if tally is not None:
             self.jobs.append(Job(
@@ -137,6 +143,9 @@ class Clock:
 
     async def deadline_reminders(self, now: datetime | None = None) -> int:
         return await self.run(self.job("deadline reminders"), now)
+
+    async def contest_reminders(self, now: datetime | None = None) -> int:
+        return await self.run(self.job("contest reminders"), now)
 
     async def monthly_tally(self, now: datetime | None = None) -> int:
         return await self.run(self.job("monthly tally"), now)
