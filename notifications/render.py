@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.contest.jury_reminders import judge_reminder_reply
 from handlers.contest.progress import reminder_reply as contest_reminder_reply
 from handlers.contest.progress import section_lines
 from handlers.contest.results import result_reply
@@ -52,6 +53,8 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
                                             "quota")}).strip())
         if row.kind in ("contest_reminder", "contest_nudge"):
             return contest_reminder_reply(row.kind, row.payload, texts)
+        if row.kind == "judging_reminder":
+            return judge_reminder_reply(row.payload, texts, console_url=console_url)
         if row.kind == "contest_result":
             return result_reply(row.payload, texts)
         raise ValueError(f"no renderer for outbox kind {row.kind!r}")

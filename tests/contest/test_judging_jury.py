@@ -2,16 +2,19 @@
 exemplar's unit (by the unit tree), the load balanced; a judge who declares a conflict
 is replaced; two totals far apart bring a third judge; a blind contest hides the author."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlmodel import select
 
 from handlers.contest.judging_rules import GradeProblem
 from handlers.contest.jury import JuryProblem, assign_judges, grade, judge_view, recuse
+from notifications.render import make_renderer
+from notifications.scheduler import Clock
 from storage.contest.jury import assignments
-from storage.models import AuditEvent, Contest, ContestEntry, JudgeAssignment
-from tests.contest.judging_support import NOW, add_contest, add_entry, make_judge
+from storage.delivery.outbox import Claimed
+from storage.models import AuditEvent, Contest, ContestEntry, JudgeAssignment, Notification
+from tests.contest.judging_support import NOW, add_contest, add_entry, grade_entry, make_judge
 
 
 async def jury(db):
@@ -122,3 +125,39 @@ async def test_a_blind_contest_hides_the_author_from_the_judge(db):
     assert seen.exemplar_name == "Bà Lê Thị Tâm" and seen.body
     named = judge_view(open_, entry)
     assert named.author_name == "Phan Văn Đức" and named.author_phone == "0912345678"
+
+
+async def test_judges_are_reminded_weekly_in_their_own_chat_of_what_is_left(db, texts):
+    async with db.sessions() as session:
+        contest = await add_contest(session)
+        await make_judge(session, "gk.hoa", "Đỗ Thị Hoa", telegram="6000000001")
+        await make_judge(session, "gk.long", "Vũ Văn Long", telegram="6000000002")
+        await make_judge(session, "gk.son", "Lại Văn Sơn")  # no chat account: the console
+        first = await add_entry(session, contest, author_unit="kim-ma", number=1)
+        await add_entry(session, contest, author_unit="kim-ma", number=2)
+        await add_entry(session, contest, author_unit="kim-ma", number=3)
+        await assign_judges(session, contest, now=NOW)
+        await session.commit()
+        # Hoa and Long have the first on their desks, and one more each; they grade it.
+        await grade_entry(session, first.id or 0, (7, 7), (7, 7))
+    ticking = Clock(db.sessions, digest_at=time(7, 30), channels=frozenset({"telegram"}))
+    monday = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
+    await ticking.contest_reminders(monday)
+    await ticking.contest_reminders(monday + timedelta(days=1))  # the same week: not again
+    sent = await reminders(db)
+    assert [(r.chat_id, r.payload["count"]) for r in sent] == [("6000000001", 1),
+                                                               ("6000000002", 1)]
+    await ticking.contest_reminders(monday + timedelta(days=7))  # a week on, still left
+    assert len(await reminders(db)) == 4
+    render = make_renderer(texts, console_url="https://ntvt.example/console")
+    async with db.sessions() as session:
+        reply = await render(session, Claimed(1, "judging_reminder", "telegram", "6000000001",
+                                              sent[0].payload, 0))
+    assert reply is not None and "bạn còn 1 bài dự thi chưa chấm" in reply.text
+    assert f"https://ntvt.example/console/judging/{contest.id}" in reply.text
+
+
+async def reminders(db) -> list[Notification]:
+    async with db.sessions() as session:
+        return list((await session.exec(select(Notification).where(
+            Notification.kind == "judging_reminder").order_by(Notification.id))).all())
