@@ -7,17 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from handlers.contest.jury import assign_judges, leaderboards
+from handlers.contest.jury import leaderboards
 from handlers.contest.results import ResultProblem, accept_proposal, decide, send_results
 from storage.models import AuditEvent, ContestResult
-from tests.contest.judging_support import (
-    NOW,
-    add_contest,
-    add_entry,
-    grade_entry,
-    make_judge,
-    staff_id,
-)
+from tests.contest.judging_support import NOW, graded_contest, staff_id
 from tests.units.announce_helpers import Outbox
 
 
@@ -26,34 +19,6 @@ async def outbox(console, texts, fake, fake_zalo) -> AsyncIterator[Outbox]:
     found = Outbox(console.db.sessions, texts, console.media, fake, fake_zalo)
     yield found
     await found.close()
-
-
-async def graded_contest(db):
-    """By hand (content 60 %, style 40 %, on 0–100): articles 1: 90, 90; 2: 80, 80;
-    3: 80, 80 (tied with 2); 4: one grade of 50 still to be joined by a second. Reportage
-    5: 70, 70."""
-    async with db.sessions() as session:
-        contest = await add_contest(session, city_count=3)
-        for name in ("gk.hoa", "gk.long", "gk.nga", "gk.son"):
-            await make_judge(session, name, "Giám khảo " + name)
-        entries = [
-            await add_entry(session, contest, author_unit="kim-ma", number=1,
-                            author="Nguyễn Thị Hằng", chat_id="7001"),
-            await add_entry(session, contest, author_unit="phuc-xa", number=2,
-                            author="Trần Quốc Bảo", channel="zalo", chat_id="z-8002",
-                            locale="en"),
-            await add_entry(session, contest, author_unit="ngoc-ha", number=3, chat_id="7003"),
-            await add_entry(session, contest, author_unit="doi-can", number=4, chat_id="7004"),
-            await add_entry(session, contest, author_unit="kim-ma", number=5,
-                            category="reportage", chat_id="7005")]
-        ids = [entry.id or 0 for entry in entries]
-        await assign_judges(session, contest, now=NOW)
-        await session.commit()
-        for entry_id, grades in zip(ids, [[(9, 9), (9, 9)], [(8, 8), (8, 8)],
-                                          [(8, 8), (8, 8)], [(5, 5)], [(7, 7), (7, 7)]],
-                                    strict=True):
-            await grade_entry(session, entry_id, *grades)
-    return contest, ids
 
 
 async def test_the_leaderboard_per_category_shows_ties_and_progress(db):
