@@ -53,6 +53,7 @@ from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
+from web.console.judging import build_router as console_judging_router
 from web.console.live import LiveFeed
 from web.console.live import build_router as console_live_router
 from web.console.privacy import build_router as console_privacy_router
@@ -303,6 +304,7 @@ async def run(settings: Settings) -> None:
                               console_privacy_router(context, services.media),
                               console_audit_router(context),
                               console_retention_router(context, periods),
+                              console_judging_router(context),
                               *admin_calendar_routers(context, channel_previews(texts)),
                               admin_units_router(context), admin_staff_router(context),
                               media_links_router(links, services.media)],

@@ -41,3 +41,21 @@ async def private_chats(session: AsyncSession, staff_id: int) -> list[tuple[str,
     rows = (await session.exec(select(StaffAccount.channel, StaffAccount.external_id).where(
         StaffAccount.staff_id == staff_id).order_by(col(StaffAccount.channel)))).all()
     return [(channel, external) for channel, external in rows]
+
+
+async def is_judge(session: AsyncSession, staff_id: int) -> bool:
+    return (await session.exec(select(StaffRole.id).where(
+        StaffRole.staff_id == staff_id, StaffRole.role == JUDGE))).first() is not None
+
+
+async def desk(session: AsyncSession, contest_id: int,
+               staff_id: int) -> list[tuple[JudgeAssignment, ContestEntry]]:
+    """A judge's own entries in a contest, those still to grade first."""
+    rows = (await session.exec(
+        select(JudgeAssignment, ContestEntry)
+        .join(ContestEntry, col(ContestEntry.id) == JudgeAssignment.entry_id)
+        .where(ContestEntry.contest_id == contest_id,
+               JudgeAssignment.judge_staff_id == staff_id)
+        .order_by(col(JudgeAssignment.id)))).all()
+    return sorted(((a, e) for a, e in rows), key=lambda pair: (
+        pair[0].recused, pair[0].graded_at is not None))

@@ -22,6 +22,7 @@ from web.console.audit_log import build_router as console_audit_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
+from web.console.judging import build_router as console_judging_router
 from web.console.live import LiveFeed
 from web.console.live import build_router as console_live_router
 from web.console.passwords import hash_password
@@ -91,6 +92,7 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_live_router(context, LiveFeed(poll_seconds=0.2)),
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
+                              console_judging_router(context),
                               *admin_calendar_routers(context, channel_previews(texts)),
                               admin_units_router(context), admin_staff_router(context),
                               console_announce_router(context, media, ZaloRules(
