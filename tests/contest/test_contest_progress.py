@@ -125,3 +125,15 @@ async def test_units_behind_are_reminded_before_the_closing_date(db, texts):
                                               KIM_MA_GROUP, reminders[-1].payload, 0))
     assert reply is not None and "còn 12 ngày nữa là hết hạn nộp bài (31/10/2026)" in \
         reply.text
+
+
+async def test_the_console_tally_page_has_the_contest_section(console):
+    await contest_with_quotas(console.db)
+    await console.sign_in("noivu.lan")
+    october = await console.client.get("/console/tally?month=2026-10")
+    assert "Cuộc thi viết về gương người tốt, việc tốt năm 2026 (hạn nộp bài 31/10/2026)" \
+        in october.text
+    row = october.text.split('data-unit="phuc-xa"')[1].split("</tr>")[0]
+    assert "<td>2</td><td>2</td>" in row
+    august = await console.client.get("/console/tally?month=2026-08")
+    assert "hạn nộp bài" not in august.text  # no contest in August

@@ -69,5 +69,8 @@ async def test_from_judges_on_the_staff_page_to_the_shortlist(console):
         [event] = (await session.exec(select(AuditEvent).where(
             AuditEvent.action == "contest_prize"))).all()
         [result] = (await session.exec(select(ContestResult))).all()
+        [export] = (await session.exec(select(AuditEvent).where(
+            AuditEvent.action == "contest_shortlist"))).all()
     assert event.detail is not None and event.detail["prize"] == "first"
     assert (result.prize_key, result.to_city) == ("first", True)
+    assert export.detail is not None and export.detail["rows"] == 1

@@ -29,6 +29,7 @@ from handlers.contest.results import (
     send_results,
 )
 from handlers.contest.shortlist import chosen_for_city, shortlist_docx, shortlist_zip
+from storage.audit.events import record_event
 from storage.contest.jury import desk, is_judge
 from storage.models import Contest, ContestEntry
 from web.app import WebContext, page
@@ -166,6 +167,11 @@ def build_router(context: WebContext) -> APIRouter:
         figures = next(iter(f for f in await contest_figures(session, contest.year)
                             if f.contest == contest.name), None)
         listed = shortlist_docx(contest, chosen, figures, context.texts)
+        # An export of personal data (authors' names and phones): in the access log.
+        record_event(session, action="contest_shortlist", staff_id=staff.staff.id,
+                     via="console", now=datetime.now(UTC), target=f"contest:{contest_id}",
+                     detail={"contest": contest.name, "rows": len(chosen)})
+        await session.commit()
         return Response(await shortlist_zip(chosen, listed), media_type="application/zip",
                         headers={"Content-Disposition":
                                  f'attachment; filename="shortlist-{contest_id}.zip"'})
