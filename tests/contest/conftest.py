@@ -1,0 +1,1 @@
+from tests.support.console import console  # noqa: F401  (a fixture)
