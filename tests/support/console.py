@@ -19,6 +19,7 @@ from web.console.admin.calendar import admin_calendar_routers
 from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
+from web.console.contests import build_router as console_contests_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
@@ -93,6 +94,7 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
                               console_judging_router(context),
+                              console_contests_router(context),
                               *admin_calendar_routers(context, channel_previews(texts)),
                               admin_units_router(context), admin_staff_router(context),
                               console_announce_router(context, media, ZaloRules(
