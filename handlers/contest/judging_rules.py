@@ -103,6 +103,7 @@ class Standing:
     graded: int
     needed: int
     rank: int = 0
+    flagged: bool = False  # two totals too far apart: a third judge was called
 
     @property
     def complete(self) -> bool:
@@ -114,8 +115,8 @@ def ranked(standings: Iterable[Standing]) -> list[Standing]:
     ordered = sorted(standings, key=lambda s: (s.mean is None, -(s.mean or 0.0), s.entry_id))
     keys = [Fraction(s.mean).limit_denominator(1000) if s.mean is not None else None
             for s in ordered]
-    return [Standing(s.entry_id, s.title, s.category, s.mean, s.graded, s.needed, rank)
-            for s, rank in zip(ordered, competition_ranks(keys), strict=True)]
+    return [Standing(s.entry_id, s.title, s.category, s.mean, s.graded, s.needed, rank,
+                     s.flagged) for s, rank in zip(ordered, competition_ranks(keys), strict=True)]
 
 
 def propose_prizes(board: Sequence[Standing],

@@ -174,7 +174,8 @@ async def leaderboards(session: AsyncSession, contest: Contest) -> list[Board]:
         mean = round(sum(totals) / len(totals), 2) if totals else None
         grouped.setdefault(entry.category or "", []).append(Standing(
             entry.id, entry.title or entry.reference, entry.category or "", mean,
-            len(totals), needed(contest, totals)))
+            len(totals), needed(contest, totals),
+            flagged=too_far_apart(totals, contest.spread_limit)))
     order = [str(c.get("key")) for c in contest.categories]
     keys = sorted(grouped, key=lambda k: (k not in order, order.index(k) if k in order else 0, k))
     return [Board(key, ranked(grouped[key])) for key in keys]

@@ -8,7 +8,14 @@ import pytest
 from sqlmodel import select
 
 from handlers.contest.judging_rules import GradeProblem
-from handlers.contest.jury import JuryProblem, assign_judges, grade, judge_view, recuse
+from handlers.contest.jury import (
+    JuryProblem,
+    assign_judges,
+    grade,
+    judge_view,
+    leaderboards,
+    recuse,
+)
 from notifications.render import make_renderer
 from notifications.scheduler import Clock
 from storage.contest.jury import assignments
@@ -110,9 +117,14 @@ async def test_totals_far_apart_bring_a_third_judge(db):
                     scores={"content": 9, "style": 8}, now=NOW)
         await grade(session, assignment_id=fourth[0], staff_id=fourth[1],
                     scores={"content": 7, "style": 7}, now=NOW)
+        [board] = await leaderboards(session, contest)
     found = await desks(db, contest)
     assert len(found["BV-2026-0001"]) == 3
     assert len(found["BV-2026-0002"]) == 2
+    # On the board: the first flagged and waiting for its third grade, the second done.
+    assert [(s.flagged, s.graded, s.needed) for s in board.standings] == [
+        (False, 2, 2), (True, 2, 3)]
+    assert board.progress == (1, 2)
 
 
 async def test_a_blind_contest_hides_the_author_from_the_judge(db):
