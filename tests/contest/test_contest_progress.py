@@ -2,6 +2,7 @@
 against its quota; units behind get reminders before the closing date; a unit with no
 entry gets one nudge a month until it sends one, however often the job runs."""
 
+import asyncio
 from datetime import UTC, datetime, time
 
 from sqlmodel import select
@@ -137,3 +138,12 @@ async def test_the_console_tally_page_has_the_contest_section(console):
     assert "<td>2</td><td>2</td>" in row
     august = await console.client.get("/console/tally?month=2026-08")
     assert "hạn nộp bài" not in august.text  # no contest in August
+
+
+async def test_two_processes_running_the_job_at_once_nudge_once(db):
+    await contest_with_quotas(db)
+    first, second = clock(db), clock(db)  # two processes' clocks on one database
+    counts = await asyncio.gather(first.contest_reminders(hanoi(9, 3, 8)),
+                                  second.contest_reminders(hanoi(9, 3, 8)))
+    assert sum(counts) == 3  # one nudge per unit, whichever process queued it
+    assert len(await rows_of(db, "contest_nudge")) == 3
