@@ -21,7 +21,7 @@ from handlers.contest.judging_rules import (
     within,
 )
 from storage.audit.events import record_event
-from storage.contest.jury import assignments, complete_entries, judges
+from storage.contest.jury import add_assignment, assignments, complete_entries, judges
 from storage.models import Contest, ContestEntry, JudgeAssignment
 from storage.org.access import unit_parents
 
@@ -63,11 +63,9 @@ async def assign_judges(session: AsyncSession, contest: Contest, *, now: datetim
             if any(unit is not None and within(unit, home, parents)
                    for unit in (entry.author_unit_id, entry.exemplar_unit_id))}
         for staff in choose_judges(load, excluded=barred, need=missing):
-            session.add(JudgeAssignment(entry_id=entry.id, judge_staff_id=staff,
-                                        assigned_at=now))
             load[staff] += 1
-            added += 1
-    await session.flush()
+            added += await add_assignment(session, entry_id=entry.id, judge_staff_id=staff,
+                                          now=now)
     return added
 
 

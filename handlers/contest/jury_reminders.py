@@ -1,6 +1,6 @@
-"""Judges hear, in their own chat, how many entries still wait for their grade: once a
-week (keyed by ISO week, judge and chat), until their desk is empty or the contest's
-results are out."""
+"""New complete entries get their judges every working morning, and judges hear, in
+their own chat, how many entries still wait for their grade: once a
+week (keyed by ISO week, judge and chat), until their desk is empty."""
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.contest.jury import assign_judges
 from handlers.shared.messages import Reply
 from handlers.shared.texts import Texts
 from handlers.units.calendar_math import local_day
@@ -33,6 +34,8 @@ async def queue_judge_reminders(session: AsyncSession, *, now: datetime,
     # Judging goes on after the closing date: every contest of this year and last.
     first, last = f"{today.year - 1}-01-01", f"{today.year}-12-31"
     for contest in await contests_between(session, first, last):
+        # Entries completed since the last run get their judges before anyone is told.
+        await assign_judges(session, contest, now=now)
         for judge, count in sorted(waiting(await assignments(session, contest.id or 0)).items()):
             for channel, chat_id in await private_chats(session, judge):
                 if channel not in channels:

@@ -1,11 +1,14 @@
 """The jury's queries: judges (staff with the judge role) and where they work, a
 contest's complete entries and their assignments."""
 
+from datetime import datetime
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ContestEntry, JudgeAssignment, Staff, StaffAccount, StaffRole
 from storage.org.access import JUDGE
+from storage.shared.db import upsert_insert
 
 COMPLETE = "complete"
 
@@ -59,3 +62,16 @@ async def desk(session: AsyncSession, contest_id: int,
         .order_by(col(JudgeAssignment.id)))).all()
     return sorted(((a, e) for a, e in rows), key=lambda pair: (
         pair[0].recused, pair[0].graded_at is not None))
+
+
+async def add_assignment(session: AsyncSession, *, entry_id: int, judge_staff_id: int,
+                         now: datetime) -> bool:
+    """Give an entry to a judge unless another process just did (the same choice made
+    twice at once); True when this call added it."""
+    insert = upsert_insert(session)
+    statement = (insert(JudgeAssignment)
+                 .values(entry_id=entry_id, judge_staff_id=judge_staff_id, assigned_at=now,
+                         recused=False, recusal_reason="", scores={})
+                 .on_conflict_do_nothing(index_elements=["entry_id", "judge_staff_id"])
+                 .returning(col(JudgeAssignment.id)))
+    return (await session.exec(statement)).scalar_one_or_none() is not None

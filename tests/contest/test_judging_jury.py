@@ -173,3 +173,14 @@ async def reminders(db) -> list[Notification]:
     async with db.sessions() as session:
         return list((await session.exec(select(Notification).where(
             Notification.kind == "judging_reminder").order_by(Notification.id))).all())
+
+
+async def test_the_morning_job_gives_new_entries_their_judges(db):
+    async with db.sessions() as session:
+        contest = await add_contest(session)
+        await make_judge(session, "gk.hoa", "Đỗ Thị Hoa")
+        await make_judge(session, "gk.long", "Vũ Văn Long")
+        await add_entry(session, contest, author_unit="kim-ma", number=1)
+    ticking = Clock(db.sessions, digest_at=time(7, 30), channels=frozenset({"telegram"}))
+    await ticking.contest_reminders(datetime(2026, 10, 5, 1, 0, tzinfo=UTC))
+    assert len((await desks(db, contest))["BV-2026-0001"]) == 2
