@@ -4,6 +4,10 @@ composition root hands them over through Services, and the tests use the same wi
 
 from typing import Any
 
+from handlers.contest.dialog import PREFIX as CONTEST_PRESS
+from handlers.contest.dialog import ROOM_STEPS as CONTEST_STEPS
+from handlers.contest.dialog import menu_extra as contest_menu
+from handlers.contest.dialog import pressed as contest_pressed
 from handlers.org.staff_links import COMMAND as LINK_ACCOUNT
 from handlers.org.staff_links import link_account
 from handlers.privacy.chat import PREFIX as PRIVACY_PRESS
@@ -14,6 +18,8 @@ from handlers.review.card import REVIEW_PRESS
 
 
 def dialog_rooms() -> dict[str, Any]:
-    """Services' `presses`, `steps` and `commands`."""
-    return {"presses": {REVIEW_PRESS: decide_typed, PRIVACY_PRESS: privacy_pressed},
-            "steps": dict(PRIVACY_STEPS), "commands": {LINK_ACCOUNT: link_account}}
+    """Services' `presses`, `steps`, `commands` and `menu_extra`."""
+    return {"presses": {REVIEW_PRESS: decide_typed, PRIVACY_PRESS: privacy_pressed,
+                        CONTEST_PRESS: contest_pressed},
+            "steps": {**PRIVACY_STEPS, **CONTEST_STEPS},
+            "commands": {LINK_ACCOUNT: link_account}, "menu_extra": contest_menu}

@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.certificates.message import certificate_message
+from handlers.contest.jury_reminders import judge_reminder_reply
+from handlers.contest.progress import reminder_reply as contest_reminder_reply
+from handlers.contest.progress import section_lines
+from handlers.contest.results import result_reply
 from handlers.intake.menu import remember_notice_menu
 from handlers.publication.digest import KIND as EXEMPLAR_DIGEST
 from handlers.publication.digest import digest_reply
@@ -54,6 +58,12 @@ def make_renderer(texts: Texts, *, console_url: str) -> Render:
             return Reply(texts.get(texts.default_locale, "tally.nudge", **{
                 k: row.payload[k] for k in ("campaign", "unit", "year_to_date", "due",
                                             "quota")}).strip())
+        if row.kind in ("contest_reminder", "contest_nudge"):
+            return contest_reminder_reply(row.kind, row.payload, texts)
+        if row.kind == "judging_reminder":
+            return judge_reminder_reply(row.payload, texts, console_url=console_url)
+        if row.kind == "contest_result":
+            return result_reply(row.payload, texts)
         raise ValueError(f"no renderer for outbox kind {row.kind!r}")
 
     return render
@@ -117,7 +127,8 @@ def tally_message(row: Claimed, texts: Texts) -> Reply:
     data = row.payload
     lines = [texts.get(texts.default_locale, "tally.heading", campaign=data["campaign"],
                        month=data["month"]),
-             *table_lines(texts, [TallyRow(**r) for r in data["rows"]], mine=data["unit"])]
+             *table_lines(texts, [TallyRow(**r) for r in data["rows"]], mine=data["unit"]),
+             *section_lines(texts, data.get("contests", []), mine=data["unit"])]
     extra = {"chart_sha256": data["chart_sha256"]} if data.get("chart_sha256") else {}
     return Reply("\n".join(line.strip() for line in lines), extra=extra)
 

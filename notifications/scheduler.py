@@ -12,6 +12,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.contest.jury_reminders import queue_judge_reminders
+from handlers.contest.progress import queue_contest_reminders
 from handlers.privacy.retention import Periods, run_retention
 from handlers.publication.digest import queue_monthly_exemplars
 from handlers.shared.turn import TIMEZONE
@@ -73,6 +75,13 @@ class Job:
     working_days_only: bool = True
 
 
+async def contest_reminders(session: AsyncSession, *, now: datetime,
+                            channels: frozenset[str]) -> int:
+    """Units behind their contest quota, units with no entry, judges with entries left."""
+    return (await queue_contest_reminders(session, now=now, channels=channels)
+            + await queue_judge_reminders(session, now=now, channels=channels))
+
+
 async def daily_digests(session: AsyncSession, *, now: datetime,
                         channels: frozenset[str]) -> int:
     """The morning digest, with the residents' data requests past their deadline."""
@@ -101,6 +110,11 @@ class Clock:
             Job("deadline reminders",
                 on_workdays(hour=REMINDERS_AT.hour, minute=REMINDERS_AT.minute),
                 queue_deadline_reminders, lambda now: missed_today(now, REMINDERS_AT)),
+            # The contest's reminders before it closes and its monthly nudge (keyed by
+            # month, so the month's first working day sends it, once).
+            Job("contest reminders",
+                on_workdays(hour=REMINDERS_AT.hour, minute=REMINDERS_AT.minute),
+                contest_reminders, lambda now: missed_today(now, REMINDERS_AT)),
         ]
         if tally is not None:
             self.jobs.append(Job(
@@ -157,6 +171,9 @@ class Clock:
 
     async def deadline_reminders(self, now: datetime | None = None) -> int:
         return await self.run(self.job("deadline reminders"), now)
+
+    async def contest_reminders(self, now: datetime | None = None) -> int:
+        return await self.run(self.job("contest reminders"), now)
 
     async def monthly_tally(self, now: datetime | None = None) -> int:
         return await self.run(self.job("monthly tally"), now)

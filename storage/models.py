@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 
@@ -720,3 +721,134 @@ class Publication(SQLModel, table=True):
     published_at: datetime | None = _ts(nullable=True, index=True)
     published_by: int | None = Field(default=None, foreign_key="staff.id")
     withdrawn_at: datetime | None = _ts(nullable=True)
+
+
+# --- Issue 19: the writing contest. One shared model for the call (the console's
+# configuration), the entries checked at the door, judging, results and units' progress. ---
+
+
+class Contest(SQLModel, table=True):
+    """A writing contest ("Cuộc thi viết về gương điển hình tiên tiến, người tốt, việc
+    tốt") run by one unit: open for entries between two dates, for exemplars inside one
+    area of the organisation tree."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300)
+    year: int = Field(index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)  # the organiser
+    # The subtree whose exemplars qualify ("ở ngoài quận" is refused at the door).
+    area_unit_id: int = Field(foreign_key="unit.id")
+    opens_on: str = Field(max_length=10)  # ISO dates, both days included
+    closes_on: str = Field(max_length=10)
+    words_min: int = 1300
+    words_max: int = 1500
+    # The jury grades without the author's name (and unit) in front of it.
+    blind: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    # [{"key": ..., "vi": ..., "en": ...}]
+    categories: list[dict[str, Any]] = Field(default_factory=list,
+                                             sa_column=Column(JSON, nullable=False))
+    # [{"key": ..., "vi": ..., "en": ..., "weight": number}]: weights as the rules give them.
+    rubric: list[dict[str, Any]] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
+    # [{"key": "first", "vi": "Giải Nhất", "en": "First prize", "count": 1}, ...], in rank order.
+    prizes: list[dict[str, Any]] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
+    city_count: int = 0  # how many entries go on to the city's contest
+    judges_per_entry: int = 2
+    # Two judges' weighted totals further apart than this call for a third judge
+    # (on the rubric's 0–100 scale).
+    spread_limit: float = 20.0
+    created_by: int = Field(foreign_key="staff.id")
+    created_at: datetime = _ts()
+
+
+class ContestQuota(SQLModel, table=True):
+    """How many entries a unit must send to a contest."""
+
+    __tablename__ = "contest_quota"
+    __table_args__ = (UniqueConstraint("contest_id", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    quota: int
+
+
+class ContestEntry(SQLModel, table=True):
+    """One article sent to a contest. A draft while the author is still sending it;
+    complete only once the door's checks passed (length, details, area, not a repeat)."""
+
+    __tablename__ = "contest_entry"
+    __table_args__ = (UniqueConstraint("contest_id", "reference"),
+                      Index("ix_contest_entry_submitter", "channel", "user_id"))
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    reference: str = Field(max_length=32)  # "BV-2026-0001", numbered within the contest
+    status: str = Field(default="draft", max_length=16, index=True)  # draft, complete, withdrawn
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    locale: str = Field(default="vi", max_length=8)
+    author_name: str = Field(default="", max_length=200)
+    # The unit the entry counts for against its quota (where the author belongs).
+    author_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    author_phone: str = Field(default="", max_length=20)
+    exemplar_name: str = Field(default="", max_length=200)
+    exemplar_name_folded: str = Field(default="", max_length=200, index=True)
+    exemplar_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    exemplar_place: str = Field(default="", max_length=300)
+    category: str | None = Field(default=None, max_length=32)
+    title: str = Field(default="", max_length=300)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    word_count: int = 0
+    # sha256 of the normalised text (the same article), and a 64-bit simhash of its word
+    # shingles as 16 hex digits (nearly the same article), across channels and authors.
+    text_sha256: str = Field(default="", max_length=64, index=True)
+    fingerprint: str = Field(default="", max_length=16)
+    # The file as the author sent it, in the media store (by hash): docx, pdf or text.
+    file_sha256: str | None = Field(default=None, max_length=64)
+    file_kind: str = Field(default="text", max_length=8)
+    # A nomination of the same exemplar the author chose to link.
+    nomination_id: int | None = Field(default=None, foreign_key="nomination.id")
+    created_at: datetime = _ts()
+    completed_at: datetime | None = _ts(nullable=True)
+
+
+class ContestEntryPhoto(SQLModel, table=True):
+    """A photo sent with an entry; the picture itself is a Photo row (stored, re-encoded
+    and content-hash named as a nomination's evidence)."""
+
+    __tablename__ = "contest_entry_photo"
+    entry_id: int = Field(foreign_key="contest_entry.id", primary_key=True)
+    photo_id: int = Field(foreign_key="photo.id", primary_key=True)
+    position: int = 0
+
+
+class JudgeAssignment(SQLModel, table=True):
+    """One judge's grading of one entry against the contest's rubric."""
+
+    __tablename__ = "judge_assignment"
+    __table_args__ = (UniqueConstraint("entry_id", "judge_staff_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="contest_entry.id", index=True)
+    judge_staff_id: int = Field(foreign_key="staff.id", index=True)
+    assigned_at: datetime = _ts()
+    recused: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    recusal_reason: str = Field(default="", max_length=500)
+    # {criterion key: score}, per the contest's rubric.
+    scores: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    total: float | None = None  # the weighted total, 0–100
+    graded_at: datetime | None = _ts(nullable=True)
+
+
+class ContestResult(SQLModel, table=True):
+    """The organisers' final decision on one entry: its prize (or none) and whether it
+    goes to the city."""
+
+    __tablename__ = "contest_result"
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="contest_entry.id", unique=True)
+    prize_key: str | None = Field(default=None, max_length=32)
+    to_city: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    decided_by: int = Field(foreign_key="staff.id")
+    decided_at: datetime = _ts()
+    notified_at: datetime | None = _ts(nullable=True)  # the result given to the outbox

@@ -20,15 +20,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.fetched_document import FetchedDocument
 from bot.inbox_worker import Malformed, Outcome
 from bot.intake import ChannelIntake, IntakeOptions, Unfit
 from bot.telegram.dispatch import Answer, build_dispatcher, conversation_turn, turn
-from bot.telegram.inbound import CHANNEL, TelegramPhoto, plain_turn
+from bot.telegram.inbound import CHANNEL, TelegramPhoto, download, plain_turn
 from bot.telegram.json_api import JsonBotApi
 from bot.telegram.lazy_models import build_before_sending
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.sender import delivery_errors, is_group_chat
-from bot.telegram.updates import album_of, describe_update, photo_in, private_chat_of
+from bot.telegram.updates import (
+    album_of,
+    describe_update,
+    document_in,
+    photo_in,
+    private_chat_of,
+)
 from bot.webhook_body import BadBody, read_json
 from handlers.intake.commands import COMMANDS
 from handlers.shared.messages import Reply
@@ -61,12 +68,17 @@ class TelegramChannel(ChannelIntake):
         return describe_update(payload)
 
     def needs_fetch(self, payload: dict[str, Any]) -> bool:
-        return photo_in(payload) is not None
+        return photo_in(payload) is not None or document_in(payload) is not None
 
     async def fetch(self, head: ChatHead) -> Any:
         found = photo_in(head.payload)
         if found is None:
-            return None
+            document = document_in(head.payload)
+            if document is None:
+                return None
+            file_id, size, name, mime = document
+            return await FetchedDocument.fetch(
+                name, mime, size, lambda most: download(self.bot, file_id, size, most))
         photo = TelegramPhoto(self.bot, *found)
         await photo.prefetch(self._services.media)
         return photo

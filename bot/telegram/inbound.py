@@ -7,6 +7,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 
+from bot.fetched_document import FetchedDocument
 from bot.inbox_worker import Malformed
 from bot.prefetched_photo import PrefetchedPhoto
 from handlers.review.card import REVIEW_PRESS
@@ -25,27 +26,33 @@ class TelegramPhoto(PrefetchedPhoto):
     file_size: int | None
 
     async def _download(self, max_bytes: int) -> bytes:
-        if self.file_size is not None and self.file_size > max_bytes:
-            raise MediaRejected("too_large")
-        try:
-            file = await self.bot.get_file(self.file_id)
-            if file.file_size is not None and file.file_size > max_bytes:
-                raise MediaRejected("too_large")
-            buffer = BytesIO()
-            assert file.file_path is not None
-            await self.bot.download_file(file.file_path, destination=buffer)
-        except MediaRejected:
-            raise
-        except Exception as exc:
-            raise MediaRejected("download_failed") from exc
-        data = buffer.getvalue()
-        if len(data) > max_bytes:
-            raise MediaRejected("too_large")
-        return data
+        return await download(self.bot, self.file_id, self.file_size, max_bytes)
 
 
-def from_message(message: Message, fetched: PrefetchedPhoto | None = None) -> Inbound:
-    """`fetched`: the photo the worker downloaded before the turn, if the message has one."""
+async def download(bot: Bot, file_id: str, file_size: int | None, max_bytes: int) -> bytes:
+    """A file a person sent, by getFile then its path: a photo or a document."""
+    if file_size is not None and file_size > max_bytes:
+        raise MediaRejected("too_large")
+    try:
+        file = await bot.get_file(file_id)
+        if file.file_size is not None and file.file_size > max_bytes:
+            raise MediaRejected("too_large")
+        buffer = BytesIO()
+        assert file.file_path is not None
+        await bot.download_file(file.file_path, destination=buffer)
+    except MediaRejected:
+        raise
+    except Exception as exc:
+        raise MediaRejected("download_failed") from exc
+    data = buffer.getvalue()
+    if len(data) > max_bytes:
+        raise MediaRejected("too_large")
+    return data
+
+
+def from_message(message: Message, fetched: object | None = None) -> Inbound:
+    """`fetched`: the photo or document the worker downloaded before the turn, if the
+    message has one."""
     user = message.from_user
     if user is None:  # every private message has a sender; this one is not a real update
         raise Malformed("a private message without a sender")
@@ -57,7 +64,12 @@ def from_message(message: Message, fetched: PrefetchedPhoto | None = None) -> In
         (message.document.mime_type or "").startswith("image/")
     if message.photo or is_image_file:
         # Sent "as a file" to keep quality: still sniffed by content in the pipeline.
-        return replace(base, photo=fetched or NotFetched())
+        photo = fetched if isinstance(fetched, PrefetchedPhoto) else NotFetched()
+        return replace(base, photo=photo)
+    if message.document is not None:  # a contest entry's DOCX or PDF, or anything else
+        document = fetched if isinstance(fetched, FetchedDocument) else FetchedDocument(
+            message.document.file_name, message.document.mime_type, refused="unreadable")
+        return replace(base, document=document)
     if message.contact is not None:
         own = message.contact.user_id == user.id
         return replace(base, contact_phone=message.contact.phone_number, contact_is_own=own)

@@ -81,6 +81,24 @@ def photo_in(payload: dict[str, Any]) -> tuple[str, int | None] | None:
     return None
 
 
+def document_in(payload: dict[str, Any]) -> tuple[str, int | None, str | None, str | None] | None:
+    """(file id, size, file name, type) of a file other than a picture a private message
+    carries (a contest entry's DOCX or PDF), to fetch before its turn."""
+    message = payload.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict) or \
+            message["chat"].get("type") != "private":
+        return None
+    document = message.get("document")
+    if not isinstance(document, dict) or not isinstance(document.get("file_id"), str):
+        return None
+    mime = document.get("mime_type")
+    if isinstance(mime, str) and mime.startswith("image/"):
+        return None
+    name = document.get("file_name")
+    return (document["file_id"], _size(document), name if isinstance(name, str) else None,
+            mime if isinstance(mime, str) else None)
+
+
 def _area(size: dict[str, Any]) -> int:
     width, height = size.get("width"), size.get("height")
     return width * height if isinstance(width, int) and isinstance(height, int) else 0

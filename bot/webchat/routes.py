@@ -26,8 +26,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.fetched_document import FetchedDocument
 from bot.prefetched_photo import PrefetchedPhoto
 from bot.webchat.limits import JSON_BODY_CAP, MULTIPART_ROOM, WebLimits
+from handlers.contest.documents import MAX_FILE_BYTES
 from handlers.intake.commands import command_of
 from handlers.intake.conversation import handle
 from handlers.shared.messages import Inbound, Reply
@@ -260,6 +262,25 @@ def build_router(context: WebContext, services: Services, render_notice: Render,
         return Response(data, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="giay-khen-{certificate_id}.pdf"',
             "Cache-Control": "no-store"})
+
+    @router.post("/chat/api/document", dependencies=[Depends(require_client_header)],
+                 max_body_size=MAX_FILE_BYTES + MULTIPART_ROOM)
+    async def chat_document(request: Request, session: Session,
+                            id: Annotated[str, Form(min_length=8, max_length=MESSAGE_ID_LENGTH,
+                                                    pattern=r"^[A-Za-z0-9_-]+$")],
+                            document: Annotated[UploadFile, File()]) -> Response:
+        """A contest entry's DOCX or PDF: read before the turn, paced as photos are."""
+        user = await visitor_id(request, session)
+        now = datetime.now(UTC)
+        if not (await limits.may_send(session, user, now)
+                and await limits.may_upload(session, user, now)):
+            return too_many(retry_after=600)
+        fetched = await FetchedDocument.fetch(
+            document.filename, document.content_type, document.size,
+            lambda most: document.read(most + 1))
+        inbound = Inbound(channel=CHANNEL, user_id=user, chat_id=user, document=fetched,
+                          locale=chosen_locale(request))
+        return await converse(session, user, id, inbound)
 
     @router.get("/chat/api/notices", dependencies=[Depends(require_client_header)])
     async def chat_notices(request: Request, session: Session,

@@ -33,7 +33,8 @@ def command_of(text: str | None, payload: str | None) -> str | None:
 
 
 def main_menu(turn: Turn) -> tuple[tuple[Button, ...], ...]:
-    return rows([turn.button("button.new", "cmd:start"), turn.button("button.my", "cmd:my"),
+    return rows([turn.button("button.new", "cmd:start"), *turn.menu_extra,
+                 turn.button("button.my", "cmd:my"),
                  turn.button("button.privacy", PRIVACY), turn.button("button.help", "cmd:help")])
 
 

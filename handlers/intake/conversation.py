@@ -41,8 +41,10 @@ async def handle(
     if inbound.locale in LOCALES:
         conversation.locale = inbound.locale
     draft = conversation.draft
-    typed = resolve_menu(inbound, draft, free_text=_free_text(conversation.step))
+    typed = resolve_menu(inbound, draft, free_text=_free_text(conversation.step, services))
     turn = Turn(typed, session, now, services, conversation, draft)
+    if services.menu_extra is not None:
+        turn.menu_extra = await services.menu_extra(turn)
     replies = [_in_language(reply, conversation.locale) for reply in await _dispatch(turn)]
     remember_menu(turn.draft, replies)
     conversation.draft = turn.draft
@@ -61,9 +63,11 @@ def _in_language(reply: Reply, locale: str) -> Reply:
     return replace(reply, extra={**reply.extra, "locale": locale}) if reply.buttons else reply
 
 
-def _free_text(step: str | None) -> bool:
+def _free_text(step: str | None, services: Services) -> bool:
     if step == ANSWERING:
         return True
+    if step is not None and step in services.steps:
+        return services.steps[step].free_text
     return step in BY_NAME and BY_NAME[step].free_text
 
 
@@ -94,7 +98,8 @@ async def _dispatch(turn: Turn) -> list[Reply]:
         return await commands.open_again(turn, ask_again=_prompt)
     if step is None:
         return [Reply(turn.t("idle"), commands.main_menu(turn))]
-    if inbound.unsupported is not None:
+    if inbound.unsupported is not None or \
+            (inbound.document is not None and step not in turn.services.steps):
         return [turn.reply("hint.unsupported"), *await _prompt(turn, step)]
     if step in CONTROL_STEPS:
         return await CONTROL_STEPS[step](turn)

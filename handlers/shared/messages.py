@@ -20,6 +20,18 @@ class PhotoSource(Protocol):
         ...
 
 
+class DocumentSource(Protocol):
+    """A file the person sent (a contest entry's DOCX or PDF), fetched by the channel."""
+
+    file_name: str | None
+    mime: str | None
+
+    async def read(self, max_bytes: int) -> bytes:
+        """The file's bytes; raises handlers.contest.documents.DocumentRejected (or
+        storage.media.store.MediaRejected) when it cannot be had."""
+        ...
+
+
 @dataclass(frozen=True)
 class Inbound:
     channel: str
@@ -38,6 +50,9 @@ class Inbound:
     # The language the person chose where they came from (the web page's switch): the
     # dialog follows it. None keeps the conversation's own.
     locale: str | None = None
+    # A document sent as a file (not a picture): only the contest's article step reads
+    # one; anywhere else it is unsupported, as before.
+    document: DocumentSource | None = None
 
 
 # In a reply's extra: it shows a menu the person has seen already, after an answer that

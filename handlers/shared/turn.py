@@ -47,6 +47,9 @@ class Services:
     # Typed commands another capability answers in a private chat, by name (org's
     # "/link CODE": a staff member links their own chat account).
     commands: Mapping[str, "Press"] = field(default_factory=dict)
+    # Entries another capability adds to the main menu for this turn (the contest's
+    # "Gửi bài dự thi" while one is open).
+    menu_extra: "MenuExtra | None" = None
 
     def command_for(self, text: str | None) -> "Press | None":
         if not self.commands or not text or not text.startswith("/") or len(text) < 2:
@@ -68,6 +71,7 @@ class Turn:
     services: Services
     conversation: DialogState
     draft: dict[str, Any]
+    menu_extra: tuple[Button, ...] = ()
 
     @property
     def locale(self) -> str:
@@ -98,9 +102,13 @@ class Turn:
 
 
 Press = Callable[[Turn], Awaitable[list[Reply]]]
+MenuExtra = Callable[[Turn], Awaitable[tuple[Button, ...]]]
 
 
 @dataclass(frozen=True)
 class RoomStep:
     answer: Press
     prompt: Press
+    # Answered in the person's own words (an article, a name): a menu's words count only
+    # typed whole there, as at the nomination's free-text questions.
+    free_text: bool = False

@@ -14,6 +14,7 @@ from fractions import Fraction
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.contest.progress import tally_sections
 from handlers.shared.messages import Reply
 from handlers.shared.texts import Texts
 from handlers.shared.turn import TIMEZONE
@@ -118,6 +119,10 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
     for unit in {unit.id: unit for _, unit in recipients}.values():
         peers_of[unit.id or 0] = await peers(session, unit, scope=scope)
     planned: list[tuple[Campaign, tuple[str, str], Unit, list[TallyRow], str]] = []
+    # A contest open or closed within the month: its quota units' entries, by peers.
+    contests = await tally_sections(session, first=last_day.replace(day=1), last=last_day,
+                                    until=month_end)
+    peer_ids = {unit_id: {u.id for u in group} for unit_id, group in peers_of.items()}
     for campaign in await active_campaigns(session):
         if not campaign.starts_on <= last_day.isoformat() <= campaign.ends_on:
             continue
@@ -141,7 +146,10 @@ async def queue_monthly_tally(session: AsyncSession, *, now: datetime,
             dedupe_key=f"tally:{campaign.code}:{year}-{month:02d}:{chat[0]}:{chat[1]}",
             payload={"campaign": campaign.name, "month": f"{month:02d}/{year}",
                      "unit": unit.name, "rows": [r.__dict__ for r in rows],
-                     "chart_sha256": charts[_chart_key(title, rows)] or ""})
+                     "chart_sha256": charts[_chart_key(title, rows)] or "",
+                     "contests": [{**c, "rows": [r for r in c["rows"]
+                                                 if r["unit_id"] in peer_ids[unit.id or 0]]}
+                                  for c in contests]})
         mine = next((r for r in rows if r.unit == unit.name), None)
         due = prorated(campaign, mine.quota, last_day) if mine else 0.0
         if mine and mine.quota and mine.year_to_date < nudge_below * due:

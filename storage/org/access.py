@@ -10,6 +10,7 @@ from storage.shared.db import connection_of
 
 ADMIN, REVIEWER, VIEWER = "admin", "reviewer", "viewer"
 PRIVACY = "privacy"  # the privacy officer: residents' requests about their data
+JUDGE = "judge"  # grades contest entries; recused from their own units' entries
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from storage.models import Staff, StaffAccount, StaffRole, Unit
 from storage.org.staff_sessions import end_all
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")  # as in the organisation file
-ROLES = ("admin", "reviewer", "viewer", "privacy")
+ROLES = ("admin", "reviewer", "viewer", "privacy", "judge")
 
 
 class StaffProblem(Exception):

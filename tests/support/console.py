@@ -21,10 +21,12 @@ from web.console.admin.staff import build_router as admin_staff_router
 from web.console.admin.units import build_router as admin_units_router
 from web.console.audit_log import build_router as console_audit_router
 from web.console.certificates import build_router as console_certificates_router
+from web.console.contests import build_router as console_contests_router
 from web.console.deps import SignInNeeded, sign_in_redirect
 from web.console.documents import build_router as console_documents_router
 from web.console.embedding import build_router as console_embedding_router
 from web.console.intake import build_router as console_intake_router
+from web.console.judging import build_router as console_judging_router
 from web.console.live import LiveFeed
 from web.console.live import build_router as console_live_router
 from web.console.passwords import hash_password
@@ -98,6 +100,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
                               console_documents_router(context, shipped_templates()),
+                              console_judging_router(context),
+                              console_contests_router(context),
                               *admin_calendar_routers(context, channel_previews(texts)),
                               *rounds_routers(context),
                               admin_units_router(context), admin_staff_router(context),

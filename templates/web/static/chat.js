@@ -162,10 +162,10 @@
   }
 
   // XMLHttpRequest, not fetch: only it tells how much of an upload has gone.
-  function upload(body, progress) {
+  function upload(body, progress, address) {
     const request = new XMLHttpRequest();
     const done = new Promise((resolve, reject) => {
-      request.open("POST", "/chat/api/photo");
+      request.open("POST", address || "/chat/api/photo");
       request.setRequestHeader("X-NTVT-Chat", "1");
       request.upload.onprogress = (event) => {
         if (event.lengthComputable) progress(Math.floor((100 * event.loaded) / event.total));
@@ -203,17 +203,20 @@
     busy(true);
     try {
       for (const file of files) {
-        const small = await smaller(file);
+        // A Word or PDF file is an article (the writing contest), sent as it is.
+        const isDocument = !file.type.startsWith("image/");
+        const small = isDocument ? null : await smaller(file);
         if (small) show("", "me", URL.createObjectURL(small));
         else show("📎 " + file.name, "me");
         const body = new FormData();
         body.append("id", newId());
-        body.append("photo", small || file, small ? "photo.jpg" : file.name);
+        if (isDocument) body.append("document", file, file.name);
+        else body.append("photo", small || file, small ? "photo.jpg" : file.name);
         let sending = null;
         const bubble = uploadingBubble(() => sending && sending.cancel());
         sending = upload(body, (percent) => {
           bubble.label.textContent = root.dataset.uploading + " " + percent + "%";
-        });
+        }, isDocument ? "/chat/api/document" : "/chat/api/photo");
         try {
           const data = await sending.done;
           bubble.remove();

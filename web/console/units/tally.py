@@ -3,14 +3,16 @@ export; /console/broadcasts: each broadcast run, queued, sent and failed, per ch
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
+from handlers.contest.progress import tally_sections
 from handlers.units.announcements import announcement_of, may_stop
 from handlers.units.calendar_math import local_day
-from handlers.units.tally import TallyRow, tally
+from handlers.units.tally import TallyRow, month_bounds, tally
 from storage.delivery.stoppable import STOPPED
 from storage.models import Campaign, Cluster, Unit, UnitCluster
 from storage.units.broadcasts import broadcast_runs, only_chats
@@ -31,6 +33,15 @@ class TallyView:
     cluster: Cluster | None
     month: str  # YYYY-MM
     rows: list[TallyRow]
+
+
+async def contest_part(session: Session, month: str) -> list[dict[str, Any]]:
+    """The writing contests open within the month: each quota unit's entries by then."""
+    year, number = (int(part) for part in month.split("-"))
+    start, end = month_bounds(year, number)
+    return await tally_sections(session, first=start.date(),
+                                last=(end - timedelta(days=1)).date(),
+                                until=min(end, datetime.now(UTC)))
 
 
 def build_router(context: WebContext) -> APIRouter:
@@ -63,8 +74,9 @@ def build_router(context: WebContext) -> APIRouter:
 
     @router.get("/tally", response_class=HTMLResponse)
     async def tally_page(request: Request, session: Session, staff: StaffMember) -> Response:
-        return page(context, request, "web/console/tally.html", staff=staff,
-                    view=await table(request, session))
+        view = await table(request, session)
+        return page(context, request, "web/console/tally.html", staff=staff, view=view,
+                    contests=await contest_part(session, view.month))
 
     @router.get("/tally.{kind}")
     async def tally_export(kind: str, request: Request, session: Session,

@@ -1,0 +1,1 @@
+"""The writing contest's queries: contests and their quotas, entries and their checks."""
