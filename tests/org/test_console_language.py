@@ -63,3 +63,17 @@ def test_the_english_texts_are_english(texts):
     untranslated = [key for key in texts.keys("en") if key.startswith("console.dashboard.")
                     and vietnamese.search(texts.get("en", key).lower())]
     assert untranslated == []
+
+
+async def test_a_staff_member_reading_english_exports_with_english_headings(console):
+    """The spreadsheet is what they take to their meeting: its headings in the language
+    they chose, like the pages it came from."""
+    await console.sign_in("admin")
+    await console.client.get("/console?lang=en")
+    queue = (await console.client.get("/console/export.csv")).text.lstrip("\ufeff")
+    assert queue.splitlines()[0].startswith("Reference")
+    tally = (await console.client.get("/console/tally.csv", params={"month": "2026-10"})).text
+    assert "Unit" in tally.lstrip("\ufeff").splitlines()[0]
+    await console.client.get("/console?lang=vi")
+    queue = (await console.client.get("/console/export.csv")).text.lstrip("\ufeff")
+    assert queue.splitlines()[0].startswith("Mã số")

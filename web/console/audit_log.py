@@ -107,7 +107,7 @@ def build_router(context: WebContext) -> APIRouter:
     async def audit_export(request: Request, session: Session,
                            staff: StaffMember) -> Response:
         only_admins(staff)
-        locale = texts.default_locale
+        locale = chosen_locale(request) or texts.default_locale
         actions, t = labels(locale), _t(locale)
         q = request.query_params
         rows = await log_all(session, await _wanted(session, q, actions), zone=TIMEZONE,

@@ -32,7 +32,7 @@ from storage.review.live import current_cursor
 from storage.review.queue import QueueFilter, queue_all, queue_page
 from storage.rounds.register import register_box
 from storage.shared.db import as_utc
-from web.app import WebContext, page
+from web.app import WebContext, chosen_locale, page
 from web.console.auth import Signer, csrf_ok
 from web.console.channel_alerts import channel_report
 from web.console.deps import Session, StaffMember
@@ -87,6 +87,11 @@ def _wanted(q: Mapping[str, str]) -> QueueFilter:
 def build_router(context: WebContext, media: MediaStore) -> APIRouter:
     router = APIRouter(prefix="/console")
 
+    def _shown_in(request: Request) -> str:
+        """The language staff read the console in; what reaches a resident stays in the
+        default language (chosen_reason)."""
+        return chosen_locale(request) or context.texts.default_locale
+
 
     @router.get("", response_class=HTMLResponse)
     async def queue(request: Request, session: Session, staff: StaffMember) -> Response:
@@ -112,8 +117,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                     bulk_actions=BULK_ACTIONS, live_after=live_after,
                     channel_report=await channel_report(context, session,
                                                         await linked_channels(session)),
-                    bulk_reasons=await reason_texts(session, context.texts,
-                                                    context.texts.default_locale))
+                    bulk_reasons=await reason_texts(session, context.texts, _shown_in(request)))
 
     @router.post("/bulk")
     async def bulk(request: Request, session: Session, staff: StaffMember) -> Response:
@@ -149,7 +153,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
                            detail={"format": kind, "rows": len(rows), "filter":
                                    await queue_filter_shown(session, request.query_params)})
         await session.commit()
-        texts, locale = context.texts, context.texts.default_locale
+        texts, locale = context.texts, _shown_in(request)
 
         def label(key: str) -> str:
             return texts.get(locale, key)
@@ -171,8 +175,7 @@ def build_router(context: WebContext, media: MediaStore) -> APIRouter:
         can_decide = staff.scope.can_decide(found.unit_id)
         steps = next_steps(found.status, can_decide=can_decide)
         actions = steps.decisions
-        reasons = {action: await reasons_of(session, context.texts,
-                                            context.texts.default_locale, action)
+        reasons = {action: await reasons_of(session, context.texts, _shown_in(request), action)
                    for action in (*actions, "approve")}
         assignee = await session.get(StaffRow, found.assigned_staff_id) \
             if found.assigned_staff_id else None

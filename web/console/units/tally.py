@@ -18,7 +18,7 @@ from storage.models import Campaign, Cluster, Unit, UnitCluster
 from storage.units.broadcasts import broadcast_runs, only_chats
 from storage.units.recipients import unit_recipients
 from storage.units.tally import active_campaigns, top_units
-from web.app import WebContext, page
+from web.app import WebContext, chosen_locale, page
 from web.console.deps import Session, StaffMember
 from web.console.export import Cell, Share, download
 
@@ -84,7 +84,8 @@ def build_router(context: WebContext) -> APIRouter:
         if kind not in ("csv", "xlsx"):
             raise HTTPException(status_code=404)
         view = await table(request, session)
-        texts, locale = context.texts, context.texts.default_locale
+        texts = context.texts
+        locale = chosen_locale(request) or texts.default_locale
         header = [texts.get(locale, f"console.tally.col_{c}") for c in TALLY_COLUMNS]
         lines: list[list[Cell]] = [[r.rank, r.unit, r.month, r.year_to_date, r.quota,
                                     Share(r.share)] for r in view.rows]
