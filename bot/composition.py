@@ -28,6 +28,7 @@ from bot.supervise import supervise
 from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
 from bot.zalo.render import split_message
+from handlers.documents.contest import contest_section
 from handlers.privacy.retention import Periods
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
@@ -314,7 +315,8 @@ async def run(settings: Settings) -> None:
                               console_audit_router(context),
                               console_retention_router(context, periods),
                               console_documents_router(context,
-                                                       settings.templates_dir / "documents"),
+                                                       settings.templates_dir / "documents",
+                                                       contest=contest_section(texts)),
                               console_judging_router(context),
                               console_contests_router(context),
                               *admin_calendar_routers(context, channel_previews(texts)),
