@@ -129,7 +129,8 @@ def retention_periods(settings: Settings) -> Periods:
                    drafts=timedelta(days=settings.retain_draft_days),
                    sign_ins=timedelta(days=settings.retain_sign_in_days),
                    rejected=timedelta(days=settings.retain_rejected_days),
-                   approved=timedelta(days=settings.retain_approved_days))
+                   approved=timedelta(days=settings.retain_approved_days),
+                   contest_entries=timedelta(days=settings.retain_contest_days))
 
 
 def make_pace(settings: Settings, engine: AsyncEngine) -> SendPace:
