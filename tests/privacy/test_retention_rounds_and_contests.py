@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from handlers.privacy.officer import erase
 from handlers.privacy.retention import Periods
 from notifications.scheduler import Clock
 from storage.media.store import key_for
@@ -20,6 +21,7 @@ from storage.models import (
     ContestEntryPhoto,
     ContestResult,
     Photo,
+    PrivacyRequest,
     RetentionRun,
     RoundItem,
     Staff,
@@ -100,6 +102,27 @@ async def test_an_anonymised_nomination_s_summary_and_certificate_files_go(db, s
     async with db.sessions() as session:
         runs = (await session.exec(select(RetentionRun).order_by(RetentionRun.id))).all()
     assert runs[-1].counts["certificate_files"] == 0
+
+
+async def test_an_erased_nomination_s_certificate_files_go_too(db, services):
+    # Bình, who proposed Hùng, asks for her data to be deleted; nothing is kept back.
+    item, pdf, picture = await honoured(db, services, name="Đỗ Văn Hùng",
+                                        decided_at=NOW - YEAR / 2)
+    async with db.sessions() as session:
+        request = PrivacyRequest(reference="YC-2026-0001", kind="erase", channel="telegram",
+                                 user_id="9001", chat_id="9001", created_at=NOW,
+                                 acknowledge_by=NOW, settle_by=NOW + timedelta(days=20))
+        session.add(request)
+        await session.commit()
+        await erase(session, request, keep={}, staff_id=await staff_id(session, "admin"),
+                    now=NOW, media=services.media)
+    async with db.sessions() as session:
+        certificate = (await session.exec(select(Certificate))).one()
+        row = await session.get(RoundItem, item)
+    assert row is not None and row.summary == ""
+    assert (certificate.pdf_sha256, certificate.png_sha256) == ("", "")
+    assert not services.media.blobs.exists(key_for(pdf, "document"))
+    assert not services.media.blobs.exists(key_for(picture, "chart"))
 
 
 async def entries_photo(db, services, entry: ContestEntry, *, colour) -> str:
