@@ -6,10 +6,11 @@ import asyncio
 import io
 
 from docx import Document
+from sqlmodel import select
 
 from bot.cli import main
 from handlers.documents.contest import contest_section
-from storage.models import ContestQuota, ContestResult
+from storage.models import ContestQuota, ContestResult, Unit
 from tests.contest.judging_support import NOW, add_contest, add_entry, staff_id, unit_id
 from tests.documents.test_year_report import district_report, tables
 
@@ -62,3 +63,18 @@ async def test_a_ward_s_report_from_the_command_counts_its_own_entries(db, tmp_p
                                 "Giải Nhì": "0", "Số bài gửi dự thi cấp Thành phố": "1",
                                 "Số đơn vị vượt chỉ tiêu bài dự thi": "1"}
 
+
+
+async def test_the_console_s_report_button_gives_the_ward_s_contest_figures(db, console):
+    """The console wired as bot/composition.py wires it (tests/support/console.py)."""
+    await contest_fixture(db)
+    await console.sign_in("admin")
+    async with db.sessions() as session:
+        phuc_xa = (await session.exec(select(Unit).where(Unit.code == "phuc-xa"))).one()
+    answer = await console.client.get("/console/report.docx",
+                                      params={"year": "2026", "unit": str(phuc_xa.id)})
+    assert answer.status_code == 200
+    assert any(SECTION in p.text for p in Document(io.BytesIO(answer.content)).paragraphs)
+    assert tables(answer.content)[-1] == {
+        "Số bài dự thi hợp lệ": "1", "Giải Nhất": "0", "Giải Nhì": "1",
+        "Số bài gửi dự thi cấp Thành phố": "1", "Số đơn vị vượt chỉ tiêu bài dự thi": "0"}
