@@ -28,6 +28,7 @@ from bot.supervise import supervise
 from bot.webchat.limits import WebLimits
 from bot.webchat.routes import build_router as webchat_router
 from bot.zalo.render import split_message
+from handlers.documents.contest import contest_section
 from handlers.privacy.retention import Periods
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
@@ -128,7 +129,8 @@ def retention_periods(settings: Settings) -> Periods:
                    drafts=timedelta(days=settings.retain_draft_days),
                    sign_ins=timedelta(days=settings.retain_sign_in_days),
                    rejected=timedelta(days=settings.retain_rejected_days),
-                   approved=timedelta(days=settings.retain_approved_days))
+                   approved=timedelta(days=settings.retain_approved_days),
+                   contest_entries=timedelta(days=settings.retain_contest_days))
 
 
 def make_pace(settings: Settings, engine: AsyncEngine) -> SendPace:
@@ -314,7 +316,8 @@ async def run(settings: Settings) -> None:
                               console_audit_router(context),
                               console_retention_router(context, periods),
                               console_documents_router(context,
-                                                       settings.templates_dir / "documents"),
+                                                       settings.templates_dir / "documents",
+                                                       contest=contest_section(texts)),
                               console_judging_router(context),
                               console_contests_router(context),
                               *admin_calendar_routers(context, channel_previews(texts)),

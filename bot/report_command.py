@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from bot.admin_commands import database
 from bot.settings import Settings
+from handlers.documents.contest import contest_section
 from handlers.documents.report import year_report
 from handlers.shared.texts import Texts
 from storage.models import Unit
@@ -30,7 +31,7 @@ async def write_report(settings: Settings, *, year: int, unit_code: str | None,
             raise SystemExit(f"no unit {unit_code!r}: see the organisation file")
         body = await year_report(session, unit_id=unit.id, year=year,
                                  folder=settings.templates_dir / "documents", texts=texts,
-                                 chart=bar_chart_png,
+                                 chart=bar_chart_png, contest=contest_section(texts),
                                  statuses=STATUSES, fields=FIELDS, now=datetime.now(UTC))
     assert body is not None
     path = output or Path(f"bao-cao-{year}.docx")

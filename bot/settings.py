@@ -133,6 +133,7 @@ class Settings(BaseSettings):
     retain_sign_in_days: int = Field(default=90, ge=1)
     retain_rejected_days: int = Field(default=365, ge=1)
     retain_approved_days: int = Field(default=1825, ge=1)
+    retain_contest_days: int = Field(default=365, ge=1)
 
     @field_validator("embed_origins")
     @classmethod

@@ -28,19 +28,29 @@ class ContestFigures:
         return [row for row in self.by_unit if row.above]
 
 
-async def contest_figures(session: AsyncSession, year: int) -> list[ContestFigures]:
-    """Every contest of the year, in the order they were set up."""
+async def contest_figures(session: AsyncSession, year: int,
+                          units: frozenset[int] | None = None) -> list[ContestFigures]:
+    """Every contest of the year, in the order they were set up. `units`: only the
+    entries whose author belongs to one of these units (and their quota rows), and only
+    the contests these units organised or sent an entry to (the year's report of a ward);
+    None, the whole contest."""
     found = []
     for contest in (await session.exec(select(Contest).where(Contest.year == year)
                                        .order_by(col(Contest.id)))).all():
-        decided = list((await results(session, contest)).values())
+        entries = {e.id for e in await complete_entries(session, contest.id or 0)
+                   if units is None or e.author_unit_id in units}
+        if units is not None and not entries and contest.unit_id not in units:
+            continue
+        decided = [row for row in (await results(session, contest)).values()
+                   if units is None or row.entry_id in entries]
         given = {str(p["key"]): 0 for p in contest.prizes}
         for row in decided:
             if row.prize_key in given:
                 given[row.prize_key] += 1
         found.append(ContestFigures(
-            contest=contest.name, entries=len(await complete_entries(session, contest.id or 0)),
-            by_unit=await progress(session, contest),
+            contest=contest.name, entries=len(entries),
+            by_unit=[row for row in await progress(session, contest)
+                     if units is None or row.unit_id in units],
             prizes=[(str(p["key"]), str(p.get("vi", p["key"])), given[str(p["key"])])
                     for p in contest.prizes],
             to_city=sum(1 for row in decided if row.to_city)))

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.privacy.retention import discard_certificates
 from storage.audit.events import record_event
 from storage.delivery.outbox import enqueue
 from storage.intake.status import audit
@@ -20,7 +21,7 @@ from storage.media.store import MediaStore
 from storage.models import Nomination, Photo, PrivacyRequest
 from storage.privacy.erase import forget_person
 from storage.privacy.requests import person_data, settle
-from storage.privacy.retention import anonymise
+from storage.privacy.retention import anonymise, blank_certificates
 
 # A decided commendation must keep its dossier (the decision and its list are public
 # records): an officer may keep those, and must write down why.
@@ -104,10 +105,13 @@ async def erase(session: AsyncSession, request: PrivacyRequest, *, keep: dict[in
               from_status=None, to_status=None, allowed=True, staff_id=staff_id,
               via="console", external_id=None, reason=request.reference, now=now)
     hashes: set[str] = set()
+    certificates: list[tuple[str, str]] = []
     for nomination in going:
         assert nomination.id is not None
-        hashes.update(await anonymise(session, nomination.id, status=nomination.status,
-                                      now=now) or [])
+        done = await anonymise(session, nomination.id, status=nomination.status, now=now)
+        if done is not None:
+            hashes.update(done)
+            certificates += await blank_certificates(session, nomination.id)
     await forget_person(session, channel=request.channel, user_id=request.user_id, now=now)
     request.legal_basis = "\n".join(f"{n.reference}: {keep[n.id or 0].strip()}"
                                     for n in kept)[:1000]
@@ -121,6 +125,7 @@ async def erase(session: AsyncSession, request: PrivacyRequest, *, keep: dict[in
         if (await session.exec(select(Photo.id).where(col(Photo.sha256) == sha256))).first():
             continue
         await media.discard(sha256)
+    await discard_certificates(session, certificates, media)
     return Erased([n.reference for n in going], [n.reference for n in kept])
 
 

@@ -15,11 +15,15 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.intake.photo_sweep import ABANDONED_AFTER, discard_unreferenced, sweep_unused_photos
-from storage.media.store import MediaStore
+from handlers.shared.turn import TIMEZONE
+from storage.media.store import Kind, MediaStore
 from storage.privacy.retention import (
     Decided,
     anonymise,
+    blank_certificates,
+    blank_contest_entries,
     blank_unnamed_exemplars,
+    certificate_file_used,
     clear_abandoned_drafts,
     decided_before,
     delete_expired_sessions,
@@ -30,7 +34,7 @@ from storage.privacy.retention import (
 
 log = logging.getLogger(__name__)
 COUNTS = ("inbox_payloads", "drafts", "photos", "photo_files", "sign_in_attempts",
-          "staff_sessions", "nominations")
+          "staff_sessions", "nominations", "certificate_files", "contest_entries")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class Periods:
     # weighs a person's record over the five years before a higher honour is proposed,
     # and the ward's five-year review of the movement cites its exemplars by name.
     approved: timedelta = timedelta(days=1825)
+    # A year after the contest closed: long enough for questions about its results and
+    # for the year's report; prize winners keep their name and text (public record).
+    contest_entries: timedelta = timedelta(days=365)
 
 
 def kept_for(nomination: Decided, periods: Periods) -> timedelta | None:
@@ -90,12 +97,42 @@ async def _anonymise_due(session: AsyncSession, counts: Counts, *, now: datetime
             if period is None or nomination.decided_at >= now - period:
                 continue
             hashes = await anonymise(session, nomination.id, status=nomination.status, now=now)
-            await session.commit()  # one nomination a transaction: never half anonymised
             if hashes is None:  # another run was first, or staff decided again
+                await session.commit()
                 continue
+            certificates = await blank_certificates(session, nomination.id)
+            await session.commit()  # one nomination a transaction: never half anonymised
             counts.add("nominations", 1)
             counts.add("photo_files", await discard_unreferenced(session, hashes, media))
+            counts.add("certificate_files",
+                       await discard_certificates(session, certificates, media))
         await session.rollback()
+
+
+async def discard_certificates(session: AsyncSession, pairs: list[tuple[str, str]],
+                               media: MediaStore) -> int:
+    """Delete the certificates' files (PDF and PNG) no certificate row refers to any more:
+    how many went. Call it after the rows' blanking has committed."""
+    gone = 0
+    for pdf, png in pairs:
+        files: tuple[tuple[str, Kind], ...] = ((pdf, "document"), (png, "chart"))
+        for sha256, kind in files:
+            if not sha256 or await certificate_file_used(session, sha256):
+                continue
+            await media.discard_made(sha256, kind)
+            gone += 1
+    return gone
+
+
+async def _blank_contest_entries(session: AsyncSession, counts: Counts, *, now: datetime,
+                                 media: MediaStore, periods: Periods) -> None:
+    # A contest closes at the end of its last day, Hà Nội time.
+    closed_before = (now - periods.contest_entries).astimezone(TIMEZONE).date().isoformat()
+    while (done := await blank_contest_entries(session, closed_before=closed_before)).count:
+        await session.commit()
+        counts.add("contest_entries", done.count)
+        counts.add("photo_files", await discard_unreferenced(session, done.photo_hashes, media))
+    await session.commit()
 
 
 async def run_retention(session: AsyncSession, *, now: datetime, media: MediaStore,
@@ -119,6 +156,7 @@ async def run_retention(session: AsyncSession, *, now: datetime, media: MediaSto
     await _batches(session, counts, "staff_sessions",
                    lambda: delete_expired_sessions(session, now=now))
     await _anonymise_due(session, counts, now=now, media=media, periods=periods)
+    await _blank_contest_entries(session, counts, now=now, media=media, periods=periods)
     await blank_unnamed_exemplars(session)
     await record_run(session, started_at=now,
                      finished_at=now + timedelta(seconds=time.monotonic() - began),

@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Conversation, Photo
+from storage.models import ContestEntryPhoto, Conversation, Photo
 
 
 async def clear_draft_photos(session: AsyncSession, photo_ids: Sequence[int], *, channel: str,
@@ -35,6 +35,10 @@ async def forget_unused_photos(session: AsyncSession, *,
     unused = (await session.exec(select(Photo.id, Photo.sha256).where(
         col(Photo.nomination_id).is_(None),
         or_(col(Photo.cleared_at).is_not(None), col(Photo.created_at) < abandoned_before),
+        # A contest entry's photos have no nomination either: retention's contest rule
+        # decides when they go (their rows refer to them: deleting them here would fail).
+        ~select(ContestEntryPhoto.photo_id)
+        .where(col(ContestEntryPhoto.photo_id) == col(Photo.id)).exists(),
     ))).all()
     going = [(photo_id, sha) for photo_id, sha in unused if photo_id not in in_drafts]
     if not going:

@@ -85,6 +85,10 @@ class MediaStore:
     async def discard(self, sha256: str) -> None:
         await self._transfers.run(self.forget, sha256)
 
+    async def discard_made(self, sha256: str, kind: Kind) -> None:
+        """A file we made (a certificate's PDF or PNG) gone, whether or not it was there."""
+        await self._transfers.run(self.blobs.delete, key_for(sha256, kind))
+
     # Blocking: for scripts, tests, and the worker threads above.
 
     def save(self, data: bytes) -> StoredImage:

@@ -16,6 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.inbox.turns import lock_chat
 from storage.models import (
     AuditEntry,
+    Certificate,
+    Contest,
+    ContestEntry,
+    ContestEntryPhoto,
+    ContestResult,
     Conversation,
     Exemplar,
     InboxUpdate,
@@ -25,6 +30,7 @@ from storage.models import (
     Photo,
     Publication,
     RetentionRun,
+    RoundItem,
     StaffNote,
     StaffSession,
     Supporter,
@@ -149,6 +155,9 @@ async def anonymise(session: AsyncSession, nomination_id: int, *, status: str,
                        .where(col(Verification.nomination_id) == nomination_id)
                        .values(findings="").execution_options(synchronize_session=False))
     await session.exec(delete(Supporter).where(col(Supporter.nomination_id) == nomination_id))
+    # The dossier's summary on a round's agenda, in staff's words, names the people too.
+    await session.exec(update(RoundItem).where(col(RoundItem.nomination_id) == nomination_id)
+                       .values(summary="").execution_options(synchronize_session=False))
     # A published story names the nominee in staff's words: it leaves the public page.
     await session.exec(update(Publication).where(col(Publication.nomination_id) == nomination_id)
                        .values(headline="", story="", photo_ids=[], withdrawn_at=now)
@@ -162,6 +171,82 @@ async def anonymise(session: AsyncSession, nomination_id: int, *, status: str,
         col(Photo.nomination_id) == nomination_id))).all())
     await session.exec(delete(Photo).where(col(Photo.nomination_id) == nomination_id))
     return sorted(set(hashes))
+
+
+async def blank_certificates(session: AsyncSession,
+                              nomination_id: int) -> list[tuple[str, str]]:
+    """A nomination's certificates carry the nominee's name: the rows lose their files'
+    hashes (number and issue date stay: the round's decision numbered them, and a row
+    left in place means the round never issues that dossier's certificate again). The
+    (PDF hash, PNG hash) pairs returned are the files to delete once this has committed."""
+    items = select(RoundItem.id).where(col(RoundItem.nomination_id) == nomination_id)
+    pairs = [(pdf, png) for pdf, png in (await session.exec(
+        select(Certificate.pdf_sha256, Certificate.png_sha256).where(
+            col(Certificate.round_item_id).in_(items), col(Certificate.pdf_sha256) != ""))).all()]
+    await session.exec(update(Certificate).where(col(Certificate.round_item_id).in_(items))
+                       .values(pdf_sha256="", png_sha256="")
+                       .execution_options(synchronize_session=False))
+    return pairs
+
+
+async def certificate_file_used(session: AsyncSession, sha256: str) -> bool:
+    """Whether a certificate row still refers to this file (as its PDF or its PNG)."""
+    return (await session.exec(select(Certificate.id).where(or_(
+        col(Certificate.pdf_sha256) == sha256, col(Certificate.png_sha256) == sha256)))
+    ).first() is not None
+
+
+@dataclass(frozen=True)
+class EntriesDone:
+    """One batch of contest entries past their period: how many were blanked, and the
+    content hashes of the photos whose rows went (their files go after the commit)."""
+
+    count: int
+    photo_hashes: list[str]
+
+
+async def blank_contest_entries(session: AsyncSession, *, closed_before: str) -> EntriesDone:
+    """A batch of entries to contests that closed before `closed_before` (an ISO date)
+    and still carry personal data. An entry that won a prize keeps its author's name and
+    its text (the prize is public record) and loses the phone and chat accounts; every
+    other entry loses the author, the exemplar, the text and its photos. Its reference,
+    contest, units, category, counts and the text's hashes (the repeat check) stay."""
+    closed = select(Contest.id).where(col(Contest.closes_on) < closed_before)
+    prized = select(ContestResult.entry_id).where(col(ContestResult.prize_key).is_not(None))
+    personal = (col(ContestEntry.author_phone) != "", col(ContestEntry.user_id) != "",
+                col(ContestEntry.chat_id) != "")
+    winner_due = (col(ContestEntry.contest_id).in_(closed), col(ContestEntry.id).in_(prized),
+                  or_(*personal))
+    other_due = (col(ContestEntry.contest_id).in_(closed), col(ContestEntry.id).not_in(prized),
+                 or_(*personal, col(ContestEntry.author_name) != "",
+                     col(ContestEntry.exemplar_name) != "", col(ContestEntry.body) != ""))
+    count = 0
+    winners = list((await session.exec(select(ContestEntry.id).where(*winner_due)
+                                       .order_by(col(ContestEntry.id)).limit(BATCH))).all())
+    if winners:
+        count += _count(await session.exec(
+            update(ContestEntry).where(col(ContestEntry.id).in_(winners), *winner_due)
+            .values(author_phone="", user_id="", chat_id="")
+            .execution_options(synchronize_session=False)))
+    others = list((await session.exec(select(ContestEntry.id).where(*other_due)
+                                      .order_by(col(ContestEntry.id)).limit(BATCH))).all())
+    hashes: list[str] = []
+    if others:
+        count += _count(await session.exec(
+            update(ContestEntry).where(col(ContestEntry.id).in_(others), *other_due)
+            .values(author_name="", author_phone="", user_id="", chat_id="",
+                    exemplar_name="", exemplar_name_folded="", exemplar_place="", title="",
+                    body="", file_sha256=None)
+            .execution_options(synchronize_session=False)))
+        photo_ids = list((await session.exec(select(ContestEntryPhoto.photo_id).where(
+            col(ContestEntryPhoto.entry_id).in_(others)))).all())
+        if photo_ids:
+            hashes = sorted(set((await session.exec(select(Photo.sha256).where(
+                col(Photo.id).in_(photo_ids)))).all()))
+            await session.exec(delete(ContestEntryPhoto).where(
+                col(ContestEntryPhoto.entry_id).in_(others)))
+            await session.exec(delete(Photo).where(col(Photo.id).in_(photo_ids)))
+    return EntriesDone(count, hashes)
 
 
 async def blank_unnamed_exemplars(session: AsyncSession, exemplar_id: int | None = None) -> int:

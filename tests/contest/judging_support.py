@@ -6,25 +6,14 @@ from datetime import UTC, datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Contest, ContestEntry, Staff, StaffAccount, StaffRole, Unit
+from storage.models import Contest, ContestEntry, Staff, StaffAccount, StaffRole
+from tests.support.org_ids import staff_id, unit_id
 
 NOW = datetime(2026, 9, 20, 3, 0, tzinfo=UTC)
 RUBRIC = [{"key": "content", "vi": "Nội dung", "en": "Content", "weight": 60, "max": 10},
           {"key": "style", "vi": "Hình thức", "en": "Style", "weight": 40, "max": 10}]
 PRIZES = [{"key": "first", "vi": "Giải Nhất", "en": "First prize", "count": 1},
           {"key": "second", "vi": "Giải Nhì", "en": "Second prize", "count": 2}]
-
-
-async def unit_id(session: AsyncSession, code: str) -> int:
-    found = (await session.exec(select(Unit.id).where(Unit.code == code))).one()
-    assert found is not None
-    return found
-
-
-async def staff_id(session: AsyncSession, username: str) -> int:
-    found = (await session.exec(select(Staff.id).where(Staff.username == username))).one()
-    assert found is not None
-    return found
 
 
 async def add_contest(session: AsyncSession, *, blind: bool = True,

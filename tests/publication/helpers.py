@@ -14,20 +14,14 @@ from storage.models import (
     Photo,
     Publication,
     RoundItem,
-    Staff,
 )
 from tests.support.images import jpeg
 from tests.support.nominations import add_nomination
+from tests.support.org_ids import staff_id
 
 DEED = ("Ông đã nhặt được chiếc ví có 15 triệu đồng và giấy tờ tùy thân, "
         "tìm đến tận nhà để trả lại cho người đánh rơi.")
 SUBMITTER, SUBMITTER_PHONE = "Trần Thị Bình", "912345678"  # as in tests/support/nominations
-
-
-async def staff_id(session, username: str) -> int:
-    found = (await session.exec(select(Staff.id).where(Staff.username == username))).one()
-    assert found is not None
-    return found
 
 
 async def honoured(db, media: MediaStore, *, name: str = "Nguyễn Văn Đức",

@@ -6,6 +6,7 @@ import pytest
 
 from bot.channel_preview import channel_previews
 from bot.zalo.render import split_message
+from handlers.documents.contest import contest_section
 from handlers.documents.render import shipped_templates
 from handlers.privacy.retention import Periods
 from handlers.units.announcements import ZaloRules
@@ -99,7 +100,8 @@ async def console(db, texts, tmp_path) -> AsyncIterator[Console]:
                               console_live_router(context, LiveFeed(poll_seconds=0.2)),
                               console_privacy_router(context, media), console_audit_router(context),
                               console_retention_router(context, Periods()),
-                              console_documents_router(context, shipped_templates()),
+                              console_documents_router(context, shipped_templates(),
+                                                       contest=contest_section(texts)),
                               console_judging_router(context),
                               console_contests_router(context),
                               *admin_calendar_routers(context, channel_previews(texts)),

@@ -4,10 +4,10 @@ contest's stories."""
 import random
 from datetime import UTC, datetime
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Contest, Staff, Unit
+from storage.models import Contest
+from tests.support.org_ids import staff_id, unit_id
 
 SENTENCES = (
     "Bà Hoa đã lặng lẽ nấu cơm miễn phí cho bệnh nhân nghèo suốt mười năm qua.",
@@ -22,18 +22,11 @@ SENTENCES = (
 NOW_CREATED = datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
 
 
-async def unit_id(session: AsyncSession, code: str) -> int:
-    found = (await session.exec(select(Unit.id).where(Unit.code == code))).one()
-    assert found is not None
-    return found
-
-
 async def add_contest(session: AsyncSession, *, area: str = "ba-dinh", opens_on: str = "2026-11-01",
                       closes_on: str = "2026-12-31", words_min: int = 1300,
                       words_max: int = 1500, categories: list[dict[str, str]] | None = None
                       ) -> Contest:
-    admin = (await session.exec(select(Staff.id).where(Staff.username == "admin"))).one()
-    assert admin is not None
+    admin = await staff_id(session, "admin")
     contest = Contest(
         name="Cuộc thi viết về gương điển hình tiên tiến, người tốt, việc tốt năm 2026",
         year=2026, unit_id=await unit_id(session, "ba-dinh"),

@@ -14,7 +14,8 @@ from web.console.deps import Session, StaffMember
 def build_router(context: WebContext, periods: Periods) -> APIRouter:
     router = APIRouter(prefix="/console")
     shown = {"inbox": periods.inbox, "drafts": periods.drafts, "sign_ins": periods.sign_ins,
-             "rejected": periods.rejected, "approved": periods.approved}
+             "rejected": periods.rejected, "approved": periods.approved,
+             "contest_entries": periods.contest_entries}
 
     @router.get("/retention", response_class=HTMLResponse)
     async def retention(request: Request, session: Session, staff: StaffMember) -> Response:
