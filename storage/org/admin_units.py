@@ -217,6 +217,33 @@ async def get_cluster(session: AsyncSession, cluster_id: int) -> Cluster:
     return cluster
 
 
+@dataclass(frozen=True)
+class ClusterChange:
+    """Which units a new member list adds to a cluster and which it takes out: shown
+    before saving, since the cluster decides who is ranked against whom."""
+
+    joining: list[Unit]
+    leaving: list[Unit]
+
+    @property
+    def token(self) -> str:
+        """What the confirmation showed, for its form: saved only if it still holds."""
+        return "join:{};leave:{}".format(",".join(str(u.id) for u in self.joining),
+                                         ",".join(str(u.id) for u in self.leaving))
+
+
+async def cluster_change(session: AsyncSession, cluster: Cluster,
+                         unit_ids: list[int]) -> ClusterChange:
+    """A unit may be in several clusters: joining this one takes it out of no other."""
+    wanted = {unit_id: await active_unit(session, unit_id) for unit_id in sorted(set(unit_ids))}
+    have = (await session.exec(select(UnitCluster.unit_id).where(
+        UnitCluster.cluster_id == cluster.id))).all()
+    leaving = [unit for unit_id in sorted(set(have) - set(wanted))
+               if (unit := await session.get(Unit, unit_id)) is not None]
+    return ClusterChange(joining=[u for i, u in wanted.items() if i not in set(have)],
+                         leaving=leaving)
+
+
 async def set_cluster_units(session: AsyncSession, cluster: Cluster,
                             unit_ids: list[int]) -> None:
     for unit_id in unit_ids:

@@ -3,6 +3,8 @@ group, renames and moves a unit, merges two wards the 2025 way (everything of th
 merged ward goes to the one that stays, shown with its counts before it is saved), and
 keeps the emulation clusters. Every change is in the audit log."""
 
+import re
+
 from sqlmodel import col, select
 
 from storage.models import (
@@ -30,6 +32,20 @@ async def events(db, action: str) -> list[AuditEvent]:
     async with db.sessions() as session:
         return list((await session.exec(select(AuditEvent).where(
             AuditEvent.action == action).order_by(col(AuditEvent.id)))).all())
+
+
+def confirm_value(text: str) -> str:
+    """The confirm field of the cluster confirmation the page shows."""
+    [value] = re.findall(r'name="confirm" value="([^"]*)"', text)
+    return value
+
+
+async def cluster_members(db, code: str) -> list[str]:
+    async with db.sessions() as session:
+        return sorted((await session.exec(select(Unit.code).join(
+            UnitCluster, col(UnitCluster.unit_id) == Unit.id).join(
+            Cluster, col(Cluster.id) == UnitCluster.cluster_id).where(
+            Cluster.code == code))).all())
 
 
 async def admin_page(console):
@@ -202,8 +218,13 @@ async def test_the_admin_keeps_the_emulation_clusters(console):
         "csrf": console.csrf(page), "name": "Cụm thi đua các phường sau sáp nhập"})
     assert renamed.headers["location"] == f"{PAGE}?done=cluster_renamed"
     wards = [await unit(db, code) for code in ("phuc-xa", "ngoc-ha")]
+    form = {"csrf": console.csrf(page), "units": [str(w.id) for w in wards]}
+    preview = await console.client.post(f"/console/admin/clusters/{cluster.id}/units",
+                                        data=form)
+    assert 'data-preview="cluster_units"' in preview.text
+    assert await events(db, "admin_cluster_units") == []
     assigned = await console.client.post(f"/console/admin/clusters/{cluster.id}/units", data={
-        "csrf": console.csrf(page), "units": [str(w.id) for w in wards]})
+        **form, "confirm": confirm_value(preview.text)})
     assert assigned.headers["location"] == f"{PAGE}?done=cluster_units"
     async with db.sessions() as session:
         members = (await session.exec(select(UnitCluster.unit_id).where(
@@ -215,8 +236,68 @@ async def test_the_admin_keeps_the_emulation_clusters(console):
     assert len(await events(db, "admin_cluster_rename")) == 1
     [event] = await events(db, "admin_cluster_units")
     assert event.detail["units"] == 2
+    again = await console.client.post(f"/console/admin/clusters/{cluster.id}/units",
+                                      data=form)
+    assert again.headers["location"] == f"{PAGE}?done=cluster_unchanged"
+    assert "không có gì được lưu" in (await console.client.get(again.headers["location"])).text
+    assert len(await events(db, "admin_cluster_units")) == 1
     audit = await console.client.get("/console/audit")
     assert "Thêm cụm thi đua" in audit.text
+
+
+async def test_kim_ma_moves_to_another_cluster_only_once_confirmed(console):
+    """Kim Mã leaves the wards' cluster for a new one. Each change first names the units
+    that join and leave; nothing is saved until confirmed. A unit may be in several
+    clusters (UnitCluster is keyed by unit and cluster), so joining the new cluster
+    takes it out of no other: leaving the old one is the old cluster's change."""
+    db = console.db
+    page = await admin_page(console)
+    await console.client.post("/console/admin/clusters/add", data={
+        "csrf": console.csrf(page), "code": "cum-phuong-moi", "name": "Cụm các phường mới"})
+    async with db.sessions() as session:
+        new = (await session.exec(select(Cluster).where(Cluster.code == "cum-phuong-moi"))).one()
+        old = (await session.exec(select(Cluster).where(Cluster.code == "cum-phuong"))).one()
+    kim_ma, ngoc_ha = await unit(db, "kim-ma"), await unit(db, "ngoc-ha")
+    old_members = await cluster_members(db, "cum-phuong")
+    assert "kim-ma" in old_members
+
+    form = {"csrf": console.csrf(page), "units": [str(kim_ma.id)]}
+    preview = await console.client.post(f"/console/admin/clusters/{new.id}/units", data=form)
+    assert preview.status_code == 200 and 'data-preview="cluster_units"' in preview.text
+    assert '<li data-joining="kim-ma">Phường Kim Mã</li>' in preview.text
+    assert "data-leaving" not in preview.text and "Vào cụm" in preview.text
+    assert await cluster_members(db, "cum-phuong-moi") == []  # nothing saved yet
+    assert await events(db, "admin_cluster_units") == []
+    stale = await console.client.post(f"/console/admin/clusters/{new.id}/units", data={
+        **form, "units": [str(kim_ma.id), str(ngoc_ha.id)], "confirm": confirm_value(
+            preview.text)})  # not what was shown: shown again, not saved
+    assert 'data-joining="ngoc-ha"' in stale.text
+    assert await cluster_members(db, "cum-phuong-moi") == []
+    joined = await console.client.post(f"/console/admin/clusters/{new.id}/units", data={
+        **form, "confirm": confirm_value(preview.text)})
+    assert joined.headers["location"] == f"{PAGE}?done=cluster_units"
+    assert await cluster_members(db, "cum-phuong-moi") == ["kim-ma"]
+    assert await cluster_members(db, "cum-phuong") == old_members  # still in the old one
+
+    staying = [code for code in old_members if code != "kim-ma"]
+    ids = [str((await unit(db, code)).id) for code in staying]
+    form = {"csrf": console.csrf(page), "units": ids}
+    preview = await console.client.post(f"/console/admin/clusters/{old.id}/units", data=form)
+    assert '<li data-leaving="kim-ma">Phường Kim Mã</li>' in preview.text
+    assert "data-joining" not in preview.text and "Ra khỏi cụm" in preview.text
+    assert await cluster_members(db, "cum-phuong") == old_members
+    left = await console.client.post(f"/console/admin/clusters/{old.id}/units", data={
+        **form, "confirm": confirm_value(preview.text)})
+    assert left.headers["location"] == f"{PAGE}?done=cluster_units"
+    assert await cluster_members(db, "cum-phuong") == staying
+    assert await cluster_members(db, "cum-phuong-moi") == ["kim-ma"]
+    joined_event, left_event = await events(db, "admin_cluster_units")
+    assert joined_event.target == "cluster:cum-phuong-moi" and joined_event.detail == {
+        "cluster": "Cụm các phường mới", "units": 1, "joined": ["Phường Kim Mã"], "left": []}
+    assert left_event.target == "cluster:cum-phuong" and left_event.detail == {
+        "cluster": "Cụm thi đua các phường", "units": len(staying), "joined": [],
+        "left": ["Phường Kim Mã"]}
+    assert left_event.staff_id is not None
 
 
 async def test_the_pages_read_in_english_too(console):
@@ -230,3 +311,8 @@ async def test_the_pages_read_in_english_too(console):
         "csrf": console.csrf(units), "merged": str(ward.id), "survivor": str(other.id)})
     assert "Merge Phường Phúc Xá into Phường Ngọc Hà. This moves:" in preview.text
     assert "5 child units" in preview.text
+    async with console.db.sessions() as session:
+        wards = (await session.exec(select(Cluster).where(Cluster.code == "cum-phuong"))).one()
+    change = await console.client.post(f"/console/admin/clusters/{wards.id}/units", data={
+        "csrf": console.csrf(units), "units": [str(ward.id)]})
+    assert "Leaving the cluster" in change.text and "monthly tally" in change.text

@@ -1,6 +1,7 @@
 """/console/admin/units ("Đơn vị"): the unit tree and the emulation clusters, changed by an
 administrator. A move or a merge, which changes many people's work, is shown with what
-it will move first and saved only from that confirmation."""
+it will move first and saved only from that confirmation; so is a change of a cluster's
+units, with the units that join and leave it."""
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -159,18 +160,30 @@ def build_router(context: WebContext) -> APIRouter:
         await session.commit()
         return _back("done=cluster_renamed")
 
-    @router.post("/admin/clusters/{cluster_id}/units")
-    async def cluster_units(cluster_id: int, session: Session, staff: StaffMember,
-                            csrf: Csrf,
-                            units: Annotated[list[int] | None, Form()] = None) -> Response:
+    @router.post("/admin/clusters/{cluster_id}/units", response_class=HTMLResponse)
+    async def cluster_units(request: Request, cluster_id: int, session: Session,
+                            staff: StaffMember, csrf: Csrf,
+                            units: Annotated[list[int] | None, Form()] = None,
+                            confirm: Text = "") -> Response:
+        """Without `confirm`: the page names the units that join and leave and asks; with
+        it, saved only if it is still exactly what was shown (else shown again)."""
         only_admins(staff, csrf)
+        wanted = sorted(set(units or []))
         try:
             cluster = await tree.get_cluster(session, cluster_id)
-            await tree.set_cluster_units(session, cluster, units or [])
+            change = await tree.cluster_change(session, cluster, wanted)
         except TreeProblem as problem:
             return _back(f"problem={problem.code}")
+        if not change.joining and not change.leaving:
+            return _back("done=cluster_unchanged")
+        if confirm != change.token:
+            return await show(request, session, staff, preview="cluster_units",
+                              cluster=cluster, change=change, wanted=wanted)
+        await tree.set_cluster_units(session, cluster, wanted)
         audit(session, staff, "admin_cluster_units", f"cluster:{cluster.code}",
-              {"cluster": cluster.name, "units": len(set(units or []))})
+              {"cluster": cluster.name, "units": len(wanted),
+               "joined": [u.name for u in change.joining],
+               "left": [u.name for u in change.leaving]})
         await session.commit()
         return _back("done=cluster_units")
 
