@@ -46,11 +46,6 @@ async def private_chats(session: AsyncSession, staff_id: int) -> list[tuple[str,
     return [(channel, external) for channel, external in rows]
 
 
-async def is_judge(session: AsyncSession, staff_id: int) -> bool:
-    return (await session.exec(select(StaffRole.id).where(
-        StaffRole.staff_id == staff_id, StaffRole.role == JUDGE))).first() is not None
-
-
 async def desk(session: AsyncSession, contest_id: int,
                staff_id: int) -> list[tuple[JudgeAssignment, ContestEntry]]:
     """A judge's own entries in a contest, those still to grade first."""

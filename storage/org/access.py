@@ -20,6 +20,7 @@ class Scope:
     visible: frozenset[int]  # units whose nominations this person may see
     decidable: frozenset[int]  # units whose nominations this person may decide
     is_privacy: bool = False  # answers residents' requests about their own data
+    is_judge: bool = False  # grades contest entries (an admin is not a judge by being one)
 
     def can_see(self, unit_id: int) -> bool:
         return self.is_admin or unit_id in self.visible
@@ -60,4 +61,5 @@ async def load_scope(session: AsyncSession, staff_id: int) -> Scope:
         if role.role in (ADMIN, REVIEWER):
             decidable |= units
     return Scope(staff_id, is_admin, frozenset(visible), frozenset(decidable),
-                 is_privacy=is_admin or any(role.role == PRIVACY for role in roles))
+                 is_privacy=is_admin or any(role.role == PRIVACY for role in roles),
+                 is_judge=any(role.role == JUDGE for role in roles))

@@ -16,7 +16,8 @@ async def test_findings_stay_internal_and_the_resident_gets_the_message_written_
     findings = "Bà Nguyễn Thị Bảy (hàng xóm, 0987 654 321) xác nhận tận mắt."
     message = "Cán bộ phường đã xác minh việc tốt. Cảm ơn bạn!"
     await post(console, case.reference, "verification", method="phone",
-               checked_on="2026-11-21", findings=findings, message=message)
+               checked_on="2026-11-21", findings=findings, message=message,
+               verify="1")  # the form's box, ticked by default: verified in the same step
     async with console.db.sessions() as session:
         notices = (await session.exec(select(Notification).where(
             Notification.kind == "decision"))).all()
@@ -31,7 +32,8 @@ async def test_without_a_message_the_resident_hears_only_that_it_was_verified(co
     case = await open_case(console)
     await console.sign_in("phucxa.hung")
     await post(console, case.reference, "verification", method="visit",
-               checked_on="2026-11-21", findings="Chị Tư ở số 8 kể lại, gọi 0912 000 111.")
+               checked_on="2026-11-21", findings="Chị Tư ở số 8 kể lại, gọi 0912 000 111.",
+               verify="1")
     async with console.db.sessions() as session:
         [verified] = (await session.exec(select(Notification).where(
             Notification.kind == "decision"))).all()

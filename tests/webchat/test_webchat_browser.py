@@ -75,11 +75,12 @@ async def test_resident_nominates_with_a_photo_in_the_web_chat(browser, tmp_path
         await staff.fill("textarea[name=findings]", "Gọi tổ trưởng tổ 5: xác nhận đúng sự việc.")
         await staff.click("text=Lưu kết quả xác minh")
         await expect(staff.locator(".status")).to_contain_text("Đã xác minh")
-        await staff.select_option("select[name=template]", "approve.default")
-        reason = staff.locator("#reason")
-        await expect(reason).to_have_value("Hội đồng thi đua – khen thưởng đã xét và công nhận.")
-        await reason.fill(await reason.input_value() + " Phường sẽ trao giấy khen ngày 20/11.")
-        await staff.click("text=Lưu quyết định")
+        # Verified: approving is one press, with a word of her own for the nominator.
+        approve = staff.locator("form.approve-now")
+        await approve.locator("textarea[name=reason]").fill(
+            "Hội đồng thi đua – khen thưởng đã xét và công nhận. Phường sẽ trao giấy khen "
+            "ngày 20/11.")
+        await approve.get_by_role("button", name="✅ Công nhận").click()
         await expect(staff.locator(".status")).to_contain_text("Được công nhận")
         await expect(staff.locator(".history")).to_contain_text("trao giấy khen ngày 20/11")
 

@@ -30,7 +30,7 @@ from handlers.contest.results import (
 )
 from handlers.contest.shortlist import chosen_for_city, shortlist_docx, shortlist_zip
 from storage.audit.events import record_event
-from storage.contest.jury import desk, is_judge
+from storage.contest.jury import desk
 from storage.models import Contest, ContestEntry
 from web.app import WebContext, page
 from web.console.auth import Signer, csrf_ok
@@ -58,7 +58,7 @@ def build_router(context: WebContext) -> APIRouter:
 
     @router.get("/judging", response_class=HTMLResponse)
     async def contests(request: Request, session: Session, staff: StaffMember) -> Response:
-        judge = await is_judge(session, staff.staff.id or 0)
+        judge = staff.scope.is_judge
         if not (judge or staff.scope.is_admin):
             raise HTTPException(status_code=403, detail="judges and administrators only")
         found = (await session.exec(select(Contest).order_by(col(Contest.id).desc()))).all()
