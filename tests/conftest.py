@@ -1,4 +1,5 @@
 import gc
+import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage.models  # noqa: F401
 from bot.dialog_rooms import dialog_rooms
+from bot.log_format import JsonLines, PlainLines
 from handlers.shared.texts import Texts
 from handlers.shared.turn import Services
 from storage.media.store import MediaStore
@@ -80,6 +82,23 @@ async def db(empty_db: Db) -> Db:
     async with empty_db.sessions() as session:
         await load_org(session, read_org_file(ORG_DEMO))
     return empty_db
+
+
+@pytest.fixture(autouse=True)
+def logging_as_a_test_runner_has_it() -> Iterator[None]:
+    """A test that runs an `ntvt` command in this process (`ntvt report`, `ntvt calendar
+    export`) configures logging as a process would: its stderr handler stays on the root
+    logger, formats each record first and caches the traceback without its message, so
+    a later test's caplog reads the redacted text and counts its lines twice. Put the
+    root logger back as the runner had it."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    for handler in root.handlers[:]:
+        if isinstance(handler.formatter, PlainLines | JsonLines):
+            root.removeHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(False)
 
 
 @pytest.fixture(autouse=True)
